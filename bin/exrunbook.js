@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+'use strict';
+// The `exrunbook` command: a thin launcher for the bundled CLI (built by `npm run build`).
+let cli;
+try {
+  cli = require('../dist/cli.js');
+} catch (error) {
+  if (error && error.code === 'MODULE_NOT_FOUND') {
+    process.stderr.write('exrunbook: the CLI is not built yet; run `npm run build` first\n');
+    process.exit(2);
+  }
+  throw error;
+}
+process.exitCode = cli.run(process.argv.slice(2));

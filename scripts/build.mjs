@@ -1,0 +1,45 @@
+// Builds the three bundles (extension host, webview + its worker, CLI) with esbuild.
+// `--production` minifies and drops source maps (what the VSIX ships); `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+execFileSync(process.execPath, [join(root, 'scripts/compile-schema.mjs')], { stdio: 'inherit' });
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  legalComments: production ? 'none' : 'inline',
+};
+
+const targets = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'chrome120' },
+  { ...common, entryPoints: ['src/webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife', target: 'chrome120' },
+  { ...common, entryPoints: ['src/webview/main.css'], outfile: 'dist/webview/main.css', loader: { '.ttf': 'file' } },
+];
+
+mkdirSync(join(root, 'dist/webview'), { recursive: true });
+// Codicons are copied as shipped (font + css) so the webview can load them under its CSP.
+for (const file of ['codicon.css', 'codicon.ttf']) {
+  copyFileSync(join(root, 'node_modules/@vscode/codicons/dist', file), join(root, 'dist/webview', file));
+}
+
+const started = Date.now();
+if (watch) {
+  for (const options of targets) (await esbuild.context(options)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(targets.map((options) => esbuild.build(options)));
+  console.log(`built ${targets.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,112 @@
+import type { Finding, RunbookDiagnostic, Severity, SeveritySetting } from './diagnostics';
+import { parseText, type ParsedText } from './format/parse';
+import { checkSchema } from './format/schemaCheck';
+import { withAssumptions, type Assumptions } from './model/assumptions';
+import { buildRunbook } from './model/build';
+import { buildSchedule } from './model/schedule';
+import { statesThroughSteps } from './model/state';
+import { serverKey, type Runbook, type ServerDecl } from './model/types';
+import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext } from './rules';
+import { applySuppressions, findSuppressions, unusedSuppressionFindings } from './suppressions';
+
+export interface LintOptions {
+  /** Per-code severity, or 'off' (the `exrunbook.rules` setting). */
+  severities?: Readonly<Record<string, SeveritySetting>>;
+  /** Numbers the product assumes (settings may override them). */
+  assumptions?: Partial<Assumptions>;
+}
+
+/** The result of reading one runbook: everything the adapters and the editor features build on. */
+export interface Analysis {
+  parsed: ParsedText;
+  runbook: Runbook;
+  /** Undefined when the YAML is not well-formed (then only EXR101 is reported). */
+  context?: RuleContext;
+  /** Every finding before severity settings and suppressions. */
+  findings: Finding[];
+}
+
+/** Codes whose errors leave the model too incomplete or ambiguous to simulate. */
+const BLOCKS_SIMULATION = new Set(['EXR100', 'EXR101', 'EXR010', 'EXR011', 'EXR012']);
+const KNOWN_CODES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.code));
+
+/** Parse → schema → model → state through the steps → rules. Never throws on any input text. */
+export function analyze(text: string, options: LintOptions = {}): Analysis {
+  const parsed = parseText(text);
+  if (parsed.syntaxFindings.length > 0) {
+    return { parsed, runbook: buildRunbook(parsed.doc, text), findings: parsed.syntaxFindings };
+  }
+  const findings = checkSchema(parsed.doc, parsed.data);
+  const runbook = buildRunbook(parsed.doc, text);
+  const assumptions = withAssumptions(options.assumptions);
+  const declared = new Map<string, ServerDecl>();
+  for (const server of runbook.servers) {
+    if (server.name && !declared.has(serverKey(server.name.value))) declared.set(serverKey(server.name.value), server);
+  }
+  const context: RuleContext = {
+    runbook,
+    states: statesThroughSteps(runbook),
+    schedule: buildSchedule(runbook, assumptions),
+    assumptions,
+    declared,
+  };
+  for (const rule of SEMANTIC_RULES) findings.push(...rule.check(context));
+  return { parsed, runbook, context, findings };
+}
+
+export interface DiagnosticsOptions extends LintOptions {
+  /** Findings computed later (EXR005 from a simulation) to merge in. */
+  extraFindings?: readonly Finding[];
+  /** Codes still being computed: a suppression naming them is not reported as unused yet. */
+  pendingCodes?: readonly string[];
+}
+
+/** Applies severities and suppressions and turns spans into line/character ranges. */
+export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = {}): RunbookDiagnostic[] {
+  const { lines, text } = analysis.parsed;
+  const severityOf = (code: string): Severity | 'off' => options.severities?.[code] ?? ruleInfo(code)?.defaultSeverity ?? 'error';
+  const enabled = (finding: Finding) => severityOf(finding.code) !== 'off';
+  const suppressions = findSuppressions(text, lines, analysis.runbook.steps);
+  const all = [...analysis.findings, ...(options.extraFindings ?? [])].filter(enabled);
+  const kept = applySuppressions(all, suppressions);
+  const notYetKnown = new Set([...(options.pendingCodes ?? []), ...[...KNOWN_CODES].filter((code) => severityOf(code) === 'off')]);
+  kept.push(...unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown).filter(enabled));
+  const diagnostics = kept.map((finding): RunbookDiagnostic => {
+    const span = clampSpan(finding.span, text.length);
+    return {
+      code: finding.code,
+      severity: severityOf(finding.code) as Severity,
+      message: finding.message,
+      span,
+      range: lines.rangeOf(span),
+      related: finding.related?.map((related) => ({ message: related.message, range: lines.rangeOf(clampSpan(related.span, text.length)) })),
+      data: finding.data,
+    };
+  });
+  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+}
+
+function clampSpan(span: { start: number; end: number }, length: number) {
+  const start = Math.max(0, Math.min(span.start, length));
+  return { start, end: Math.max(start, Math.min(span.end, length)) };
+}
+
+export interface LintResult {
+  diagnostics: RunbookDiagnostic[];
+  analysis: Analysis;
+  runbook: Runbook;
+  /** False when error diagnostics leave the runbook too broken to simulate. */
+  simulatable: boolean;
+}
+
+/** Text → diagnostics, in one call (the CLI and tests). */
+export function lintText(text: string, options: DiagnosticsOptions = {}): LintResult {
+  const analysis = analyze(text, options);
+  const diagnostics = toDiagnostics(analysis, options);
+  return { diagnostics, analysis, runbook: analysis.runbook, simulatable: isSimulatable(analysis) };
+}
+
+/** Simulation needs well-formed, schema-valid YAML, declared servers, unique names and sensible moves. */
+export function isSimulatable(analysis: Analysis): boolean {
+  return analysis.context !== undefined && !analysis.findings.some((finding) => BLOCKS_SIMULATION.has(finding.code));
+}

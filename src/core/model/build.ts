@@ -1,0 +1,239 @@
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
+import { parseDateTime, parseDurationMinutes } from '../format/duration';
+import { nodeSpan, resolveNode, type ParsedDocument } from '../format/parse';
+import type {
+  ActionName,
+  Field,
+  MailboxSet,
+  MtaService,
+  Runbook,
+  ServerDecl,
+  ServerLoad,
+  ServiceTimeDistribution,
+  SimulationSettings,
+  Step,
+} from './types';
+import { ACTIONS } from './types';
+
+/**
+ * Builds the typed runbook model from the YAML document. Tolerant: a value of the wrong type is
+ * simply absent from the model (the schema check reports it), so rules never see garbage.
+ */
+export function buildRunbook(doc: ParsedDocument, text: string): Runbook {
+  const runbook: Runbook = { servers: [], steps: [], simulation: {} };
+  const root = doc.contents;
+  if (!isMap(root)) return runbook;
+  const reader = new MapReader(doc, root);
+  runbook.version = reader.number('runbook');
+  runbook.name = reader.string('name');
+  runbook.description = reader.string('description');
+
+  const servers = reader.value('servers');
+  if (isSeq(servers)) {
+    runbook.serversSpan = nodeSpan(servers);
+    servers.items.forEach((item, index) => {
+      const node = resolveNode(doc, item);
+      if (isMap(node)) runbook.servers.push(buildServer(doc, node as YAMLMap, index));
+    });
+  }
+  const steps = reader.value('steps');
+  if (isSeq(steps)) {
+    runbook.stepsSpan = nodeSpan(steps);
+    steps.items.forEach((item, index) => {
+      const node = resolveNode(doc, item);
+      if (isMap(node)) runbook.steps.push(buildStep(doc, text, node as YAMLMap, index));
+    });
+  }
+  const simulation = reader.value('simulation');
+  if (isMap(simulation)) runbook.simulation = buildSimulation(doc, simulation as YAMLMap);
+  return runbook;
+}
+
+function buildServer(doc: ParsedDocument, node: YAMLMap, index: number): ServerDecl {
+  const reader = new MapReader(doc, node);
+  const server: ServerDecl = {
+    index,
+    span: nodeSpan(node as Node) ?? { start: 0, end: 0 },
+    name: reader.string('name'),
+    exchange: reader.integer('exchange'),
+    servicePack: reader.integer('servicePack'),
+    storeVersion: reader.string('storeVersion'),
+    hotfixes: reader.stringList('hotfixes'),
+    load: {},
+  };
+  const mta = reader.map('mta');
+  if (mta) {
+    server.mtaSpan = nodeSpan(mta.mapNode as Node);
+    server.mtaService = mta.enumValue<MtaService>('service', ['running', 'stopped', 'disabled']);
+    server.gatewayOutThreads = mta.integer('gatewayOutThreads');
+  }
+  server.taskThreads = reader.map('store')?.integer('taskThreads');
+  const load = reader.map('load');
+  if (load) {
+    const keys: (keyof ServerLoad)[] = ['localDeliveryPerMinute', 'deliveryServiceMs', 'owaRequestsPerMinute', 'owaServiceMs'];
+    for (const key of keys) server.load[key] = load.number(key);
+  }
+  return server;
+}
+
+function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, index: number): Step {
+  const reader = new MapReader(doc, node);
+  const span = nodeSpan(node as Node) ?? { start: 0, end: 0 };
+  const step: Step = {
+    index,
+    span,
+    itemStart: dashBefore(text, span.start),
+    id: reader.string('id'),
+    action: reader.enumValue<ActionName>('action', ACTIONS),
+    title: reader.string('title'),
+    notes: reader.string('notes'),
+    start: reader.parsed('start', parseDateTime),
+    server: reader.string('server'),
+    from: reader.string('from'),
+    to: reader.string('to'),
+    hotfix: reader.string('hotfix'),
+    servicePack: reader.integer('servicePack'),
+    service: reader.enumValue<MtaService>('service', ['running', 'stopped', 'disabled']),
+    gatewayOutThreads: reader.integer('gatewayOutThreads'),
+    duration: reader.parsed('duration', parseDurationMinutes),
+    concurrency: reader.integer('concurrency'),
+    throughputMBPerMinute: reader.positiveNumber('throughputMBPerMinute'),
+    mailboxes: readMailboxes(doc, reader),
+  };
+  const services = reader.stringList('services');
+  const servicesNode = reader.pair('services');
+  if (services.length > 0 && servicesNode) {
+    step.services = { value: services.map((s) => s.value), span: nodeSpan(servicesNode.value as Node)!, keySpan: nodeSpan(servicesNode.key as Node) };
+  }
+  return step;
+}
+
+function readMailboxes(doc: ParsedDocument, reader: MapReader): Field<MailboxSet> | undefined {
+  const pair = reader.pair('mailboxes');
+  if (!pair) return undefined;
+  const node = resolveNode(doc, pair.value);
+  const span = nodeSpan(pair.value as Node);
+  if (!span) return undefined;
+  const keySpan = nodeSpan(pair.key as Node);
+  if (isMap(node)) {
+    const inner = new MapReader(doc, node as YAMLMap);
+    const count = inner.integer('count');
+    const average = inner.number('averageSizeMB');
+    if (!count || count.value < 1 || !average || average.value < 0) return undefined;
+    return { value: { count: count.value, averageSizeMB: average.value, totalMB: count.value * average.value }, span, keySpan };
+  }
+  if (isSeq(node)) {
+    const sizesMB: number[] = [];
+    for (const item of node.items) {
+      const mailbox = resolveNode(doc, item);
+      if (!isMap(mailbox)) continue;
+      const size = new MapReader(doc, mailbox as YAMLMap).number('sizeMB');
+      if (size && size.value >= 0) sizesMB.push(size.value);
+    }
+    if (sizesMB.length === 0) return undefined;
+    const totalMB = sizesMB.reduce((sum, size) => sum + size, 0);
+    return { value: { count: sizesMB.length, totalMB, averageSizeMB: totalMB / sizesMB.length, sizesMB }, span, keySpan };
+  }
+  return undefined;
+}
+
+function buildSimulation(doc: ParsedDocument, node: YAMLMap): SimulationSettings {
+  const reader = new MapReader(doc, node);
+  return {
+    seed: reader.integer('seed'),
+    flushTimeout: reader.parsed('flushTimeout', parseDurationMinutes),
+    serviceTime: reader.enumValue<ServiceTimeDistribution>('serviceTime', ['exponential', 'deterministic']),
+    sampleInterval: reader.parsed('sampleInterval', parseDurationMinutes),
+    duration: reader.parsed('duration', parseDurationMinutes),
+    owaTimeout: reader.parsed('owaTimeout', parseDurationMinutes),
+    maxEvents: reader.integer('maxEvents'),
+  };
+}
+
+/** The offset of the `-` that opens a block sequence item whose content starts at `contentStart`. */
+function dashBefore(text: string, contentStart: number): number {
+  let i = contentStart - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i >= 0 && text[i] === '-' ? i : contentStart;
+}
+
+/** Reads typed fields of one YAML mapping, keeping the spans of keys and values. */
+class MapReader {
+  constructor(
+    private readonly doc: ParsedDocument,
+    readonly mapNode: YAMLMap,
+  ) {}
+
+  pair(key: string): Pair | undefined {
+    for (const item of this.mapNode.items) {
+      if (isPair(item) && isScalar(item.key) && item.key.value === key) return item;
+    }
+    return undefined;
+  }
+
+  value(key: string): unknown {
+    const pair = this.pair(key);
+    return pair ? resolveNode(this.doc, pair.value) : undefined;
+  }
+
+  private scalar(key: string): Field<unknown> | undefined {
+    const pair = this.pair(key);
+    if (!pair) return undefined;
+    const value = resolveNode(this.doc, pair.value);
+    const span = nodeSpan(pair.value as Node);
+    if (!isScalar(value) || !span) return undefined;
+    return { value: value.value, span, keySpan: nodeSpan(pair.key as Node) };
+  }
+
+  string(key: string): Field<string> | undefined {
+    const field = this.scalar(key);
+    return field && typeof field.value === 'string' ? (field as Field<string>) : undefined;
+  }
+
+  number(key: string): Field<number> | undefined {
+    const field = this.scalar(key);
+    return field && typeof field.value === 'number' && Number.isFinite(field.value) ? (field as Field<number>) : undefined;
+  }
+
+  positiveNumber(key: string): Field<number> | undefined {
+    const field = this.number(key);
+    return field && field.value > 0 ? field : undefined;
+  }
+
+  integer(key: string): Field<number> | undefined {
+    const field = this.number(key);
+    return field && Number.isInteger(field.value) ? field : undefined;
+  }
+
+  enumValue<T extends string>(key: string, allowed: readonly T[]): Field<T> | undefined {
+    const field = this.string(key);
+    return field && (allowed as readonly string[]).includes(field.value) ? (field as Field<T>) : undefined;
+  }
+
+  parsed<T>(key: string, parse: (text: string) => T | undefined): Field<T> | undefined {
+    const field = this.string(key);
+    if (!field) return undefined;
+    const value = parse(field.value);
+    return value === undefined ? undefined : { ...field, value };
+  }
+
+  stringList(key: string): Field<string>[] {
+    const pair = this.pair(key);
+    const list = pair ? resolveNode(this.doc, pair.value) : undefined;
+    if (!isSeq(list)) return [];
+    const out: Field<string>[] = [];
+    for (const item of list.items) {
+      const value = resolveNode(this.doc, item);
+      const span = nodeSpan(item as Node);
+      if (isScalar(value) && typeof value.value === 'string' && span) out.push({ value: value.value, span });
+    }
+    return out;
+  }
+
+  map(key: string): MapReader | undefined {
+    const value = this.value(key);
+    return isMap(value) ? new MapReader(this.doc, value as YAMLMap) : undefined;
+  }
+}
+

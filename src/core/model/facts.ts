@@ -1,0 +1,34 @@
+/**
+ * Domain facts the rules and the simulator rest on (../shared/design/domain-facts.md).
+ * Each constant names the fact it comes from.
+ */
+
+export const KB924567 = 'KB924567';
+
+/** F6: store.exe after KB924567. */
+export const KB924567_STORE_VERSION = '6.5.7652.5';
+
+/** F4: a transit-mail flush waits this long on a disabled MTA. */
+export const FLUSH_TIMEOUT_MINUTES = 150;
+
+/** F8: services KB924567 restarts (no reboot). */
+export const KB924567_RESTARTED_SERVICES = ['Microsoft Exchange Information Store', 'Microsoft Search', 'IIS Admin'];
+
+/** U1 (commonly stated, not from KB924567): Exchange 2003 store.exe build per service pack. */
+export const EXCHANGE_2003_STORE_BUILDS: Record<number, number> = { 0: 6944, 1: 7226, 2: 7638 };
+
+/** The leading parts of store.exe's version per Exchange version (6.0 = 2000, 6.5 = 2003, 8 = 2007, 14 = 2010). */
+export const STORE_VERSION_PREFIX: Record<number, number[]> = { 2000: [6, 0], 2003: [6, 5], 2007: [8], 2010: [14] };
+
+/** What KB ids the product knows, for hover and completion. */
+export const KNOWN_KBS: Record<string, { title: string; summary: string }> = {
+  KB924567: {
+    title: 'E-mail messages remain in the local delivery queue, OWA does not respond, or the SMTP service stops responding in Exchange Server 2003 SP2',
+    summary:
+      'Store hotfix (store.exe 6.5.7652.5) for Exchange 2003 SP2. With the MTA disabled, every moved mailbox registers a transit-mail flush that holds a store task thread for 150 minutes; after the hotfix the store sees Gateway Out Threads = 0 and registers no flush. Prerequisite SP2; no reboot, but it restarts the Information Store, Microsoft Search and IIS Admin services. It replaces no other hotfix.',
+  },
+  KB810489: {
+    title: 'MTA Stacks service supportability guidelines for Exchange 2000 Server and Exchange Server 2003',
+    summary: 'How to disable the MTA: set the "Gateway Out Threads" registry value to 0, the sign of a disabled MTA that the KB924567 store recognises.',
+  },
+};

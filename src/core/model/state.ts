@@ -1,0 +1,109 @@
+import { EXCHANGE_2003_STORE_BUILDS, KB924567, KB924567_STORE_VERSION } from './facts';
+import type { Runbook, ServerDecl, ServerState, Step } from './types';
+import { serverKey } from './types';
+
+export type ServerStates = ReadonlyMap<string, ServerState>;
+
+/** The state each declared server starts in, from the inventory (`servers`). Keyed by serverKey(name). */
+export function initialStates(runbook: Runbook): Map<string, ServerState> {
+  const states = new Map<string, ServerState>();
+  for (const server of runbook.servers) {
+    if (!server.name) continue;
+    const key = serverKey(server.name.value);
+    if (!states.has(key)) states.set(key, inventoryState(server));
+  }
+  return states;
+}
+
+function inventoryState(server: ServerDecl): ServerState {
+  return {
+    name: server.name!.value,
+    exchange: server.exchange?.value,
+    servicePack: server.servicePack?.value ?? 0,
+    storeVersion: server.storeVersion?.value,
+    hotfixes: new Set(server.hotfixes.map((kb) => kb.value.toUpperCase())),
+    mtaService: server.mtaService?.value ?? 'running',
+    gatewayOutThreads: server.gatewayOutThreads?.value ?? 1,
+  };
+}
+
+/** The servers a step names (server, from, to), as keys. */
+export function serversOfStep(step: Step): string[] {
+  const names = [step.server, step.from, step.to].filter((field) => field !== undefined).map((field) => serverKey(field!.value));
+  return [...new Set(names)];
+}
+
+/** What a step does to its server's state (runbook-format.md, "Actions"). Returns a new state, or the same one. */
+export function applyStep(state: ServerState, step: Step): ServerState {
+  switch (step.action?.value) {
+    case 'install-hotfix': {
+      if (!step.hotfix) return state;
+      const kb = step.hotfix.value.toUpperCase();
+      const hotfixes = new Set(state.hotfixes).add(kb);
+      return { ...state, hotfixes, storeVersion: kb === KB924567 ? KB924567_STORE_VERSION : state.storeVersion };
+    }
+    case 'install-service-pack': {
+      if (!step.servicePack) return state;
+      const build = state.exchange === 2003 ? EXCHANGE_2003_STORE_BUILDS[step.servicePack.value] : undefined;
+      return { ...state, servicePack: step.servicePack.value, storeVersion: build ? `6.5.${build}.0` : state.storeVersion };
+    }
+    case 'set-mta':
+      return {
+        ...state,
+        mtaService: step.service?.value ?? state.mtaService,
+        gatewayOutThreads: step.gatewayOutThreads?.value ?? state.gatewayOutThreads,
+      };
+    default:
+      return state;
+  }
+}
+
+/**
+ * Carries every server's state through the steps in order.
+ * `before[i]` is the state of all servers when step i begins; `after` is the state once all have run.
+ */
+export interface StateTimeline {
+  before: ServerStates[];
+  after: ServerStates;
+}
+
+export function statesThroughSteps(runbook: Runbook): StateTimeline {
+  let current: Map<string, ServerState> = initialStates(runbook);
+  const before: ServerStates[] = [];
+  for (const step of runbook.steps) {
+    before.push(current);
+    const key = step.server ? serverKey(step.server.value) : undefined;
+    const state = key ? current.get(key) : undefined;
+    if (state) {
+      const next = applyStep(state, step);
+      if (next !== state) {
+        current = new Map(current);
+        current.set(key!, next);
+      }
+    }
+  }
+  return { before, after: current };
+}
+
+/** The MTA counts as disabled when its service is stopped/disabled or Gateway Out Threads is 0 (F2, F9). */
+export function mtaDisabled(state: ServerState): boolean {
+  return state.mtaService !== 'running' || state.gatewayOutThreads === 0;
+}
+
+export function isExchange2003Sp2(state: ServerState): boolean {
+  return state.exchange === 2003 && state.servicePack === 2;
+}
+
+/**
+ * What happens when a mailbox move off this server ends (simulator.md):
+ * - 'hold': a transit-mail flush holds a store thread for flushTimeout (KB924567's failure);
+ * - 'brief': a flush holds a thread for about a second (the MTA answers);
+ * - 'none': KB924567 with Gateway Out Threads 0: no flush is registered (F10).
+ */
+export type FlushBehaviour = 'hold' | 'brief' | 'none';
+
+export function flushBehaviour(state: ServerState): FlushBehaviour {
+  if (!isExchange2003Sp2(state)) return 'brief';
+  if (state.hotfixes.has(KB924567) && state.gatewayOutThreads === 0) return 'none';
+  return mtaDisabled(state) ? 'hold' : 'brief';
+}

@@ -1,0 +1,130 @@
+import type { Span } from '../diagnostics';
+
+/** A value read from the runbook with where it stands in the text. */
+export interface Field<T> {
+  value: T;
+  /** The value node. */
+  span: Span;
+  /** The key node (`from:`), when the value is a mapping entry. */
+  keySpan?: Span;
+}
+
+export const ACTIONS = [
+  'move-mailboxes',
+  'install-hotfix',
+  'install-service-pack',
+  'set-mta',
+  'restart-services',
+  'reboot',
+  'wait',
+] as const;
+export type ActionName = (typeof ACTIONS)[number];
+
+export type MtaService = 'running' | 'stopped' | 'disabled';
+export type ExchangeVersion = 2000 | 2003 | 2007 | 2010;
+
+export interface MailboxSet {
+  count: number;
+  totalMB: number;
+  /** Individual sizes when the runbook lists the mailboxes; absent for `{ count, averageSizeMB }`. */
+  sizesMB?: number[];
+  averageSizeMB: number;
+}
+
+export interface ServerLoad {
+  localDeliveryPerMinute?: Field<number>;
+  deliveryServiceMs?: Field<number>;
+  owaRequestsPerMinute?: Field<number>;
+  owaServiceMs?: Field<number>;
+}
+
+/** A server as declared under `servers`. Fields with wrong types are left out (the schema reports them). */
+export interface ServerDecl {
+  index: number;
+  span: Span;
+  name?: Field<string>;
+  exchange?: Field<number>;
+  servicePack?: Field<number>;
+  storeVersion?: Field<string>;
+  hotfixes: Field<string>[];
+  mtaService?: Field<MtaService>;
+  gatewayOutThreads?: Field<number>;
+  /** The `gatewayOutThreads` key's mapping (`mta:`), for edits that add the value. */
+  mtaSpan?: Span;
+  taskThreads?: Field<number>;
+  load: ServerLoad;
+}
+
+/** One step. Every action's fields are optional here; which apply depends on `action`. */
+export interface Step {
+  index: number;
+  /** The whole sequence item, from its `-` to the end of its last value. */
+  span: Span;
+  /** Offset of the `-` that opens the item. */
+  itemStart: number;
+  id?: Field<string>;
+  action?: Field<ActionName>;
+  title?: Field<string>;
+  notes?: Field<string>;
+  /** Epoch milliseconds. */
+  start?: Field<number>;
+  server?: Field<string>;
+  from?: Field<string>;
+  to?: Field<string>;
+  hotfix?: Field<string>;
+  servicePack?: Field<number>;
+  service?: Field<MtaService>;
+  gatewayOutThreads?: Field<number>;
+  services?: Field<string[]>;
+  /** Minutes. */
+  duration?: Field<number>;
+  mailboxes?: Field<MailboxSet>;
+  concurrency?: Field<number>;
+  throughputMBPerMinute?: Field<number>;
+}
+
+export type ServiceTimeDistribution = 'exponential' | 'deterministic';
+
+export interface SimulationSettings {
+  seed?: Field<number>;
+  /** Minutes. */
+  flushTimeout?: Field<number>;
+  serviceTime?: Field<ServiceTimeDistribution>;
+  /** Minutes. */
+  sampleInterval?: Field<number>;
+  /** Minutes. */
+  duration?: Field<number>;
+  /** Minutes. */
+  owaTimeout?: Field<number>;
+  maxEvents?: Field<number>;
+}
+
+export interface Runbook {
+  version?: Field<number>;
+  name?: Field<string>;
+  description?: Field<string>;
+  servers: ServerDecl[];
+  /** The `servers:` sequence, when present. */
+  serversSpan?: Span;
+  steps: Step[];
+  /** The `steps:` sequence, when present. */
+  stepsSpan?: Span;
+  simulation: SimulationSettings;
+}
+
+/** A server's state at one point of the runbook: what the rules and the simulator judge by. */
+export interface ServerState {
+  name: string;
+  exchange?: number;
+  servicePack: number;
+  storeVersion?: string;
+  /** Upper-case KB ids. */
+  hotfixes: ReadonlySet<string>;
+  mtaService: MtaService;
+  gatewayOutThreads: number;
+}
+
+/** Server names compare case-insensitively, as Windows compares computer names. */
+export function serverKey(name: string): string {
+  return name.toUpperCase();
+}

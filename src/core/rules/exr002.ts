@@ -1,0 +1,39 @@
+import type { Finding } from '../diagnostics';
+import { KB924567 } from '../model/facts';
+import { isExchange2003Sp2 } from '../model/state';
+import { serverKey } from '../model/types';
+import { declaredName, stepLabel, type SemanticRule } from './rule';
+
+/** EXR002: KB924567 needs Exchange Server 2003 SP2 (F7). */
+export const exr002: SemanticRule = {
+  code: 'EXR002',
+  defaultSeverity: 'error',
+  title: 'KB924567 installed on a server that is not Exchange 2003 SP2',
+  facts: ['F7'],
+  explanation:
+    'KB924567 requires Exchange Server 2003 Service Pack 2; on any other version or service pack it does not install. Fix: install SP2 first (an install-service-pack step before the hotfix).',
+  check(context) {
+    const findings: Finding[] = [];
+    context.runbook.steps.forEach((step, index) => {
+      if (step.action?.value !== 'install-hotfix' || !step.server || step.hotfix?.value.toUpperCase() !== KB924567) return;
+      const key = serverKey(step.server.value);
+      const state = context.states.before[index].get(key);
+      if (!state || isExchange2003Sp2(state)) return;
+      const server = declaredName(context, key, step.server.value);
+      const now =
+        state.exchange === 2003
+          ? `Exchange 2003 ${state.servicePack === 0 ? 'RTM' : `SP${state.servicePack}`}`
+          : state.exchange === undefined
+            ? 'of an unknown Exchange version'
+            : `Exchange ${state.exchange}`;
+      const remedy = state.exchange === 2003 ? ` Install Service Pack 2 on ${server} before this step.` : ' This hotfix is only for Exchange 2003 SP2.';
+      findings.push({
+        code: 'EXR002',
+        span: step.hotfix!.span,
+        message: `Step ${stepLabel(step)} installs KB924567 on ${server}, which is ${now} at that step; the hotfix requires Exchange Server 2003 Service Pack 2 and will not install.${remedy}`,
+        data: { server, stepIndex: index, exchange: state.exchange, servicePack: state.servicePack },
+      });
+    });
+    return findings;
+  },
+};

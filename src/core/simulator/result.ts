@@ -1,0 +1,94 @@
+/**
+ * What a simulation returns (simulator.md, "Results"). Times are minutes from the start of the
+ * simulation (t = 0 is the start of the runbook's first step); series are plain arrays so the
+ * result crosses postMessage and JSON unchanged.
+ */
+import type { Assumptions } from '../model/assumptions';
+
+export type WorkKind = 'delivery' | 'owa' | 'move' | 'flush';
+
+export interface ServerSeries {
+  /** Sample times, minutes: 0, sampleInterval, 2·sampleInterval, … */
+  t: number[];
+  /** Threads busy at each sample, by kind. */
+  delivery: number[];
+  owa: number[];
+  move: number[];
+  flush: number[];
+  /** Local delivery messages waiting for a thread at each sample. */
+  deliveryQueue: number[];
+  /** Threads in the pool at each sample (0 while the store is restarting). */
+  pool: number[];
+}
+
+export interface ServerSummary {
+  server: string;
+  threadPool: number;
+  peakThreadsBusy: number;
+  /** Minutes; the first time every thread is busy while work waits; null if never. */
+  exhaustedAt: number | null;
+  /** The step running on the server when threads ran out (its id), or null. */
+  exhaustedDuringStep: string | null;
+  /** Threads held by transit-mail flushes at `exhaustedAt`. */
+  flushThreadsAtExhaustion: number | null;
+  maxLocalDeliveryQueue: number;
+  meanDeliveryWaitSeconds: number;
+  meanDeliveryDelaySeconds: number;
+  p95DeliveryDelaySeconds: number;
+  owaUnanswered: number;
+  owaRequests: number;
+  flushTasksRegistered: number;
+  flushThreadMinutes: number;
+  /** Deliveries completed, for Little's law checks and the summary table. */
+  deliveriesCompleted: number;
+  /** Messages that arrived for local delivery. */
+  deliveriesArrived: number;
+  /**
+   * Every exhaustion worth a warning: the first one, and the first during each move step that
+   * involves the server (EXR005 reads these). Bounded by the number of steps.
+   */
+  exhaustions: ExhaustionRecord[];
+}
+
+export interface ExhaustionRecord {
+  /** Minutes; when every thread became busy while work waited. */
+  at: number;
+  /** The step running on the server then (a move from/to it if there is one), or null. */
+  stepIndex: number | null;
+  step: string | null;
+  /** Threads held by transit-mail flushes at that moment. */
+  flushThreads: number;
+  threadPool: number;
+}
+
+export interface StepResult {
+  id: string;
+  index: number;
+  action: string;
+  /** Minutes. */
+  start: number;
+  /** Minutes. */
+  end: number;
+  /** False when the step had not finished when the simulation ended (then `end` is the end of the run). */
+  completed: boolean;
+}
+
+export interface SimulationResult {
+  servers: Record<string, { summary: ServerSummary; series: ServerSeries }>;
+  steps: StepResult[];
+  seed: number;
+  events: number;
+  /** Minutes simulated. */
+  duration: number;
+  sampleInterval: number;
+  /** Epoch ms of t = 0 when the runbook gives explicit times, else null. */
+  clockOrigin: number | null;
+  /** Every assumed number the run used, and which were the product's defaults rather than the runbook's. */
+  assumptions: {
+    values: Assumptions;
+    /** Names (keys of Assumptions) whose value the run used without the runbook giving it. */
+    assumed: string[];
+    /** The subset of `assumed` that the caller (e.g. VS Code settings) set rather than the product default. */
+    fromCaller: string[];
+  };
+}
