@@ -1,0 +1,1106 @@
+/**
+ * The discrete-event migration simulator (simulator.md). One engine for Node, the CLI and the
+ * webview's Web Worker: no dependency on VS Code, the DOM or Node.
+ *
+ * Model, per server (its Information Store):
+ * - a pool of task threads; every unit of work holds one while it runs; work that finds none
+ *   free waits, first come first served, in one queue per server (kept as three FIFOs,
+ *   deliveries, OWA and everything else, merged by arrival time when a thread frees);
+ * - local delivery and OWA arrive as Poisson processes; OWA requests that wait longer than
+ *   `owaTimeout` leave the queue unanswered;
+ * - a mailbox move takes one thread on the source, then one on the target (holding the first
+ *   while it waits for the second), and holds both for sizeMB ÷ throughput minutes;
+ * - when a move ends, the source registers a transit-mail flush as `flushBehaviour` judges the
+ *   source's state at that moment: 'hold' for flushTimeout from when it gets a thread,
+ *   'brief' for `flushWithMtaRunningSeconds`, 'none' registers nothing;
+ * - install-hotfix, install-service-pack, restart-services and reboot change the server's state
+ *   when the step begins and take its store down for the step's duration (assumptions.ts:
+ *   hotfixInstallMinutes, servicePackInstallMinutes, serviceRestartMinutes, rebootMinutes).
+ *   In-flight deliveries and OWA requests are lost and go back to the head of their queue
+ *   (retried with their original arrival time); in-flight mailbox moves to or from the server
+ *   are lost and start again from the beginning once both stores have a thread; flushes are
+ *   cleared (the restart ends them). Queued work keeps waiting (it is queued outside the store).
+ *
+ * Exhaustion: a server is exhausted while the store is up, every thread is busy and work
+ * waits. Momentary bursts (a random clump of deliveries, the catch-up after a restart) are not
+ * reported: an episode counts once it has lasted EXHAUSTION_MIN_MINUTES; `exhaustedAt` is when
+ * that episode began.
+ *
+ * Default duration: until the last step ends or the last move ends plus flushTimeout, whichever
+ * is later, but never more than HORIZON_FACTOR × (the static schedule's end + flushTimeout) +
+ * one day (a run whose moves cannot progress still ends). `simulation.duration` overrides it.
+ */
+import { withAssumptions, type Assumptions } from '../model/assumptions';
+import { FLUSH_TIMEOUT_MINUTES } from '../model/facts';
+import { buildSchedule, moveMinutes } from '../model/schedule';
+import { applyStep, flushBehaviour, initialStates } from '../model/state';
+import type { ActionName, Runbook, ServerState, Step } from '../model/types';
+import { serverKey } from '../model/types';
+import { EventQueue, NumberRing } from './eventQueue';
+import { DelayHistogram } from './histogram';
+import { fillExponentials, Sfc32 } from './random';
+import type { ExhaustionRecord, ServerSeries, SimulationResult, StepResult } from './result';
+
+export interface SimulateOptions {
+  seed?: number;
+  assumptions?: Partial<Assumptions>;
+  maxEvents?: number;
+  shouldCancel?: () => boolean;
+}
+
+export type SimulationErrorKind = 'budget' | 'cancelled' | 'invalid';
+
+export class SimulationError extends Error {
+  readonly kind: SimulationErrorKind;
+  constructor(kind: SimulationErrorKind, message: string) {
+    super(message);
+    this.name = 'SimulationError';
+    this.kind = kind;
+  }
+}
+
+/** An exhaustion episode shorter than this is a burst, not exhaustion (minutes). */
+export const EXHAUSTION_MIN_MINUTES = 1;
+/** The default duration never exceeds this many times the planned end (see the header). */
+const HORIZON_FACTOR = 4;
+/** The series may hold at most this many samples per server (memory is bounded by samples). */
+export const MAX_SAMPLES = 500_000;
+/** The caller's cancel callback is asked this often (events). */
+const CANCEL_CHECK_EVENTS = 1 << 16;
+const EXPONENTIAL_BATCH = 1024;
+const DEFAULT_SAMPLE_INTERVAL_MINUTES = 1;
+const DEFAULT_OWA_TIMEOUT_MINUTES = 1;
+const DEFAULT_SEED = 1;
+
+// Event kinds (low 4 bits of an event code; the server index is in the bits above).
+const CANCELLED = 0;
+const DELIVERY_ARRIVAL = 1;
+const DELIVERY_DONE = 2;
+const OWA_ARRIVAL = 3;
+const OWA_DONE = 4;
+const MOVE_END = 5;
+const FLUSH_END = 6;
+const STEP_START = 7;
+const STEP_END = 8;
+const KIND_BITS = 4;
+const KIND_MASK = (1 << KIND_BITS) - 1;
+
+// Work waiting in the "other" FIFO.
+const WAIT_MOVE_SOURCE = 1;
+const WAIT_MOVE_TARGET = 2;
+const WAIT_FLUSH = 3;
+
+// The two kinds of flush that hold a thread; each has one duration, so each is a FIFO.
+const HOLD_FLUSH = 0;
+const BRIEF_FLUSH = 1;
+
+const RESTARTING_ACTIONS: ReadonlySet<ActionName> = new Set(['install-hotfix', 'install-service-pack', 'restart-services', 'reboot']);
+
+interface OtherWork {
+  time: number;
+  type: number;
+  lane: Lane | null;
+  /** For flushes: HOLD_FLUSH or BRIEF_FLUSH. */
+  flushKind: number;
+  live: boolean;
+}
+
+class Store {
+  up = true;
+  downCount = 0;
+  busy = 0;
+  busyDelivery = 0;
+  busyOwa = 0;
+  busyMove = 0;
+  busyFlush = 0;
+  readonly deliveryQueue = new NumberRing();
+  readonly owaQueue = new NumberRing();
+  other: OtherWork[] = [];
+  otherHead = 0;
+  otherLive = 0;
+
+  peakBusy = 0;
+  maxDeliveryQueue = 0;
+  deliveriesArrived = 0;
+  deliveriesCompleted = 0;
+  /** [0] sum of delivery waits, [1] sum of delivery delays (minutes): number fields would be re-boxed on every update. */
+  readonly deliverySums = new Float64Array(2);
+  readonly delays = new DelayHistogram();
+  owaRequests = 0;
+  owaUnanswered = 0;
+  flushRegistered = 0;
+  flushThreadMinutes = 0;
+  /**
+   * When each flush holding a thread began, per kind (HOLD_FLUSH, BRIEF_FLUSH). Every flush of a
+   * kind holds for the same time, so they end in this order and only the first of each kind needs
+   * an event in the queue: that keeps the heap small while hundreds of flushes are held.
+   */
+  readonly flushStarts: [NumberRing, NumberRing] = [new NumberRing(), new NumberRing()];
+
+  episodeActive = false;
+  episodeConfirmed = false;
+  episodeStart = 0;
+  episodeFlush = 0;
+  exhaustedAt: number | null = null;
+  exhaustedDuringStep: string | null = null;
+  flushAtExhaustion: number | null = null;
+  readonly exhaustions: ExhaustionRecord[] = [];
+
+  readonly series: ServerSeries = { t: [], delivery: [], owa: [], move: [], flush: [], deliveryQueue: [], pool: [] };
+
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    public state: ServerState,
+    readonly pool: number,
+    readonly deliveryPerMinute: number,
+    readonly deliveryServiceMinutes: number,
+    readonly owaPerMinute: number,
+    readonly owaServiceMinutes: number,
+  ) {}
+
+  get waiting(): number {
+    return this.deliveryQueue.length + this.owaQueue.length + this.otherLive;
+  }
+}
+
+class StepRun {
+  started = false;
+  finished = false;
+  start = 0;
+  end = 0;
+  // Moves only.
+  source: Store | null = null;
+  target: Store | null = null;
+  nextMailbox = 0;
+  movedMailboxes = 0;
+  mailboxCount = 0;
+  throughput = 1;
+
+  constructor(
+    readonly step: Step,
+    readonly index: number,
+    readonly id: string,
+    readonly action: string,
+    /** Minutes from t = 0 for steps with `start`, else null. */
+    readonly explicitStart: number | null,
+  ) {}
+
+  involves(store: Store): boolean {
+    if (this.source === store || this.target === store) return true;
+    const name = this.step.server?.value;
+    return name !== undefined && serverKey(name) === serverKey(store.name);
+  }
+
+  mailboxSize(index: number): number {
+    const set = this.step.mailboxes!.value;
+    return set.sizesMB ? set.sizesMB[index] : set.averageSizeMB;
+  }
+}
+
+/** 0 idle, 1 waiting for a source thread, 2 holding it and waiting for a target thread, 3 moving. */
+class Lane {
+  phase = 0;
+  sizeMB = 0;
+  waitingEntry: OtherWork | null = null;
+  constructor(
+    readonly id: number,
+    readonly run: StepRun,
+    readonly source: Store,
+    readonly target: Store,
+  ) {}
+}
+
+/** Resolved run settings: the runbook's values, else the caller's assumptions, else the defaults. */
+interface Settings {
+  seed: number;
+  assumptions: Assumptions;
+  maxEvents: number;
+  flushTimeout: number;
+  exponentialService: boolean;
+  sampleInterval: number;
+  owaTimeout: number;
+  explicitDuration: number | null;
+  assumed: Set<keyof Assumptions>;
+  fromCaller: Set<keyof Assumptions>;
+}
+
+export class Simulation {
+  private readonly settings: Settings;
+  private readonly rng: Sfc32;
+  /** Exponential variates (mean 1) drawn in batches, so the hot loop neither calls the generator nor Math.log. */
+  private readonly exponentials = new Float64Array(EXPONENTIAL_BATCH);
+  private exponentialIndex = 0;
+  private readonly queue = new EventQueue();
+  private readonly stores: Store[] = [];
+  private readonly storesByKey = new Map<string, Store>();
+  private readonly runs: StepRun[] = [];
+  private readonly lanes: Lane[] = [];
+  private readonly clockOrigin: number | null;
+  private readonly estimatedDuration: number;
+  private readonly estimatedEvents: number;
+  private readonly horizon: number;
+  private readonly shouldCancel?: () => boolean;
+
+  /** The simulated time, minutes; in a typed array because a number field would be re-boxed on every write. */
+  private readonly clock = new Float64Array(1);
+  private endTime: number;
+  private events = 0;
+  private finishedSteps = 0;
+  private lastMoveEnd: number | null = null;
+  private sampleCount = 0;
+  /** Time of the next sample (sampleCount × sampleInterval, cached for the event loop). */
+  private nextSample = 0;
+  private finished = false;
+  private progressShown = 0;
+
+  constructor(runbook: Runbook, options: SimulateOptions = {}) {
+    this.settings = resolveSettings(runbook, options);
+    this.shouldCancel = options.shouldCancel;
+    this.rng = new Sfc32(this.settings.seed);
+    this.refillExponentials();
+    const { assumptions } = this.settings;
+
+    const states = initialStates(runbook);
+    for (const server of runbook.servers) {
+      const key = server.name ? serverKey(server.name.value) : undefined;
+      if (!key || this.storesByKey.has(key)) continue;
+      const load = server.load;
+      const threads = server.taskThreads?.value ?? assumptions.storeTaskThreads;
+      const store = new Store(
+        this.stores.length,
+        server.name!.value,
+        states.get(key)!,
+        Math.max(0, Math.floor(threads)),
+        nonNegative(load.localDeliveryPerMinute?.value),
+        nonNegative(load.deliveryServiceMs?.value ?? assumptions.deliveryServiceMs) / 60000,
+        nonNegative(load.owaRequestsPerMinute?.value),
+        nonNegative(load.owaServiceMs?.value ?? assumptions.owaServiceMs) / 60000,
+      );
+      this.stores.push(store);
+      this.storesByKey.set(key, store);
+    }
+    if (this.stores.length >= 1 << (31 - KIND_BITS)) throw new SimulationError('invalid', 'this runbook declares too many servers to simulate');
+
+    const schedule = buildSchedule(runbook, assumptions);
+    this.clockOrigin = schedule.clockOrigin ?? null;
+    runbook.steps.forEach((step, index) => {
+      const explicitStart = step.start ? schedule.steps[index].start : null;
+      this.runs.push(new StepRun(step, index, step.id?.value ?? `step ${index + 1}`, step.action?.value ?? 'unknown', explicitStart));
+    });
+    for (const run of this.runs) this.prepareMove(run);
+
+    const hasMoves = this.runs.some((run) => run.source !== null);
+    const plannedEnd = hasMoves ? schedule.end + this.settings.flushTimeout : schedule.end;
+    this.estimatedDuration = this.settings.explicitDuration ?? plannedEnd;
+    this.horizon = this.settings.explicitDuration ?? HORIZON_FACTOR * plannedEnd + 1440;
+    this.endTime = this.horizon;
+    this.estimatedEvents = this.estimateEvents(this.estimatedDuration);
+    this.checkBudget();
+
+    for (const store of this.stores) {
+      if (store.deliveryPerMinute > 0) this.queue.push(this.interarrival(store.deliveryPerMinute), code(DELIVERY_ARRIVAL, store), 0, 0);
+      if (store.owaPerMinute > 0) this.queue.push(this.interarrival(store.owaPerMinute), code(OWA_ARRIVAL, store), 0, 0);
+    }
+    for (const run of this.runs) {
+      if (run.explicitStart !== null) this.queue.push(run.explicitStart, STEP_START, run.index, 0);
+      else if (run.index === 0) this.queue.push(0, STEP_START, 0, 0);
+    }
+    if (this.runs.length === 0 && this.settings.explicitDuration === null) this.endTime = 0;
+  }
+
+  private get now(): number {
+    return this.clock[0];
+  }
+
+  /** How far the run has got, 0..1. */
+  get progress(): number {
+    if (this.finished) return 1;
+    const planned = this.endTime < this.horizon ? this.endTime : this.estimatedDuration;
+    const fraction = planned > 0 ? Math.min(0.999, Math.max(0, this.now / planned)) : 0;
+    // A run that outlasts its plan (moves stalled by exhaustion) must not go backwards once its real end is known.
+    this.progressShown = Math.max(this.progressShown, fraction);
+    return this.progressShown;
+  }
+
+  /** Processes up to `maxEvents` events; true when the run has finished. Throws SimulationError. */
+  runFor(maxEvents: number): boolean {
+    if (this.finished) return true;
+    let remaining = Math.max(1, Math.floor(maxEvents));
+    while (remaining > 0) {
+      if (this.shouldCancel?.()) throw new SimulationError('cancelled', 'the simulation was cancelled');
+      const slice = Math.min(remaining, CANCEL_CHECK_EVENTS);
+      const processed = this.step(slice);
+      remaining -= slice;
+      if (processed < 0) {
+        this.finish();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The result so far (the full result once runFor has returned true). */
+  result(): SimulationResult {
+    const duration = this.finished ? this.endTime : this.now;
+    const servers: SimulationResult['servers'] = {};
+    for (const store of this.stores) {
+      let flushMinutes = store.flushThreadMinutes;
+      // Flushes still holding a thread count up to the end of the run.
+      for (const starts of store.flushStarts) {
+        for (let i = 0; i < starts.length; i++) flushMinutes += Math.max(0, duration - starts.at(i));
+      }
+      const completed = store.deliveriesCompleted;
+      servers[store.name] = {
+        summary: {
+          server: store.name,
+          threadPool: store.pool,
+          peakThreadsBusy: store.peakBusy,
+          exhaustedAt: store.exhaustedAt,
+          exhaustedDuringStep: store.exhaustedDuringStep,
+          flushThreadsAtExhaustion: store.flushAtExhaustion,
+          maxLocalDeliveryQueue: store.maxDeliveryQueue,
+          meanDeliveryWaitSeconds: completed > 0 ? (store.deliverySums[0] / completed) * 60 : 0,
+          meanDeliveryDelaySeconds: completed > 0 ? (store.deliverySums[1] / completed) * 60 : 0,
+          p95DeliveryDelaySeconds: store.delays.quantile(0.95) / 1000,
+          owaUnanswered: store.owaUnanswered,
+          owaRequests: store.owaRequests,
+          flushTasksRegistered: store.flushRegistered,
+          flushThreadMinutes: flushMinutes,
+          deliveriesCompleted: completed,
+          deliveriesArrived: store.deliveriesArrived,
+          exhaustions: store.exhaustions.map((record) => ({ ...record })),
+        },
+        series: {
+          t: store.series.t.slice(),
+          delivery: store.series.delivery.slice(),
+          owa: store.series.owa.slice(),
+          move: store.series.move.slice(),
+          flush: store.series.flush.slice(),
+          deliveryQueue: store.series.deliveryQueue.slice(),
+          pool: store.series.pool.slice(),
+        },
+      };
+    }
+    const steps: StepResult[] = this.runs.map((run) => ({
+      id: run.id,
+      index: run.index,
+      action: run.action,
+      start: run.started ? run.start : duration,
+      end: run.finished ? run.end : duration,
+      completed: run.finished,
+    }));
+    const { assumptions, assumed, fromCaller } = this.settings;
+    const order = Object.keys(assumptions) as (keyof Assumptions)[];
+    return {
+      servers,
+      steps,
+      seed: this.settings.seed,
+      events: this.events,
+      duration,
+      sampleInterval: this.settings.sampleInterval,
+      clockOrigin: this.clockOrigin,
+      assumptions: {
+        values: { ...assumptions, maxEvents: this.settings.maxEvents },
+        assumed: order.filter((key) => assumed.has(key)),
+        fromCaller: order.filter((key) => assumed.has(key) && fromCaller.has(key)),
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- the event loop
+
+  /**
+   * Handles up to `limit` events; returns how many, or -1 when the run has reached its end.
+   * The hot path (deliveries and OWA) is written so the heap is touched from one call site
+   * each (the JIT inlines them) and no number is passed to a call that is not inlined (that
+   * would box it): each event decides what becomes of the top event (kept with a new time, or
+   * popped) and at most one new event to push, and both happen once below the switch.
+   */
+  private step(limit: number): number {
+    const q = this.queue;
+    const stores = this.stores;
+    const exponential = this.settings.exponentialService;
+    const budget = this.settings.maxEvents;
+    let handled = 0;
+    while (handled < limit) {
+      if (q.size === 0) {
+        // Nothing left to happen: a default-length run ends here (an explicit duration still runs out).
+        if (this.settings.explicitDuration === null) this.endTime = Math.min(this.endTime, Math.max(this.now, this.settledEnd()));
+        return -1;
+      }
+      const now = q.time[0];
+      if (now > this.endTime) return -1;
+      const top = q.slot[0];
+      const eventCode = q.code[top];
+      const kind = eventCode & KIND_MASK;
+      if (kind === CANCELLED) {
+        q.settleTop(false, 0, 0, 0, 0);
+        continue;
+      }
+      if (this.events >= budget) this.throwBudget();
+      this.events++;
+      handled++;
+      this.clock[0] = now;
+      if (now > this.nextSample) this.takeSamples();
+      if (kind > OWA_DONE) {
+        // Events the handler schedules come after this one, so it stays on top until settled.
+        this.handleRare(eventCode, top);
+        q.settleTop(false, 0, 0, 0, 0);
+        continue;
+      }
+      const store = stores[eventCode >> KIND_BITS];
+      let keepTop = false;
+      let topTime = 0;
+      let topAux = 0;
+      let pushTime = -1;
+      let pushCode = 0;
+      let released = false;
+      switch (kind) {
+        case DELIVERY_ARRIVAL: {
+          keepTop = true;
+          topTime = now + this.exponentials[this.exponentialIndex++] / store.deliveryPerMinute;
+          if (this.exponentialIndex === EXPONENTIAL_BATCH) this.refillExponentials();
+          store.deliveriesArrived++;
+          if (store.up && store.busy < store.pool) {
+            let service = store.deliveryServiceMinutes;
+            if (exponential) {
+              service *= this.exponentials[this.exponentialIndex++];
+              if (this.exponentialIndex === EXPONENTIAL_BATCH) this.refillExponentials();
+            }
+            if (++store.busy > store.peakBusy) store.peakBusy = store.busy;
+            store.busyDelivery++;
+            pushTime = now + service;
+            pushCode = eventCode + (DELIVERY_DONE - DELIVERY_ARRIVAL);
+          } else {
+            store.deliveryQueue.push(now);
+            if (store.deliveryQueue.length > store.maxDeliveryQueue) store.maxDeliveryQueue = store.deliveryQueue.length;
+            if (!store.episodeActive) this.startEpisode(store);
+          }
+          break;
+        }
+        case DELIVERY_DONE: {
+          const arrival = q.aux[top];
+          const delay = now - arrival;
+          store.deliveriesCompleted++;
+          store.deliverySums[0] += q.aux2[top] - arrival;
+          store.deliverySums[1] += delay;
+          store.delays.add(delay * 60000);
+          if (store.deliveryQueue.length > 0 && store.otherLive === 0 && store.owaQueue.length === 0) {
+            // The next waiting work is a delivery: it takes this thread over.
+            let service = store.deliveryServiceMinutes;
+            if (exponential) {
+              service *= this.exponentials[this.exponentialIndex++];
+              if (this.exponentialIndex === EXPONENTIAL_BATCH) this.refillExponentials();
+            }
+            keepTop = true;
+            topTime = now + service;
+            topAux = store.deliveryQueue.shift();
+            if (store.deliveryQueue.length === 0 && store.episodeActive) released = true;
+          } else {
+            store.busy--;
+            store.busyDelivery--;
+            released = store.waiting > 0 || store.episodeActive;
+          }
+          break;
+        }
+        case OWA_ARRIVAL: {
+          keepTop = true;
+          topTime = now + this.exponentials[this.exponentialIndex++] / store.owaPerMinute;
+          if (this.exponentialIndex === EXPONENTIAL_BATCH) this.refillExponentials();
+          store.owaRequests++;
+          if (store.up && store.busy < store.pool) {
+            let service = store.owaServiceMinutes;
+            if (exponential) {
+              service *= this.exponentials[this.exponentialIndex++];
+              if (this.exponentialIndex === EXPONENTIAL_BATCH) this.refillExponentials();
+            }
+            if (++store.busy > store.peakBusy) store.peakBusy = store.busy;
+            store.busyOwa++;
+            pushTime = now + service;
+            pushCode = eventCode + (OWA_DONE - OWA_ARRIVAL);
+          } else {
+            this.expireOwa(store);
+            store.owaQueue.push(now);
+            if (!store.episodeActive) this.startEpisode(store);
+          }
+          break;
+        }
+        default: {
+          // OWA_DONE
+          store.busy--;
+          store.busyOwa--;
+          released = store.waiting > 0 || store.episodeActive;
+        }
+      }
+      q.settleTop(keepTop, topTime, eventCode, topAux, now);
+      if (pushTime >= 0) q.push(pushTime, pushCode, now, now);
+      if (released) this.afterRelease(store);
+    }
+    return handled;
+  }
+
+  /** Steps, moves and flushes: rare next to deliveries, so handled out of the hot loop. */
+  private handleRare(eventCode: number, slot: number): void {
+    const aux = this.queue.aux[slot];
+    const now = this.now;
+    switch (eventCode & KIND_MASK) {
+      case MOVE_END:
+        this.endMove(this.lanes[aux], now);
+        break;
+      case FLUSH_END: {
+        const store = this.stores[eventCode >> KIND_BITS];
+        const starts = store.flushStarts[aux];
+        store.flushThreadMinutes += now - starts.shift();
+        store.busy--;
+        store.busyFlush--;
+        if (starts.length > 0) this.queue.push(starts.peek() + this.flushMinutes(aux), eventCode, aux, 0);
+        this.afterRelease(store);
+        break;
+      }
+      case STEP_START:
+        this.startStep(this.runs[aux], now);
+        break;
+      case STEP_END:
+        this.endStep(this.runs[aux], now);
+        break;
+    }
+  }
+
+  /** A thread was freed or the last waiting work left: hand threads on, or end an exhaustion episode. */
+  private afterRelease(store: Store): void {
+    if (store.waiting > 0) this.dispatch(store);
+    else if (store.episodeActive) this.endEpisode(store, this.now);
+  }
+
+  private refillExponentials(): void {
+    fillExponentials(this.rng, this.exponentials);
+    this.exponentialIndex = 0;
+  }
+
+  /** One exponential variate with mean 1, from the same stream as the hot loop. */
+  private drawExponential(): number {
+    const value = this.exponentials[this.exponentialIndex++];
+    if (this.exponentialIndex === EXPONENTIAL_BATCH) this.refillExponentials();
+    return value;
+  }
+
+  /** Records every sample whose time is before `time` (default: now): the state after all events up to it. */
+  private takeSamples(time = this.now): void {
+    const interval = this.settings.sampleInterval;
+    for (let sampleTime = this.sampleCount * interval; sampleTime < time && sampleTime <= this.endTime; sampleTime = this.sampleCount * interval) {
+      if (this.sampleCount >= MAX_SAMPLES) {
+        throw new SimulationError('budget', `this run would need more than ${group(MAX_SAMPLES)} samples per server; raise simulation.sampleInterval or shorten the run`);
+      }
+      for (const store of this.stores) {
+        this.expireOwa(store, sampleTime);
+        if (store.episodeActive && !store.episodeConfirmed && sampleTime - store.episodeStart >= EXHAUSTION_MIN_MINUTES) this.confirmEpisode(store);
+        const series = store.series;
+        series.t.push(sampleTime);
+        series.delivery.push(store.busyDelivery);
+        series.owa.push(store.busyOwa);
+        series.move.push(store.busyMove);
+        series.flush.push(store.busyFlush);
+        series.deliveryQueue.push(store.deliveryQueue.length);
+        series.pool.push(store.up ? store.pool : 0);
+      }
+      this.sampleCount++;
+    }
+    this.nextSample = this.sampleCount * interval;
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.takeSamples(this.endTime + this.settings.sampleInterval * 1e-9);
+    for (const store of this.stores) {
+      this.expireOwa(store, this.endTime);
+      if (store.episodeActive) this.endEpisode(store, this.endTime);
+    }
+    this.clock[0] = this.endTime;
+    this.finished = true;
+  }
+
+  /** When the run ends by default, once every step has finished. */
+  private settledEnd(): number {
+    let lastStepEnd = 0;
+    for (const run of this.runs) if (run.finished && run.end > lastStepEnd) lastStepEnd = run.end;
+    const moveEnd = this.lastMoveEnd === null ? 0 : this.lastMoveEnd + this.settings.flushTimeout;
+    return Math.max(lastStepEnd, moveEnd);
+  }
+
+  // ---------------------------------------------------------------- threads and queues
+
+  /** Hands free threads to waiting work, oldest first. */
+  private dispatch(store: Store): void {
+    if (!store.up) return;
+    // `now` is read from the field, not passed: numbers passed to calls that are not inlined get boxed.
+    const now = this.now;
+    const exponential = this.settings.exponentialService;
+    while (store.busy < store.pool) {
+      if (store.owaQueue.length > 0) this.expireOwa(store);
+      let choice = 0;
+      let oldest = Infinity;
+      if (store.otherLive > 0) {
+        while (!store.other[store.otherHead].live) store.otherHead++;
+        oldest = store.other[store.otherHead].time;
+        choice = 3;
+      }
+      if (store.deliveryQueue.length > 0 && store.deliveryQueue.peek() < oldest) {
+        oldest = store.deliveryQueue.peek();
+        choice = 1;
+      }
+      if (store.owaQueue.length > 0 && store.owaQueue.peek() < oldest) choice = 2;
+      if (choice === 0) break;
+      if (choice === 3) {
+        const work = store.other[store.otherHead];
+        work.live = false;
+        store.otherHead++;
+        store.otherLive--;
+        this.compactOther(store);
+        this.takeThread(store);
+        if (work.type === WAIT_FLUSH) this.holdFlush(store, work.flushKind, now);
+        else this.grantMoveThread(work.lane!, work.type, now);
+        continue;
+      }
+      let service: number;
+      let eventCode: number;
+      let arrival: number;
+      if (choice === 1) {
+        arrival = store.deliveryQueue.shift();
+        store.busyDelivery++;
+        service = store.deliveryServiceMinutes;
+        eventCode = code(DELIVERY_DONE, store);
+      } else {
+        arrival = store.owaQueue.shift();
+        store.busyOwa++;
+        service = store.owaServiceMinutes;
+        eventCode = code(OWA_DONE, store);
+      }
+      if (exponential) {
+        service *= this.exponentials[this.exponentialIndex++];
+        if (this.exponentialIndex === EXPONENTIAL_BATCH) this.refillExponentials();
+      }
+      if (++store.busy > store.peakBusy) store.peakBusy = store.busy;
+      this.queue.push(now + service, eventCode, arrival, now);
+    }
+    if (store.waiting === 0) {
+      if (store.episodeActive) this.endEpisode(store, now);
+    } else if (!store.episodeActive) {
+      this.startEpisode(store);
+    }
+  }
+
+
+  private takeThread(store: Store): void {
+    if (++store.busy > store.peakBusy) store.peakBusy = store.busy;
+  }
+
+  private enqueueOther(store: Store, type: number, lane: Lane | null, flushKind: number, now: number): OtherWork {
+    const work: OtherWork = { time: now, type, lane, flushKind, live: true };
+    store.other.push(work);
+    store.otherLive++;
+    if (!store.episodeActive) this.startEpisode(store);
+    return work;
+  }
+
+  private compactOther(store: Store): void {
+    if (store.otherLive === 0) {
+      store.other = [];
+      store.otherHead = 0;
+    } else if (store.otherHead > 1024 && store.otherHead * 2 > store.other.length) {
+      store.other = store.other.slice(store.otherHead);
+      store.otherHead = 0;
+    }
+  }
+
+  private interarrival(perMinute: number): number {
+    return this.drawExponential() / perMinute;
+  }
+
+  /** OWA requests that have waited longer than owaTimeout leave the queue unanswered. */
+  private expireOwa(store: Store, now = this.now): void {
+    const limit = now - this.settings.owaTimeout;
+    while (store.owaQueue.length > 0 && store.owaQueue.peek() < limit) {
+      store.owaQueue.shift();
+      store.owaUnanswered++;
+    }
+  }
+
+  // ---------------------------------------------------------------- exhaustion episodes
+
+  private startEpisode(store: Store): void {
+    if (!store.up || store.pool === 0 || store.busy < store.pool) return;
+    store.episodeActive = true;
+    store.episodeConfirmed = false;
+    store.episodeStart = this.now;
+    store.episodeFlush = store.busyFlush;
+  }
+
+  private endEpisode(store: Store, now: number): void {
+    if (!store.episodeConfirmed && now - store.episodeStart >= EXHAUSTION_MIN_MINUTES) this.confirmEpisode(store);
+    store.episodeActive = false;
+  }
+
+  private confirmEpisode(store: Store): void {
+    store.episodeConfirmed = true;
+    const at = store.episodeStart;
+    const running = this.runs.filter((run) => run.started && run.start <= at && (!run.finished || run.end > at) && run.involves(store));
+    const moves = running.filter((run) => run.source !== null);
+    const main = moves.length > 0 ? moves[moves.length - 1] : running.length > 0 ? running[running.length - 1] : null;
+    const record = (run: StepRun | null): ExhaustionRecord => ({
+      at,
+      stepIndex: run ? run.index : null,
+      step: run ? run.id : null,
+      flushThreads: store.episodeFlush,
+      threadPool: store.pool,
+    });
+    if (store.exhaustedAt === null) {
+      store.exhaustedAt = at;
+      store.exhaustedDuringStep = main ? main.id : null;
+      store.flushAtExhaustion = store.episodeFlush;
+      store.exhaustions.push(record(main));
+    }
+    for (const run of moves) {
+      if (!store.exhaustions.some((known) => known.stepIndex === run.index)) store.exhaustions.push(record(run));
+    }
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private prepareMove(run: StepRun): void {
+    const step = run.step;
+    if (step.action?.value !== 'move-mailboxes' || !step.mailboxes || !step.from || !step.to) return;
+    const source = this.storesByKey.get(serverKey(step.from.value));
+    const target = this.storesByKey.get(serverKey(step.to.value));
+    if (!source || !target || source === target) return;
+    const throughput = step.throughputMBPerMinute?.value ?? this.settings.assumptions.moveThroughputMBPerMinute;
+    if (!(throughput > 0)) {
+      throw new SimulationError('invalid', `step \`${run.id}\`: the move throughput must be more than 0 MB per minute`);
+    }
+    run.source = source;
+    run.target = target;
+    run.throughput = throughput;
+    run.mailboxCount = step.mailboxes.value.count;
+  }
+
+  private startStep(run: StepRun, now: number): void {
+    if (run.started) return;
+    run.started = true;
+    run.start = now;
+    const step = run.step;
+    const { assumptions } = this.settings;
+    const store = step.server ? this.storesByKey.get(serverKey(step.server.value)) : undefined;
+    if (store) store.state = applyStep(store.state, step);
+    const action = step.action?.value;
+    if (run.source) {
+      if (run.mailboxCount === 0) return this.endStep(run, now);
+      const laneCount = Math.min(run.mailboxCount, Math.max(1, Math.floor(step.concurrency?.value ?? 1)));
+      for (let i = 0; i < laneCount; i++) {
+        const lane = new Lane(this.lanes.length, run, run.source, run.target!);
+        this.lanes.push(lane);
+        this.nextMailbox(lane, now);
+      }
+      return;
+    }
+    let minutes = 0;
+    switch (action) {
+      case 'move-mailboxes':
+        // A move the simulator cannot place (undeclared server, same server): it only takes time.
+        minutes = moveMinutes(step, assumptions);
+        break;
+      case 'install-hotfix':
+        minutes = assumptions.hotfixInstallMinutes;
+        break;
+      case 'install-service-pack':
+        minutes = assumptions.servicePackInstallMinutes;
+        break;
+      case 'restart-services':
+        minutes = assumptions.serviceRestartMinutes;
+        break;
+      case 'reboot':
+        minutes = assumptions.rebootMinutes;
+        break;
+      case 'set-mta':
+        minutes = assumptions.setMtaMinutes;
+        break;
+      case 'wait':
+        minutes = step.duration?.value ?? 0;
+        break;
+    }
+    if (!(minutes >= 0) || !Number.isFinite(minutes)) minutes = 0;
+    if (store && action && RESTARTING_ACTIONS.has(action)) this.storeDown(store, now);
+    this.queue.push(now + minutes, STEP_END, run.index, 0);
+  }
+
+  private endStep(run: StepRun, now: number): void {
+    if (run.finished) return;
+    run.finished = true;
+    run.end = now;
+    const step = run.step;
+    const store = step.server ? this.storesByKey.get(serverKey(step.server.value)) : undefined;
+    if (store && step.action && RESTARTING_ACTIONS.has(step.action.value)) this.storeUp(store, now);
+    const next = this.runs[run.index + 1];
+    if (next && next.explicitStart === null) this.queue.push(now, STEP_START, next.index, 0);
+    this.finishedSteps++;
+    if (this.finishedSteps === this.runs.length && this.settings.explicitDuration === null) {
+      this.endTime = Math.min(this.horizon, Math.max(now, this.settledEnd()));
+    }
+  }
+
+  // ---------------------------------------------------------------- mailbox moves
+
+  private nextMailbox(lane: Lane, now: number): void {
+    const run = lane.run;
+    if (run.nextMailbox >= run.mailboxCount) {
+      lane.phase = 0;
+      return;
+    }
+    lane.sizeMB = Math.max(0, run.mailboxSize(run.nextMailbox++));
+    this.requestSource(lane, now);
+  }
+
+  private requestSource(lane: Lane, now: number): void {
+    const source = lane.source;
+    lane.phase = 1;
+    if (source.up && source.busy < source.pool) {
+      this.takeThread(source);
+      this.grantMoveThread(lane, WAIT_MOVE_SOURCE, now);
+    } else {
+      lane.waitingEntry = this.enqueueOther(source, WAIT_MOVE_SOURCE, lane, HOLD_FLUSH, now);
+    }
+  }
+
+  /** The lane has just been given a thread (already counted in `busy`) on the source or target. */
+  private grantMoveThread(lane: Lane, type: number, now: number): void {
+    lane.waitingEntry = null;
+    if (type === WAIT_MOVE_SOURCE) {
+      lane.source.busyMove++;
+      lane.phase = 2;
+      const target = lane.target;
+      if (target.up && target.busy < target.pool) {
+        this.takeThread(target);
+        this.grantMoveThread(lane, WAIT_MOVE_TARGET, now);
+      } else {
+        lane.waitingEntry = this.enqueueOther(target, WAIT_MOVE_TARGET, lane, HOLD_FLUSH, now);
+      }
+    } else {
+      lane.target.busyMove++;
+      lane.phase = 3;
+      this.queue.push(now + lane.sizeMB / lane.run.throughput, code(MOVE_END, lane.source), lane.id, 0);
+    }
+  }
+
+  private endMove(lane: Lane, now: number): void {
+    const { source, target, run } = lane;
+    source.busy--;
+    source.busyMove--;
+    target.busy--;
+    target.busyMove--;
+    lane.phase = 0;
+    this.dispatch(source);
+    this.dispatch(target);
+    this.registerFlush(source, now);
+    run.movedMailboxes++;
+    this.lastMoveEnd = now;
+    this.nextMailbox(lane, now);
+    if (run.movedMailboxes === run.mailboxCount) this.endStep(run, now);
+  }
+
+  /** KB924567: the source registers a transit-mail flush as its state at this moment dictates. */
+  private registerFlush(store: Store, now: number): void {
+    const behaviour = flushBehaviour(store.state);
+    if (behaviour === 'none') return;
+    const kind = behaviour === 'brief' ? BRIEF_FLUSH : HOLD_FLUSH;
+    if (kind === BRIEF_FLUSH) this.settings.assumed.add('flushWithMtaRunningSeconds');
+    store.flushRegistered++;
+    if (store.up && store.busy < store.pool) {
+      this.takeThread(store);
+      this.holdFlush(store, kind, now);
+    } else {
+      this.enqueueOther(store, WAIT_FLUSH, null, kind, now);
+    }
+  }
+
+  /** How long a flush of this kind holds its thread, minutes. */
+  private flushMinutes(kind: number): number {
+    return kind === BRIEF_FLUSH ? this.settings.assumptions.flushWithMtaRunningSeconds / 60 : this.settings.flushTimeout;
+  }
+
+  /** The flush has its thread (already counted in `busy`); it holds it for its kind's time. */
+  private holdFlush(store: Store, kind: number, now: number): void {
+    store.busyFlush++;
+    const starts = store.flushStarts[kind];
+    starts.push(now);
+    if (starts.length === 1) this.queue.push(now + this.flushMinutes(kind), code(FLUSH_END, store), kind, 0);
+  }
+
+  // ---------------------------------------------------------------- restarts
+
+  /** The store goes down: in-flight work is lost (and retried later), flushes are cleared. */
+  private storeDown(store: Store, now: number): void {
+    store.downCount++;
+    if (!store.up) return;
+    if (store.episodeActive) this.endEpisode(store, now);
+    store.up = false;
+    const q = this.queue;
+    const deliveries: number[] = [];
+    const owa: number[] = [];
+    const aborted: Lane[] = [];
+    const released = new Set<Store>();
+    for (let i = 0; i < q.size; i++) {
+      const slot = q.slot[i];
+      const kind = q.code[slot] & KIND_MASK;
+      if (kind === MOVE_END) {
+        const lane = this.lanes[q.aux[slot]];
+        if (lane.source !== store && lane.target !== store) continue;
+        const survivor = lane.source === store ? lane.target : lane.source;
+        survivor.busy--;
+        survivor.busyMove--;
+        released.add(survivor);
+        aborted.push(lane);
+        q.code[slot] = CANCELLED;
+        continue;
+      }
+      if (q.code[slot] >> KIND_BITS !== store.index) continue;
+      if (kind === DELIVERY_DONE) deliveries.push(q.aux[slot]);
+      else if (kind === OWA_DONE) owa.push(q.aux[slot]);
+      else if (kind !== FLUSH_END) continue;
+      q.code[slot] = CANCELLED;
+    }
+    // Moves holding this source's thread while they wait for the target lose it too.
+    for (const lane of this.lanes) {
+      if (lane.phase === 2 && lane.source === store && lane.waitingEntry) {
+        lane.waitingEntry.live = false;
+        lane.target.otherLive--;
+        lane.waitingEntry = null;
+        aborted.push(lane);
+      }
+    }
+    // The restart ends the flushes holding threads, and those that were waiting for one.
+    for (const starts of store.flushStarts) {
+      while (starts.length > 0) store.flushThreadMinutes += now - starts.shift();
+    }
+    for (let i = store.otherHead; i < store.other.length; i++) {
+      const work = store.other[i];
+      if (work.live && work.type === WAIT_FLUSH) {
+        work.live = false;
+        store.otherLive--;
+      }
+    }
+    this.compactOther(store);
+    deliveries.sort((a, b) => b - a).forEach((arrival) => store.deliveryQueue.unshift(arrival));
+    owa.sort((a, b) => b - a).forEach((arrival) => store.owaQueue.unshift(arrival));
+    if (store.deliveryQueue.length > store.maxDeliveryQueue) store.maxDeliveryQueue = store.deliveryQueue.length;
+    store.busy = store.busyDelivery = store.busyOwa = store.busyMove = store.busyFlush = 0;
+    for (const survivor of released) if (survivor !== store) this.dispatch(survivor);
+    aborted.sort((a, b) => a.id - b.id);
+    for (const lane of aborted) this.requestSource(lane, now);
+  }
+
+  private storeUp(store: Store, now: number): void {
+    store.downCount = Math.max(0, store.downCount - 1);
+    if (store.downCount > 0 || store.up) return;
+    store.up = true;
+    this.dispatch(store);
+  }
+
+  // ---------------------------------------------------------------- the event budget
+
+  private estimateEvents(duration: number): number {
+    let events = 0;
+    for (const store of this.stores) events += 2 * (store.deliveryPerMinute + store.owaPerMinute) * duration;
+    for (const run of this.runs) events += 2 + (run.source ? 2 * run.mailboxCount : 0);
+    return Math.ceil(events);
+  }
+
+  private checkBudget(): void {
+    const { maxEvents, sampleInterval } = this.settings;
+    if (this.estimatedEvents > maxEvents) throw budgetError(this.estimatedEvents, maxEvents);
+    const samples = Math.floor(this.estimatedDuration / sampleInterval) + 1;
+    if (samples > MAX_SAMPLES) {
+      throw new SimulationError(
+        'budget',
+        `this run would need ~${group(samples)} samples per server; the limit is ${group(MAX_SAMPLES)}; raise simulation.sampleInterval or shorten the run`,
+      );
+    }
+  }
+
+  private throwBudget(): never {
+    const fraction = this.progress;
+    const projected = fraction > 0.01 ? Math.ceil(this.events / fraction) : Math.max(this.estimatedEvents, this.events + 1);
+    throw budgetError(Math.max(projected, this.settings.maxEvents + 1), this.settings.maxEvents);
+  }
+}
+
+function code(kind: number, store: Store): number {
+  return kind | (store.index << KIND_BITS);
+}
+
+function nonNegative(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function budgetError(needed: number, limit: number): SimulationError {
+  return new SimulationError(
+    'budget',
+    `this runbook would need ~${group(needed)} events; the limit is ${group(limit)}; raise simulation.maxEvents or shorten the run`,
+  );
+}
+
+/** 12345678 → "12,345,678", the same in every runtime (no locale). */
+function group(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function resolveSettings(runbook: Runbook, options: SimulateOptions): Settings {
+  const assumptions = withAssumptions(options.assumptions);
+  const fromCaller = new Set<keyof Assumptions>();
+  if (options.assumptions) {
+    for (const key of Object.keys(assumptions) as (keyof Assumptions)[]) {
+      const value = options.assumptions[key];
+      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) fromCaller.add(key);
+    }
+  }
+  const simulation = runbook.simulation ?? {};
+  const assumed = new Set<keyof Assumptions>();
+  const servers = runbook.servers.filter((server) => server.name);
+  if (servers.some((server) => server.taskThreads === undefined)) assumed.add('storeTaskThreads');
+  if (servers.some((server) => (server.load.localDeliveryPerMinute?.value ?? 0) > 0 && !server.load.deliveryServiceMs)) assumed.add('deliveryServiceMs');
+  if (servers.some((server) => (server.load.owaRequestsPerMinute?.value ?? 0) > 0 && !server.load.owaServiceMs)) assumed.add('owaServiceMs');
+  const durationKey: Partial<Record<ActionName, keyof Assumptions>> = {
+    'install-hotfix': 'hotfixInstallMinutes',
+    'install-service-pack': 'servicePackInstallMinutes',
+    'restart-services': 'serviceRestartMinutes',
+    reboot: 'rebootMinutes',
+    'set-mta': 'setMtaMinutes',
+  };
+  for (const step of runbook.steps) {
+    const action = step.action?.value;
+    if (action === 'move-mailboxes' && !step.throughputMBPerMinute) assumed.add('moveThroughputMBPerMinute');
+    const key = action ? durationKey[action] : undefined;
+    if (key) assumed.add(key);
+  }
+  let maxEvents = options.maxEvents ?? simulation.maxEvents?.value;
+  if (maxEvents === undefined || !(maxEvents > 0)) {
+    maxEvents = assumptions.maxEvents;
+    assumed.add('maxEvents');
+  }
+  const seed = options.seed ?? simulation.seed?.value ?? DEFAULT_SEED;
+  if (!Number.isFinite(seed)) throw new SimulationError('invalid', 'the seed must be a finite number');
+  const sampleInterval = simulation.sampleInterval?.value ?? DEFAULT_SAMPLE_INTERVAL_MINUTES;
+  if (!(sampleInterval > 0)) throw new SimulationError('invalid', 'simulation.sampleInterval must be longer than 0');
+  const flushTimeout = simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
+  const duration = simulation.duration?.value;
+  return {
+    seed: Math.trunc(seed),
+    assumptions,
+    maxEvents: Math.floor(maxEvents),
+    flushTimeout: flushTimeout >= 0 ? flushTimeout : FLUSH_TIMEOUT_MINUTES,
+    exponentialService: simulation.serviceTime?.value !== 'deterministic',
+    sampleInterval,
+    owaTimeout: simulation.owaTimeout?.value ?? DEFAULT_OWA_TIMEOUT_MINUTES,
+    explicitDuration: duration !== undefined && duration >= 0 ? duration : null,
+    assumed,
+    fromCaller,
+  };
+}

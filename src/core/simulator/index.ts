@@ -1,0 +1,23 @@
+/** The simulator's public API (simulator.md). Pure: runs in Node, the CLI and a Web Worker. */
+import type { Runbook } from '../model/types';
+import { Simulation, type SimulateOptions } from './engine';
+import type { SimulationResult } from './result';
+
+export { Simulation, SimulationError, EXHAUSTION_MIN_MINUTES, MAX_SAMPLES } from './engine';
+export type { SimulateOptions, SimulationErrorKind } from './engine';
+export { applyWhatIf, hotfixEverySource } from './whatIf';
+export type { WhatIf } from './whatIf';
+export { exhaustionFindings } from './findings';
+export type * from './result';
+
+/** Events handled between two looks at `shouldCancel`. */
+const SLICE_EVENTS = 1 << 16;
+
+/** Runs the whole simulation synchronously. Throws SimulationError ('budget', 'cancelled', 'invalid'). */
+export function simulate(runbook: Runbook, options: SimulateOptions = {}): SimulationResult {
+  const simulation = new Simulation(runbook, options);
+  while (!simulation.runFor(SLICE_EVENTS)) {
+    // runFor asks options.shouldCancel itself between slices.
+  }
+  return simulation.result();
+}
