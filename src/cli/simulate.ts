@@ -1,0 +1,197 @@
+/**
+ * Plain-text reports of a simulation for `exrunbook simulate`: per-server summaries with a small
+ * Unicode chart, and a what-if beside the plain run. No colours: it must read well in a CI log.
+ */
+import { formatClock, formatMinutes } from '../core/format/duration';
+import type { Runbook } from '../core/model/types';
+import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
+
+const CHART_WIDTH = 60;
+const CHART_ROWS = 6;
+const SPARK_WIDTH = 24;
+/** Eighths of a character cell, empty to full. */
+const BLOCKS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+export function formatSimulation(result: SimulationResult, runbook: Runbook): string {
+  const lines: string[] = [];
+  const title = runbook.name?.value ? `Simulation of "${runbook.name.value}"` : 'Simulation';
+  lines.push(title);
+  const start = result.clockOrigin !== null ? `, from ${formatClock(result.clockOrigin)}` : '';
+  lines.push(`  ${formatMinutes(result.duration)} simulated${start}; seed ${result.seed}; ${group(result.events)} events`);
+  if (result.assumptions.assumed.length > 0) lines.push(`  assumed (not given by the runbook): ${result.assumptions.assumed.map((key) => describeAssumption(result, key)).join(', ')}`);
+  lines.push('');
+
+  if (result.steps.length > 0) {
+    lines.push('Steps');
+    const idWidth = Math.max(...result.steps.map((step) => step.id.length));
+    const actionWidth = Math.max(...result.steps.map((step) => step.action.length));
+    for (const step of result.steps) {
+      const span = `${when(result, step.start)} → ${when(result, step.end)}`;
+      const note = step.completed ? formatMinutes(step.end - step.start) : 'not finished when the run ended';
+      lines.push(`  ${step.id.padEnd(idWidth)}  ${step.action.padEnd(actionWidth)}  ${span}  (${note})`);
+    }
+    lines.push('');
+  }
+
+  for (const { summary, series } of Object.values(result.servers)) {
+    lines.push(`${summary.server}: ${summary.threadPool} store task threads`);
+    const rows: [string, string][] = [
+      ['threads ran out', exhaustionText(result, summary)],
+      ['peak threads busy', `${summary.peakThreadsBusy} of ${summary.threadPool}`],
+      ['local delivery', deliveryText(summary)],
+      ['OWA', owaText(summary)],
+      ['transit-mail flushes', `${group(summary.flushTasksRegistered)} registered, ${group(Math.round(summary.flushThreadMinutes))} thread-minutes`],
+    ];
+    const labelWidth = Math.max(...rows.map(([label]) => label.length));
+    for (const [label, value] of rows) lines.push(`  ${label.padEnd(labelWidth)}  ${value}`);
+    lines.push(...threadChart(result, summary, series));
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function formatWhatIf(plain: SimulationResult, alternative: SimulationResult, runbook: Runbook, label: string): string {
+  const lines: string[] = [];
+  lines.push(runbook.name?.value ? `What if, for "${runbook.name.value}": ${label}` : `What if: ${label}`);
+  lines.push(`  seed ${plain.seed}; as written ${group(plain.events)} events, what-if ${group(alternative.events)} events`);
+  lines.push('');
+  const headers = ['', 'as written', 'what-if'];
+  for (const [name, { summary, series }] of Object.entries(plain.servers)) {
+    const other = alternative.servers[name];
+    const pair = (format: (result: SimulationResult, summary: ServerSummary, series: ServerSeries) => string): [string, string] => [
+      format(plain, summary, series),
+      other ? format(alternative, other.summary, other.series) : 'not simulated',
+    ];
+    const rows: [string, string, string][] = [
+      ['threads ran out', ...pair((result, s) => exhaustionText(result, s, true))],
+      ['peak threads busy', ...pair((_, s) => `${s.peakThreadsBusy} of ${s.threadPool}`)],
+      ['worst delivery queue', ...pair((_, s) => `${group(s.maxLocalDeliveryQueue)} messages`)],
+      ['delivery delay p95', ...pair((_, s) => (s.deliveriesArrived === 0 ? 'no load' : seconds(s.p95DeliveryDelaySeconds)))],
+      ['OWA unanswered', ...pair((_, s) => (s.owaRequests === 0 ? 'no load' : `${group(s.owaUnanswered)} of ${group(s.owaRequests)}`))],
+      ['flush thread-minutes', ...pair((_, s) => `${group(Math.round(s.flushThreadMinutes))} (${group(s.flushTasksRegistered)} flushes)`)],
+      ['threads busy', ...pair((_, s, sr) => sparkline(busySeries(sr), Math.max(1, s.threadPool), SPARK_WIDTH))],
+    ];
+    const table = [[`${summary.server}: ${summary.threadPool} threads`, headers[1], headers[2]], ...rows.map(([a, b, c]) => [`  ${a}`, b, c])];
+    lines.push(...columns(table));
+    lines.push('');
+  }
+  const lastEnd = (result: SimulationResult): string => {
+    const moves = result.steps.filter((step) => step.action === 'move-mailboxes');
+    if (moves.length === 0) return 'no moves';
+    if (moves.some((step) => !step.completed)) return 'not finished';
+    return when(result, Math.max(...moves.map((step) => step.end)));
+  };
+  lines.push(...columns([['last move ends', lastEnd(plain), lastEnd(alternative)]]));
+  lines.push('');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- pieces
+
+function exhaustionText(result: SimulationResult, summary: ServerSummary, short = false): string {
+  if (summary.exhaustedAt === null) return 'never';
+  const step = summary.exhaustedDuringStep ? ` during step ${summary.exhaustedDuringStep}` : '';
+  const flushes = summary.flushThreadsAtExhaustion ?? 0;
+  if (short) return `${when(result, summary.exhaustedAt)}${step}`;
+  const held = flushes > 0 ? `: ${flushes} of ${summary.threadPool} held by transit-mail flushes` : '';
+  return `${when(result, summary.exhaustedAt)}${step}${held}`;
+}
+
+function deliveryText(summary: ServerSummary): string {
+  if (summary.deliveriesArrived === 0) return 'no load';
+  return `worst queue ${group(summary.maxLocalDeliveryQueue)} messages; delay p95 ${seconds(summary.p95DeliveryDelaySeconds)}, mean ${seconds(
+    summary.meanDeliveryDelaySeconds,
+  )} (waiting ${seconds(summary.meanDeliveryWaitSeconds)})`;
+}
+
+function owaText(summary: ServerSummary): string {
+  if (summary.owaRequests === 0) return 'no load';
+  const share = ((summary.owaUnanswered / summary.owaRequests) * 100).toFixed(1);
+  return `${group(summary.owaUnanswered)} of ${group(summary.owaRequests)} requests unanswered (${share} %)`;
+}
+
+/** "2026-12-05 23:15 UTC (+1 h 15 m)" with a clock, else "+1 h 15 m". */
+function when(result: SimulationResult, minutes: number): string {
+  const offset = `+${formatMinutes(minutes)}`;
+  return result.clockOrigin !== null ? `${formatClock(result.clockOrigin + minutes * 60000)} (${offset})` : offset;
+}
+
+function seconds(value: number): string {
+  if (value < 10) return `${value.toFixed(2)} s`;
+  if (value < 60) return `${value.toFixed(1)} s`;
+  if (value < 3600) return `${Math.floor(value / 60)} m ${Math.round(value % 60)} s`;
+  return formatMinutes(value / 60);
+}
+
+function describeAssumption(result: SimulationResult, key: string): string {
+  const value = (result.assumptions.values as unknown as Record<string, number>)[key];
+  return `${key} ${group(value)}`;
+}
+
+function busySeries(series: ServerSeries): number[] {
+  return series.t.map((_, i) => series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i]);
+}
+
+/** The highest value in each of `width` consecutive buckets (peaks must stay visible). */
+function bucketMax(values: number[], width: number): number[] {
+  if (values.length <= width) return values.slice();
+  const out: number[] = [];
+  for (let column = 0; column < width; column++) {
+    const from = Math.floor((column * values.length) / width);
+    const to = Math.max(from + 1, Math.floor(((column + 1) * values.length) / width));
+    let peak = -Infinity;
+    for (let i = from; i < to; i++) if (values[i] > peak) peak = values[i];
+    out.push(peak);
+  }
+  return out;
+}
+
+function sparkline(values: number[], scale: number, width: number): string {
+  if (values.length === 0) return '';
+  return bucketMax(values, width)
+    .map((value) => BLOCKS[Math.max(value > 0 ? 1 : 0, Math.min(8, Math.round((value / scale) * 8)))])
+    .join('');
+}
+
+function threadChart(result: SimulationResult, summary: ServerSummary, series: ServerSeries): string[] {
+  if (series.t.length < 2) return [];
+  const pool = Math.max(1, summary.threadPool, ...series.pool);
+  const busy = bucketMax(busySeries(series), CHART_WIDTH);
+  const flush = bucketMax(series.flush, CHART_WIDTH);
+  const queue = bucketMax(series.deliveryQueue, CHART_WIDTH);
+  const minutesPerColumn = (series.t[series.t.length - 1] - series.t[0]) / busy.length;
+  const lines = [`  threads busy over time (top = the pool of ${pool}; each column ≈ ${formatMinutes(Math.max(1, minutesPerColumn))}, its peak)`];
+  const labelWidth = String(pool).length;
+  for (let row = CHART_ROWS - 1; row >= 0; row--) {
+    const cells = busy.map((value) => BLOCKS[Math.max(0, Math.min(8, Math.round((value / pool) * CHART_ROWS * 8) - row * 8))]).join('');
+    const label = row === CHART_ROWS - 1 ? String(pool) : row === 0 ? '0' : '';
+    lines.push(`  ${label.padStart(labelWidth)} ┤${cells}`.trimEnd());
+  }
+  const axis = `  ${' '.repeat(labelWidth)} └${'─'.repeat(busy.length)}`;
+  lines.push(axis);
+  const startLabel = `+${formatMinutes(series.t[0])}`;
+  const middleLabel = `+${formatMinutes((series.t[0] + series.t[series.t.length - 1]) / 2)}`;
+  const endLabel = `+${formatMinutes(series.t[series.t.length - 1])}`;
+  const half = Math.floor(busy.length / 2);
+  const leftGap = Math.max(1, half - startLabel.length - Math.floor(middleLabel.length / 2));
+  const rightGap = Math.max(1, busy.length - startLabel.length - leftGap - middleLabel.length - endLabel.length);
+  lines.push(`  ${' '.repeat(labelWidth)}  ${startLabel}${' '.repeat(leftGap)}${middleLabel}${' '.repeat(rightGap)}${endLabel}`);
+  const maxQueue = Math.max(0, ...queue);
+  if (Math.max(0, ...flush) > 0) lines.push(`  ${'flush'.padStart(labelWidth)}  ${sparkline(flush, pool, CHART_WIDTH)}  transit-mail flushes (same scale)`);
+  if (maxQueue > 0) lines.push(`  ${'queue'.padStart(labelWidth)}  ${sparkline(queue, maxQueue, CHART_WIDTH)}  local delivery queue (top = ${group(maxQueue)})`);
+  return lines;
+}
+
+function columns(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)));
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(widths[column] - [...cell].length)))
+      .join('   ')
+      .trimEnd(),
+  );
+}
+
+function group(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
