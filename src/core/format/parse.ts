@@ -16,22 +16,40 @@ export interface ParsedText {
 }
 
 /** Aliases may expand to at most this many nodes each: a billion-laughs file must not blow up memory. */
-const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = 100;
+
+/** How every runbook YAML text is parsed (the incremental analyzer parses its pieces the same way). */
+// logLevel 'error': the parser's warnings (a list used as a key…) would otherwise go to the console/stderr; the schema check reports such keys.
+export const YAML_PARSE_OPTIONS = { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: true, logLevel: 'error' } as const;
+
+/**
+ * Longer texts are refused before parsing (docs/reliability.md): the YAML parser needs about a second
+ * and ~100 MB per MB of runbook. The largest runbooks we support (50,000 steps) are ~7 MB.
+ */
+export const MAX_RUNBOOK_CHARS = 16 * 1024 * 1024;
 
 const FRIENDLY_YAML_ERRORS: Record<string, string> = {
-  DUPLICATE_KEY: 'this key appears twice in the same mapping; YAML keys must be unique',
   MULTIPLE_DOCS: 'this file holds more than one YAML document; a runbook is one document (remove the `---` separator and what follows, or split the file)',
   TAB_AS_INDENT: 'a tab is used for indentation; YAML indents with spaces only',
   BAD_ALIAS: 'this alias (`*name`) refers to no anchor',
   ALIAS_PROPS: 'an alias cannot have an anchor or tag',
+  RESOURCE_EXHAUSTION: 'lists or mappings are nested here far more deeply than a runbook ever needs, too deeply to read',
 };
 
 export function parseText(text: string): ParsedText {
   const lines = new LineIndex(text);
   const syntaxFindings: Finding[] = [];
+  if (text.length > MAX_RUNBOOK_CHARS) {
+    syntaxFindings.push({
+      code: 'EXR101',
+      span: firstLineSpan(lines),
+      message: `This file holds ${(text.length / 1048576).toFixed(1)} MB of text; files over ${MAX_RUNBOOK_CHARS / 1048576} MB are not checked. A runbook is far smaller: split it into several runbooks or remove what is not part of it.`,
+    });
+    return { text, lines, doc: parseDocument('') as ParsedDocument, syntaxFindings, data: undefined };
+  }
   let doc: ParsedDocument;
   try {
-    doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: true });
+    doc = parseDocument(text, YAML_PARSE_OPTIONS);
   } catch (error) {
     // The parser recurses per nesting level; absurd nesting exhausts the stack.
     const empty = parseDocument('') as ParsedDocument;
@@ -40,7 +58,7 @@ export function parseText(text: string): ParsedText {
   }
   for (const error of doc.errors) {
     const span = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
-    const friendly = FRIENDLY_YAML_ERRORS[error.code];
+    const friendly = error.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, span) : FRIENDLY_YAML_ERRORS[error.code];
     const detail = firstLine(error.message);
     syntaxFindings.push({
       code: 'EXR101',
@@ -64,6 +82,14 @@ export function parseText(text: string): ParsedText {
     }
   }
   return { text, lines, doc, syntaxFindings, data };
+}
+
+/** Names the repeated key: "`from` appears twice in this mapping; …". */
+function duplicateKeyMessage(text: string, span: Span): string {
+  // The parser points at the key's first character; the key runs to its `:`.
+  const key = /^("[^"\r\n]*"|'[^'\r\n]*'|[^:#\r\n]+?)\s*:/.exec(text.slice(span.start, span.start + 200))?.[1];
+  const shown = key ? `\`${key}\`` : 'this key';
+  return `${shown} appears twice in this mapping; YAML keys must be unique`;
 }
 
 function firstAlias(doc: ParsedDocument): Span | undefined {
@@ -91,11 +117,16 @@ function firstLineSpan(lines: LineIndex): Span {
   return { start: 0, end: lines.lineEnd(0) };
 }
 
-/** A zero-width error at a position is widened to one character so editors can show it. */
+/**
+ * A zero-width error at a position is widened to one character so editors can show it: the one
+ * after it, else the one before it, never a line break (half a CRLF is no position in an editor).
+ */
 function widenEmpty(span: Span, text: string): Span {
   if (span.end > span.start) return span;
-  if (span.start < text.length) return { start: span.start, end: span.start + 1 };
-  return { start: Math.max(0, text.length - 1), end: text.length };
+  const isBreak = (offset: number) => text[offset] === '\n' || text[offset] === '\r';
+  if (span.start < text.length && !isBreak(span.start)) return { start: span.start, end: span.start + 1 };
+  if (span.start > 0 && span.start <= text.length && !isBreak(span.start - 1)) return { start: span.start - 1, end: span.start };
+  return span;
 }
 
 /** The span of a node's value (without trailing comments). */

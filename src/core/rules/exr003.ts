@@ -37,7 +37,7 @@ export const exr003: SemanticRule = {
       findings.push({
         code: 'EXR003',
         span: (step.start ?? step.server).span,
-        message: `${what} on ${server} ${formatMinutes(at - window.start)} into move ${stepLabel(move)}, which runs until ${formatMinutes(window.end - at)} later: the moves in flight are interrupted. Schedule step ${stepLabel(step)} before the move starts or after it ends.`,
+        message: `${what} on ${server} ${formatMinutes(at - window.start)} into move ${stepLabel(move)}, which still has ${formatMinutes(window.end - at)} to run: the moves in flight are interrupted. Schedule step ${stepLabel(step)} before the move starts or after it ends.`,
         related: move.id ? [{ message: `move ${stepLabel(move)}`, span: move.id.span }] : undefined,
         data: { server, stepIndex: index, moveIndex: move.index },
       });
