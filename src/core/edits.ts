@@ -1,0 +1,462 @@
+/**
+ * Minimal text edits to a runbook, computed from the YAML node offsets. They keep comments,
+ * indentation (block or flow style, as the surrounding sequence uses), key order and line
+ * endings: everything outside the edited span stays byte for byte. Used by quick fixes and by
+ * the webview's "Apply to runbook".
+ */
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import type { Span } from './diagnostics';
+import { parseText, resolveNode, type ParsedDocument } from './format/parse';
+import { KB924567 } from './model/facts';
+import { statesThroughSteps } from './model/state';
+import { serverKey, type Runbook, type ServerState, type Step } from './model/types';
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+/** Applies edits (non-overlapping; inserts at the same offset keep their order). Overlapping edits are skipped, never garbled. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const ordered = edits.map((edit, order) => ({ edit, order })).sort((a, b) => a.edit.span.start - b.edit.span.start || a.order - b.order);
+  let out = '';
+  let cursor = 0;
+  for (const { edit } of ordered) {
+    const start = Math.max(0, Math.min(edit.span.start, text.length));
+    const end = Math.max(start, Math.min(edit.span.end, text.length));
+    if (start < cursor) continue;
+    out += text.slice(cursor, start) + edit.newText;
+    cursor = end;
+  }
+  return out + text.slice(cursor);
+}
+
+/** A key and its value as YAML text; a list of pairs is a nested mapping. */
+type FieldValue = string | number | FieldList;
+type FieldList = [string, FieldValue][];
+
+/** Inserts a KB924567 install step (and Gateway Out Threads 0 when it is not 0 then) before step `stepIndex`. */
+export function insertHotfixStepBefore(text: string, runbook: Runbook, stepIndex: number, server: string): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target) return [];
+  const name = declaredName(runbook, server);
+  const ids = new StepIds(runbook);
+  const steps: FieldList[] = [];
+  const edits: TextEdit[] = [];
+  const state = stateBefore(runbook, stepIndex, name);
+  if (state && state.gatewayOutThreads !== 0) {
+    const zero = gatewayOutThreadsZero(target.layout, runbook, stepIndex, name, ids);
+    if ('edit' in zero) edits.push(zero.edit);
+    else steps.push(zero.step);
+  }
+  steps.push([
+    ['id', ids.unique(`kb924567-${slug(name)}`)],
+    ['title', `Install KB924567 on ${name} (restarts the Information Store, Microsoft Search and IIS Admin services; no reboot)`],
+    ['action', 'install-hotfix'],
+    ['server', name],
+    ['hotfix', KB924567],
+  ]);
+  edits.push(insertStepsEdit(target, steps));
+  return mergeInserts(edits);
+}
+
+/** Sets (or adds) `concurrency` on a move step. No edits when it already has that value. */
+export function setMoveConcurrency(text: string, runbook: Runbook, stepIndex: number, concurrency: number): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target || !Number.isFinite(concurrency)) return [];
+  const edit = setMapKey(target.layout, target.item, 'concurrency', String(concurrency));
+  return edit ? [edit] : [];
+}
+
+/** Sets Gateway Out Threads to 0 for the move at `stepIndex`: in the inventory or as a set-mta step before it. */
+export function setGatewayOutThreadsZeroBefore(text: string, runbook: Runbook, stepIndex: number, server: string): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target) return [];
+  const zero = gatewayOutThreadsZero(target.layout, runbook, stepIndex, declaredName(runbook, server), new StepIds(runbook));
+  return 'edit' in zero ? [zero.edit] : [insertStepsEdit(target, [zero.step])];
+}
+
+/** Inserts a set-mta step that runs the MTA service (and gives Gateway Out Threads a non-zero value) before step `stepIndex`. */
+export function insertEnableMtaStepBefore(text: string, runbook: Runbook, stepIndex: number, server: string): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target) return [];
+  const name = declaredName(runbook, server);
+  const fields: FieldList = [
+    ['id', new StepIds(runbook).unique(`mta-on-${slug(name)}`)],
+    ['title', `Run the MTA service on ${name} during the move`],
+    ['action', 'set-mta'],
+    ['server', name],
+    ['service', 'running'],
+  ];
+  // Gateway Out Threads 0 alone marks the MTA as disabled (KB810489), so a running service needs another value.
+  if (stateBefore(runbook, stepIndex, name)?.gatewayOutThreads === 0) fields.push(['gatewayOutThreads', 1]);
+  return [insertStepsEdit(target, [fields])];
+}
+
+/** Inserts an install-service-pack step before step `stepIndex`. */
+export function insertServicePackStepBefore(text: string, runbook: Runbook, stepIndex: number, server: string, servicePack: number): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target) return [];
+  const name = declaredName(runbook, server);
+  const fields: FieldList = [
+    ['id', new StepIds(runbook).unique(`sp${servicePack}-${slug(name)}`)],
+    ['title', `Install Exchange Service Pack ${servicePack} on ${name}`],
+    ['action', 'install-service-pack'],
+    ['server', name],
+    ['servicePack', servicePack],
+  ];
+  return [insertStepsEdit(target, [fields])];
+}
+
+/** Removes a whole step, with a suppression comment directly above it (it would suppress nothing afterwards). */
+export function removeStep(text: string, runbook: Runbook, stepIndex: number): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target) return [];
+  const { layout, seq, item, step } = target;
+  const itemEnd = item.range![1];
+  if (layout.text[step.itemStart] === '-') {
+    let start = lineStart(layout.text, step.itemStart);
+    for (let above = previousLine(layout.text, start); above !== undefined && /^\s*#\s*exrunbook-disable-next-line\b/.test(lineAt(layout.text, above)); above = previousLine(layout.text, above)) start = above;
+    const lastLineEnd = lineEnd(layout.text, lastContentOffset(layout.text, item.range![0], itemEnd));
+    return [{ span: { start, end: lastLineEnd + eolLength(layout.text, lastLineEnd) }, newText: '' }];
+  }
+  // Flow sequence: take the item with the comma after it, or before it when it is the last.
+  const position = seq.items.indexOf(target.rawItem);
+  const next = seq.items[position + 1] as Node | undefined;
+  if (next?.range) return [{ span: { start: item.range![0], end: next.range[0] }, newText: '' }];
+  const previous = seq.items[position - 1] as Node | undefined;
+  return [{ span: { start: previous?.range ? previous.range[1] : item.range![0], end: itemEnd }, newText: '' }];
+}
+
+/** `# exrunbook-disable-next-line CODE` above step `stepIndex` (or added to the directive already there). */
+export function suppressForStep(text: string, runbook: Runbook, stepIndex: number, code: string): TextEdit[] {
+  const step = runbook.steps[stepIndex];
+  if (!step || !/^[A-Za-z0-9]+$/.test(code)) return [];
+  return suppressAtLine(text, step.itemStart, code);
+}
+
+/** The same directive above the line holding `offset`, when the finding is not about a step. */
+export function suppressAtLine(text: string, offset: number, code: string): TextEdit[] {
+  const start = lineStart(text, offset);
+  const indent = /^[ ]*/.exec(text.slice(start, lineEnd(text, start)))![0];
+  const above = previousLine(text, start);
+  if (above !== undefined) {
+    const directive = /^(\s*#\s*exrunbook-disable-next-line\b[^#\r\n]*?)\s*$/.exec(lineAt(text, above));
+    if (directive) {
+      if (directive[1].toUpperCase().split(/[\s,]+/).includes(code.toUpperCase())) return [];
+      const at = above + directive[1].length;
+      return [{ span: { start: at, end: at }, newText: `, ${code}` }];
+    }
+  }
+  return [{ span: { start, end: start }, newText: `${indent}# exrunbook-disable-next-line ${code}${eolOf(text)}` }];
+}
+
+/**
+ * Takes one code out of an `# exrunbook-disable-next-line` comment at `span` (the comment text),
+ * or the whole comment when that code is its only one (or `code` is undefined). A comment alone on
+ * its line goes with its line.
+ */
+export function removeSuppression(text: string, span: Span, code?: string): TextEdit[] {
+  const comment = text.slice(span.start, span.end);
+  const directive = /^(#\s*exrunbook-disable-next-line\b)(.*)$/.exec(comment);
+  if (!directive) return [];
+  const codes = [...directive[2].matchAll(/[^\s,]+/g)];
+  const target = code === undefined ? undefined : codes.find((match) => match[0].toUpperCase() === code.toUpperCase());
+  if (code !== undefined && !target) return [];
+  if (target && codes.length > 1) {
+    // Remove the code with the separator before it (or after it, for the first code).
+    const at = span.start + directive[1].length + target.index!;
+    const before = text.slice(span.start, at);
+    const separatorBefore = /[\s,]*$/.exec(before)![0].length;
+    const isFirst = target === codes[0];
+    if (isFirst) {
+      const after = /^[\s,]*/.exec(text.slice(at + target[0].length, span.end))![0].length;
+      return [{ span: { start: at, end: at + target[0].length + after }, newText: '' }];
+    }
+    return [{ span: { start: at - separatorBefore, end: at + target[0].length }, newText: '' }];
+  }
+  const start = lineStart(text, span.start);
+  const end = lineEnd(text, span.start);
+  if (/^\s*$/.test(text.slice(start, span.start)) && /^\s*$/.test(text.slice(span.end, end))) {
+    return [{ span: { start, end: end + eolLength(text, end) }, newText: '' }];
+  }
+  let from = span.start;
+  while (from > start && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
+  return [{ span: { start: from, end: span.end }, newText: '' }];
+}
+
+/** A step id that no other step uses, based on `id`. */
+export function uniqueStepId(runbook: Runbook, id: string): string {
+  return new StepIds(runbook).unique(id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locating nodes
+
+interface Layout {
+  text: string;
+  doc: ParsedDocument;
+  eol: string;
+}
+
+interface StepTarget {
+  layout: Layout;
+  seq: YAMLSeq;
+  rawItem: unknown;
+  item: YAMLMap;
+  step: Step;
+}
+
+function layoutOf(text: string): Layout | undefined {
+  const parsed = parseText(text);
+  if (parsed.syntaxFindings.length > 0 || !isMap(parsed.doc.contents)) return undefined;
+  return { text, doc: parsed.doc, eol: eolOf(text) };
+}
+
+function rootValue(layout: Layout, key: string): unknown {
+  const pair = findPair(layout.doc.contents as YAMLMap, key);
+  return pair ? resolveNode(layout.doc, pair.value) : undefined;
+}
+
+function locateStep(text: string, runbook: Runbook, stepIndex: number): StepTarget | undefined {
+  const step = runbook.steps[stepIndex];
+  const layout = step && layoutOf(text);
+  if (!layout) return undefined;
+  const seq = rootValue(layout, 'steps');
+  if (!isSeq(seq)) return undefined;
+  const rawItem = seq.items[step.index];
+  const item = rawItem as YAMLMap;
+  // The model must describe this very text: a stale runbook gives no edits rather than wrong ones.
+  if (!isMap(item) || !item.range || item.range[0] !== step.span.start) return undefined;
+  return { layout, seq, rawItem, item, step };
+}
+
+function locateServerMap(layout: Layout, runbook: Runbook, name: string): YAMLMap | undefined {
+  const server = runbook.servers.find((decl) => decl.name && serverKey(decl.name.value) === serverKey(name));
+  const seq = rootValue(layout, 'servers');
+  if (!server || !isSeq(seq)) return undefined;
+  const item = seq.items[server.index];
+  return isMap(item) && item.range && item.range[0] === server.span.start ? (item as YAMLMap) : undefined;
+}
+
+function findPair(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((item): item is Pair => isPair(item) && isScalar(item.key) && item.key.value === key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gateway Out Threads
+
+/**
+ * Gateway Out Threads 0 belongs in the inventory when nothing before the move touches that
+ * server's MTA and no earlier move leaves it (changing the starting value would change what
+ * those steps see); otherwise a set-mta step goes right before the move.
+ */
+function gatewayOutThreadsZero(layout: Layout, runbook: Runbook, stepIndex: number, name: string, ids: StepIds): { edit: TextEdit } | { step: FieldList } {
+  const key = serverKey(name);
+  const touchedBefore = runbook.steps.slice(0, stepIndex).some((step) => {
+    const action = step.action?.value;
+    if (action === 'set-mta') return step.server !== undefined && serverKey(step.server.value) === key;
+    if (action === 'move-mailboxes') return step.from !== undefined && serverKey(step.from.value) === key;
+    return false;
+  });
+  const serverMap = touchedBefore ? undefined : locateServerMap(layout, runbook, name);
+  if (serverMap) {
+    const mtaPair = findPair(serverMap, 'mta');
+    const mta = mtaPair ? resolveNode(layout.doc, mtaPair.value) : undefined;
+    const edit = isMap(mta) ? setMapKey(layout, mta as YAMLMap, 'gatewayOutThreads', '0') : mtaPair ? undefined : setMapKey(layout, serverMap, 'mta', [['gatewayOutThreads', 0]]);
+    if (edit) return { edit };
+  }
+  return {
+    step: [
+      ['id', ids.unique(`gateway-out-threads-${slug(name)}`)],
+      ['title', `Set Gateway Out Threads to 0 on ${name} (KB810489)`],
+      ['action', 'set-mta'],
+      ['server', name],
+      ['gatewayOutThreads', 0],
+    ],
+  };
+}
+
+function stateBefore(runbook: Runbook, stepIndex: number, name: string): ServerState | undefined {
+  return statesThroughSteps(runbook).before[stepIndex]?.get(serverKey(name));
+}
+
+function declaredName(runbook: Runbook, name: string): string {
+  return runbook.servers.find((decl) => decl.name && serverKey(decl.name.value) === serverKey(name))?.name?.value ?? name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing YAML in the file's style
+
+/** Inserts whole steps before the target step, in the sequence's style (block items, flow items, or a flow sequence). */
+function insertStepsEdit(target: StepTarget, steps: FieldList[]): TextEdit {
+  const { layout, item, step } = target;
+  const { text, eol } = layout;
+  if (text[step.itemStart] !== '-') {
+    // A flow sequence: `steps: [ {…}, {…} ]`.
+    return { span: { start: item.range![0], end: item.range![0] }, newText: steps.map((fields) => flowMap(fields) + ', ').join('') };
+  }
+  const dashLine = lineStart(text, step.itemStart);
+  const dashColumn = step.itemStart - dashLine;
+  const indent = text.slice(dashLine, step.itemStart).replace(/[^ ]/g, ' ');
+  // Comments directly above the item at its indentation belong to it: the new steps go above them.
+  let at = dashLine;
+  for (let above = previousLine(text, at); above !== undefined; above = previousLine(text, above)) {
+    const line = lineAt(text, above);
+    if (!/^\s*#/.test(line) || line.length - line.trimStart().length !== dashColumn) break;
+    at = above;
+  }
+  let block: string;
+  if (item.flow) {
+    block = steps.map((fields) => `${indent}- ${flowMap(fields)}${eol}`).join('');
+  } else {
+    const contentColumn = item.range![0] - lineStart(text, item.range![0]);
+    const gap = Math.max(1, contentColumn - dashColumn - 1);
+    const keyIndent = ' '.repeat(dashColumn + 1 + gap);
+    block = steps
+      .map((fields) => blockLines(fields, keyIndent, 2).map((line, i) => (i === 0 ? `${indent}-${' '.repeat(gap)}${line.slice(keyIndent.length)}` : line)).join(eol) + eol)
+      .join('');
+  }
+  return { span: { start: at, end: at }, newText: block };
+}
+
+/** Sets `key` in a mapping: replaces its value, or adds the pair at the end of the mapping. */
+function setMapKey(layout: Layout, map: YAMLMap, key: string, value: string | FieldList): TextEdit | undefined {
+  const { text, eol } = layout;
+  const pair = findPair(map, key);
+  if (pair) {
+    if (typeof value !== 'string') return undefined;
+    const node = pair.value as Node | null;
+    if (node?.range && node.range[1] > node.range[0]) {
+      if (text.slice(node.range[0], node.range[1]) === value) return undefined;
+      return { span: { start: node.range[0], end: node.range[1] }, newText: value };
+    }
+    // `key:` with nothing after it.
+    const colon = text.indexOf(':', (pair.key as Node).range![1]);
+    if (colon < 0) return undefined;
+    return { span: { start: colon + 1, end: colon + 1 }, newText: ' ' + value };
+  }
+  const range = map.range!;
+  if (map.flow) {
+    const close = text.lastIndexOf('}', range[1] - 1);
+    if (close < range[0]) return undefined;
+    let last = close - 1;
+    while (last > range[0] && /\s/.test(text[last])) last--;
+    const empty = text[last] === '{';
+    const trailingComma = text[last] === ',';
+    const entry = `${key}: ${typeof value === 'string' ? value : flowMap(value)}`;
+    return { span: { start: last + 1, end: last + 1 }, newText: `${empty || trailingComma ? ' ' : ', '}${entry}${empty ? ' ' : ''}` };
+  }
+  const first = map.items[0] as Pair | undefined;
+  const firstKey = first?.key as Node | undefined;
+  if (!firstKey?.range) return undefined;
+  const keyIndent = ' '.repeat(firstKey.range[0] - lineStart(text, firstKey.range[0]));
+  const end = lineEnd(text, lastContentOffset(text, range[0], range[1]));
+  const lines = blockLines([[key, typeof value === 'string' ? rawValue(value) : value]], keyIndent, 2);
+  return { span: { start: end, end }, newText: eol + lines.join(eol) };
+}
+
+/** A marker for a value already written as YAML text. */
+const RAW = '\u0000raw:';
+function rawValue(text: string): string {
+  return RAW + text;
+}
+
+function blockLines(fields: FieldList, indent: string, indentStep: number): string[] {
+  const lines: string[] = [];
+  for (const [key, value] of fields) {
+    if (Array.isArray(value)) {
+      lines.push(`${indent}${key}:`);
+      lines.push(...blockLines(value, indent + ' '.repeat(indentStep), indentStep));
+    } else {
+      lines.push(`${indent}${key}: ${scalar(value, false)}`);
+    }
+  }
+  return lines;
+}
+
+function flowMap(fields: FieldList): string {
+  return `{ ${fields.map(([key, value]) => `${key}: ${Array.isArray(value) ? flowMap(value) : scalar(value, true)}`).join(', ')} }`;
+}
+
+/** A value as a YAML scalar: plain when that reads back as the same string, else double-quoted. */
+function scalar(value: string | number, inFlow: boolean): string {
+  if (typeof value === 'number') return String(value);
+  if (value.startsWith(RAW)) return value.slice(RAW.length);
+  const plain = inFlow ? /^[A-Za-z][A-Za-z0-9 ._()\/;—–-]*$/ : /^[A-Za-z][A-Za-z0-9 ._()\/;,—–-]*$/;
+  const ambiguous = /^(true|false|null|yes|no|on|off|y|n)$/i.test(value) || / $/.test(value);
+  return plain.test(value) && !ambiguous ? value : JSON.stringify(value);
+}
+
+/** Merges inserts at the same offset into one edit, so every editor applies them in this order. */
+function mergeInserts(edits: TextEdit[]): TextEdit[] {
+  const merged: TextEdit[] = [];
+  for (const edit of edits) {
+    const same = merged.find((other) => other.span.start === edit.span.start && other.span.end === other.span.start && edit.span.end === edit.span.start);
+    if (same) same.newText += edit.newText;
+    else merged.push({ span: { ...edit.span }, newText: edit.newText });
+  }
+  return merged;
+}
+
+class StepIds {
+  private readonly taken: Set<string>;
+  constructor(runbook: Runbook) {
+    this.taken = new Set(runbook.steps.filter((step) => step.id).map((step) => step.id!.value));
+  }
+  unique(base: string): string {
+    let id = base;
+    for (let n = 2; this.taken.has(id); n++) id = `${base}-${n}`;
+    this.taken.add(id);
+    return id;
+  }
+}
+
+/** A server name as a step id part: lower-case letters, digits and hyphens. */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'server';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+export function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+export function lineStart(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  return i;
+}
+
+export function lineEnd(text: string, offset: number): number {
+  let i = Math.max(0, offset);
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}
+
+function eolLength(text: string, end: number): number {
+  if (text.startsWith('\r\n', end)) return 2;
+  return end < text.length ? 1 : 0;
+}
+
+/** The start of the line before the one starting at `start`, if any. */
+function previousLine(text: string, start: number): number | undefined {
+  if (start === 0) return undefined;
+  let end = start - 1;
+  if (text[end] === '\n' && text[end - 1] === '\r') end--;
+  return lineStart(text, end);
+}
+
+function lineAt(text: string, start: number): string {
+  return text.slice(start, lineEnd(text, start));
+}
+
+/** The last non-blank character of a node's range (block ranges end after their final line break). */
+function lastContentOffset(text: string, start: number, end: number): number {
+  let i = end - 1;
+  while (i > start && /\s/.test(text[i])) i--;
+  return i;
+}

@@ -1,0 +1,165 @@
+/** Hover text (Markdown: the product's own texts as written, every piece of runbook text escaped): rule explanations, a server's state at a step, KB ids, field descriptions and assumed defaults. */
+import type { RunbookDiagnostic, Span } from '../diagnostics';
+import type { Analysis } from '../lint';
+import { ASSUMPTION_DESCRIPTIONS, withAssumptions, type Assumptions } from '../model/assumptions';
+import { FLUSH_TIMEOUT_MINUTES, KNOWN_KBS } from '../model/facts';
+import { flushBehaviour, mtaDisabled, statesThroughSteps, type StateTimeline } from '../model/state';
+import { serverKey, type ServerDecl, type ServerState, type Step } from '../model/types';
+import { ruleDocPath, ruleInfo } from '../rules';
+import { FACTS } from './facts';
+import { escapeMarkdown } from './markdown';
+import { fieldSchema, nodeAt, typeLabel, type NodeHit } from './yamlPath';
+
+export interface HoverResult {
+  /** Markdown; every piece of runbook text in it is escaped. */
+  contents: string;
+  span: Span;
+}
+
+export interface HoverOptions {
+  /** The diagnostics shown now (after settings and suppressions); rule explanations hover on them. */
+  diagnostics?: readonly RunbookDiagnostic[];
+  /** The link to a rule's page; default the path inside the extension. */
+  ruleDocLink?: (code: string) => string;
+}
+
+const SERVER_FIELDS = new Set(['server', 'from', 'to']);
+
+export function hover(analysis: Analysis, offset: number, options: HoverOptions = {}): HoverResult | undefined {
+  const sections: string[] = [];
+  let span: Span | undefined;
+  for (const diagnostic of options.diagnostics ?? []) {
+    if (diagnostic.span.start <= offset && offset <= diagnostic.span.end) {
+      const text = ruleSection(diagnostic.code, options.ruleDocLink ?? ruleDocPath);
+      if (text && !sections.includes(text)) sections.push(text);
+      span ??= diagnostic.span;
+    }
+  }
+  const hit = nodeAt(analysis.parsed.doc, offset);
+  if (hit) {
+    const text = nodeSection(analysis, hit);
+    if (text) {
+      sections.push(text);
+      span = { start: hit.start, end: hit.end };
+    }
+  }
+  return sections.length > 0 && span ? { contents: sections.join('\n\n---\n\n'), span } : undefined;
+}
+
+/** A rule's title, explanation, the facts it rests on and its page. */
+export function ruleSection(code: string, docLink: (code: string) => string): string | undefined {
+  const rule = ruleInfo(code);
+  if (!rule) return undefined;
+  const lines = [`**${rule.code}**: ${rule.title}`, '', rule.explanation];
+  const facts = rule.facts.map((id) => FACTS[id]).filter((fact) => fact !== undefined);
+  if (facts.length > 0) {
+    lines.push('', 'Rests on:');
+    for (const fact of facts) lines.push(`- ${fact.id}: ${fact.text} _(${fact.source})_`);
+  }
+  lines.push('', `[Rule documentation](${docLink(code)})`);
+  return lines.join('\n');
+}
+
+function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
+  const { runbook } = analysis;
+  const [root, index, field, itemIndex] = hit.path;
+  const step = root === 'steps' && typeof index === 'number' ? runbook.steps.find((s) => s.index === index) : undefined;
+  const server = root === 'servers' && typeof index === 'number' ? runbook.servers.find((s) => s.index === index) : undefined;
+  const assumptions = analysis.context?.assumptions ?? withAssumptions();
+  const parts: string[] = [];
+
+  if (hit.part !== 'key' && typeof hit.value === 'string') {
+    if (step && typeof field === 'string' && SERVER_FIELDS.has(field) && hit.path.length === 3) {
+      parts.push(serverAtStep(analysis, timeline(analysis), step, hit.value));
+    } else if (server && field === 'name' && hit.path.length === 3) {
+      const state = timeline(analysis).before[0]?.get(serverKey(hit.value)) ?? timeline(analysis).after.get(serverKey(hit.value));
+      parts.push(state ? stateSection(`${escapeMarkdown(state.name)} in the inventory (before the first step)`, state, analysis) : `Server ${escapeMarkdown(hit.value)}`);
+    } else if ((step && field === 'hotfix') || (server && field === 'hotfixes' && typeof itemIndex === 'number')) {
+      parts.push(kbSection(hit.value));
+    } else if (step && field === 'action' && hit.path.length === 3) {
+      const description = ACTION_TEXT[hit.value];
+      parts.push(description ? `**${escapeMarkdown(hit.value)}**: ${description}` : `**${escapeMarkdown(hit.value)}** is not an action (see the completion list for the actions).`);
+    }
+  } else if (hit.part === 'key') {
+    const schema = fieldSchema(hit.path, (i) => runbook.steps.find((s) => s.index === i)?.action?.value);
+    const key = String(hit.path[hit.path.length - 1]);
+    if (schema) parts.push(`**${key}**${typeLabel(schema) ? ` (${typeLabel(schema)})` : ''}${schema.description ? `: ${schema.description}` : ''}`);
+    else if (hit.path.length > 1) parts.push(`**${escapeMarkdown(key)}** is not a field here.`);
+  }
+  // Assumed defaults show on the step's id/action and the server's name.
+  if (step && hit.path.length === 3 && (field === 'id' || field === 'action')) parts.push(...stepAssumptions(step, assumptions));
+  if (server && hit.path.length === 3 && field === 'name') parts.push(...serverAssumptions(server, assumptions));
+  return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+function timeline(analysis: Analysis): StateTimeline {
+  return analysis.context?.states ?? statesThroughSteps(analysis.runbook);
+}
+
+const ACTION_TEXT: Record<string, string> = {
+  'move-mailboxes': 'moves mailboxes from `from` to `to`; runs for size ÷ (concurrency × throughput).',
+  'install-hotfix': 'adds the KB to the server\'s hotfixes; KB924567 also sets store.exe to 6.5.7652.5 and restarts the Information Store, Microsoft Search and IIS Admin services (no reboot).',
+  'install-service-pack': 'sets the service pack (and the matching store build).',
+  'set-mta': 'sets the MTA service state and/or the Gateway Out Threads value.',
+  'restart-services': 'restarts the listed services; a move from or to that server is interrupted.',
+  reboot: 'restarts the computer.',
+  wait: 'nothing happens; time passes.',
+};
+
+function serverAtStep(analysis: Analysis, states: StateTimeline, step: Step, name: string): string {
+  const arrayIndex = analysis.runbook.steps.indexOf(step);
+  const state = states.before[arrayIndex]?.get(serverKey(name));
+  const label = step.id ? `step ${escapeMarkdown(step.id.value)}` : `step ${arrayIndex + 1}`;
+  if (!state) return `Server ${escapeMarkdown(name)} is not declared under servers.`;
+  return stateSection(`${escapeMarkdown(state.name)} at ${label}`, state, analysis);
+}
+
+function stateSection(heading: string, state: ServerState, analysis: Analysis): string {
+  const flushMinutes = analysis.runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
+  const exchange = state.exchange === undefined ? 'unknown' : `${state.exchange}`;
+  const servicePack = state.servicePack === 0 ? 'RTM' : `SP${state.servicePack}`;
+  const lines = [
+    `**${heading}**`,
+    '',
+    `- Exchange: ${escapeMarkdown(exchange)} ${servicePack}`,
+    `- store.exe: ${state.storeVersion ? escapeMarkdown(state.storeVersion) : 'not declared'}`,
+    `- Hotfixes: ${state.hotfixes.size > 0 ? [...state.hotfixes].map(escapeMarkdown).join(', ') : 'none'}`,
+    `- MTA service: ${state.mtaService}`,
+    `- Gateway Out Threads: ${state.gatewayOutThreads}${mtaDisabled(state) ? ' (the MTA counts as disabled)' : ''}`,
+    '',
+  ];
+  switch (flushBehaviour(state)) {
+    case 'hold':
+      lines.push(`⚠ Moves off this server here are **exposed to KB924567**: each moved mailbox registers a transit-mail flush that holds a store task thread for ~${Math.round(flushMinutes)} minutes.`);
+      break;
+    case 'none':
+      lines.push('Moves off this server here are protected: KB924567 with Gateway Out Threads 0 registers no flush.');
+      break;
+    default:
+      lines.push(state.exchange === 2003 && state.servicePack === 2 ? 'Moves off this server here are not exposed: the MTA runs, so each flush finishes in about a second.' : 'Moves off this server here are not exposed to KB924567 (it concerns Exchange 2003 SP2 only).');
+  }
+  return lines.join('\n');
+}
+
+function kbSection(kb: string): string {
+  const known = KNOWN_KBS[kb.toUpperCase()];
+  if (!known) return `**${escapeMarkdown(kb)}**: not a KB this extension knows; it is recorded as installed and changes nothing else.`;
+  return `**${kb.toUpperCase()}**: ${known.title}\n\n${known.summary}`;
+}
+
+function assumed(key: keyof Assumptions, value: number, unit: string): string {
+  return `_Assumption:_ ${value}${unit}: ${ASSUMPTION_DESCRIPTIONS[key]}.`;
+}
+
+function stepAssumptions(step: Step, assumptions: Assumptions): string[] {
+  if (step.action?.value !== 'move-mailboxes' || step.throughputMBPerMinute) return [];
+  return [assumed('moveThroughputMBPerMinute', assumptions.moveThroughputMBPerMinute, ' MB/min')];
+}
+
+function serverAssumptions(server: ServerDecl, assumptions: Assumptions): string[] {
+  const notes: string[] = [];
+  if (!server.taskThreads) notes.push(assumed('storeTaskThreads', assumptions.storeTaskThreads, ' threads'));
+  if (server.load.localDeliveryPerMinute && !server.load.deliveryServiceMs) notes.push(assumed('deliveryServiceMs', assumptions.deliveryServiceMs, ' ms'));
+  if (server.load.owaRequestsPerMinute && !server.load.owaServiceMs) notes.push(assumed('owaServiceMs', assumptions.owaServiceMs, ' ms'));
+  return notes;
+}

@@ -1,0 +1,140 @@
+/** The outline (servers and steps) and folding ranges of a runbook. */
+import { isMap, isPair, isScalar } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import type { Span } from '../diagnostics';
+import type { Analysis } from '../lint';
+import type { ServerDecl, Step } from '../model/types';
+
+export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';
+
+export interface DocumentSymbolItem {
+  name: string;
+  detail: string;
+  kind: SymbolKind;
+  /** The whole entry, from its key or `-` to its last value. */
+  span: Span;
+  /** The part to reveal and highlight: the key, or the name / id value. */
+  selectionSpan: Span;
+  children: DocumentSymbolItem[];
+}
+
+/** "Servers" > EXCH01…, "Steps" > wave1 (action as detail), plus the other top-level keys. */
+export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
+  const { doc, text } = analysis.parsed;
+  const root = doc.contents;
+  if (!isMap(root)) return [];
+  const symbols: DocumentSymbolItem[] = [];
+  for (const item of root.items) {
+    if (!isPair(item) || !isScalar(item.key)) continue;
+    const pair = item as Pair<Node, Node | null>;
+    const key = String((pair.key as unknown as { value: unknown }).value);
+    const keySpan = spanOf(pair.key);
+    if (!keySpan) continue;
+    const valueEnd = pair.value?.range ? endOfContent(text, pair.value.range[0], pair.value.range[1]) : keySpan.end;
+    const span = { start: keySpan.start, end: Math.max(keySpan.end, valueEnd) };
+    if (key === 'servers') {
+      const children = analysis.runbook.servers.map((server) => serverSymbol(text, server));
+      symbols.push({ name: 'Servers', detail: `${children.length} declared`, kind: 'namespace', span, selectionSpan: keySpan, children });
+    } else if (key === 'steps') {
+      const children = analysis.runbook.steps.map((step) => stepSymbol(text, step));
+      symbols.push({ name: 'Steps', detail: `${children.length} in order`, kind: 'namespace', span, selectionSpan: keySpan, children });
+    } else {
+      const detail = isScalar(pair.value) ? String(pair.value.value ?? '').slice(0, 80) : '';
+      symbols.push({ name: key, detail, kind: isMap(pair.value) ? 'object' : 'property', span, selectionSpan: keySpan, children: [] });
+    }
+  }
+  return symbols;
+}
+
+function serverSymbol(text: string, server: ServerDecl): DocumentSymbolItem {
+  const span = { start: dashBefore(text, server.span.start), end: endOfContent(text, server.span.start, server.span.end) };
+  const version = server.exchange ? `Exchange ${server.exchange.value}${server.servicePack ? (server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`) : ''}` : '';
+  return {
+    name: server.name?.value || `server ${server.index + 1}`,
+    detail: version,
+    kind: 'server',
+    span,
+    selectionSpan: server.name?.span ?? { start: span.start, end: span.start },
+    children: [],
+  };
+}
+
+function stepSymbol(text: string, step: Step): DocumentSymbolItem {
+  const span = { start: step.itemStart, end: endOfContent(text, step.span.start, step.span.end) };
+  return {
+    name: step.id?.value || `step ${step.index + 1}`,
+    detail: step.action?.value ?? '',
+    kind: 'step',
+    span,
+    selectionSpan: step.id?.span ?? { start: span.start, end: span.start },
+    children: [],
+  };
+}
+
+function spanOf(node: Node | null | undefined): Span | undefined {
+  return node?.range ? { start: node.range[0], end: node.range[1] } : undefined;
+}
+
+/** Block ranges end after their final line break; the symbol should end at the last character. */
+function endOfContent(text: string, start: number, end: number): number {
+  let i = Math.min(end, text.length);
+  while (i > start && /\s/.test(text[i - 1])) i--;
+  return i;
+}
+
+function dashBefore(text: string, contentStart: number): number {
+  let i = contentStart - 1;
+  while (i >= 0 && text[i] === ' ') i--;
+  return i >= 0 && text[i] === '-' ? i : contentStart;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folding
+
+export interface FoldingRangeItem {
+  /** 0-based lines, inclusive. */
+  startLine: number;
+  endLine: number;
+  kind?: 'comment';
+}
+
+/**
+ * Folding from the block structure: a line folds over the lines indented deeper than it (a `- `
+ * item over its keys; a `key:` over its block, including `- ` items at its own indentation), and a
+ * run of two or more comment lines folds as a comment. Works on any text, well-formed or not.
+ */
+export function foldingRanges(text: string): FoldingRangeItem[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  const ranges: FoldingRangeItem[] = [];
+  const blank = (line: string) => /^\s*$/.test(line);
+  const comment = (line: string) => /^\s*#/.test(line);
+  const indentOf = (line: string) => /^ */.exec(line)![0].length;
+  // One pass with a stack of open blocks, so deep or long files stay linear.
+  const open: { line: number; indent: number; opensList: boolean }[] = [];
+  let previous = -1;
+  const close = (block: { line: number }) => {
+    if (previous > block.line) ranges.push({ startLine: block.line, endLine: previous });
+  };
+  lines.forEach((line, index) => {
+    if (blank(line) || comment(line)) return;
+    const indent = indentOf(line);
+    const isItem = /^ *-(\s|$)/.test(line);
+    while (open.length > 0) {
+      const top = open[open.length - 1];
+      if (indent > top.indent || (top.opensList && indent === top.indent && isItem)) break;
+      close(open.pop()!);
+    }
+    // `key:` with nothing after it may hold a list whose `-` items sit at its own indentation.
+    open.push({ line: index, indent, opensList: !isItem && /:\s*(#.*)?$/.test(line) });
+    previous = index;
+  });
+  while (open.length > 0) close(open.pop()!);
+  for (let i = 0; i < lines.length; i++) {
+    if (!comment(lines[i])) continue;
+    let end = i;
+    while (end + 1 < lines.length && comment(lines[end + 1])) end++;
+    if (end > i) ranges.push({ startLine: i, endLine: end, kind: 'comment' });
+    i = end;
+  }
+  return ranges.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { codeLenses } from '../../../src/core/features';
+import { analyze } from '../../../src/core/lint';
+import type { ExhaustionRecord, SimulationResult } from '../../../src/core/simulator/result';
+import { readExample } from '../../support';
+
+/** A simulation result in which only the given servers ran out of threads (the CodeLens reads summaries only). */
+function resultWith(exhaustions: Record<string, ExhaustionRecord[]>, servers: string[]): SimulationResult {
+  const summary = (server: string) => ({
+    server,
+    threadPool: 40,
+    peakThreadsBusy: 40,
+    exhaustedAt: exhaustions[server]?.[0]?.at ?? null,
+    exhaustedDuringStep: exhaustions[server]?.[0]?.step ?? null,
+    flushThreadsAtExhaustion: exhaustions[server]?.[0]?.flushThreads ?? null,
+    maxLocalDeliveryQueue: 0,
+    meanDeliveryWaitSeconds: 0,
+    meanDeliveryDelaySeconds: 0,
+    p95DeliveryDelaySeconds: 0,
+    owaUnanswered: 0,
+    owaRequests: 0,
+    flushTasksRegistered: 0,
+    flushThreadMinutes: 0,
+    deliveriesCompleted: 0,
+    deliveriesArrived: 0,
+    exhaustions: exhaustions[server] ?? [],
+  });
+  const series = { t: [], delivery: [], owa: [], move: [], flush: [], deliveryQueue: [], pool: [] };
+  return {
+    servers: Object.fromEntries(servers.map((server) => [server, { summary: summary(server), series }])),
+    steps: [],
+    seed: 1,
+    events: 0,
+    duration: 600,
+    sampleInterval: 1,
+    clockOrigin: null,
+    assumptions: { values: {} as SimulationResult['assumptions']['values'], assumed: [], fromCaller: [] },
+  };
+}
+
+describe('CodeLens', () => {
+  const text = readExample('multi-wave.runbook.yaml');
+  const analysis = analyze(text);
+  const moves = ['wave1', 'wave2a', 'wave2b'].map((id) => analysis.runbook.steps.findIndex((step) => step.id?.value === id));
+
+  it('puts "▶ Simulate" (with the step index) and "simulating…" on the dash line of each move step while no result exists', () => {
+    const lenses = codeLenses(analysis, { simulating: true });
+    assert.deepEqual(
+      lenses.map((lens) => [lens.stepIndex, lens.title, lens.command ?? null]),
+      moves.flatMap((index) => [
+        [index, '▶ Simulate', 'exrunbook.simulate'],
+        [index, 'simulating…', null],
+      ]),
+    );
+    for (const lens of lenses) assert.equal(text.slice(lens.span.start, lens.span.start + 6), '- id: ');
+  });
+
+  it('predicts per step from the last result: when threads run out and how many flushes hold them', () => {
+    const result = resultWith({ EXCH03: [{ at: 107, stepIndex: moves[1], step: 'wave2a', flushThreads: 38, threadPool: 40 }] }, ['EXCH01', 'EXCH02', 'EXCH03']);
+    const predictions = codeLenses(analysis, { simulation: { result }, simulating: true }).filter((lens) => !lens.command);
+    assert.deepEqual(
+      predictions.map((lens) => [lens.stepIndex, lens.title]),
+      [
+        [moves[0], 'no exhaustion'],
+        [moves[1], '⚠ EXCH03: threads run out at +1h47m (38 of 40 held by flushes)'],
+        [moves[2], 'no exhaustion'],
+      ],
+    );
+  });
+
+  it('names the target server too when it is the one that runs out', () => {
+    const result = resultWith({ EXCH02: [{ at: 30, stepIndex: moves[0], step: 'wave1', flushThreads: 0, threadPool: 40 }] }, ['EXCH01', 'EXCH02', 'EXCH03']);
+    const wave1 = codeLenses(analysis, { simulation: { result }, simulating: true }).find((lens) => lens.stepIndex === moves[0] && !lens.command)!;
+    assert.equal(wave1.title, '⚠ EXCH02: threads run out at +30m');
+  });
+
+  it('says why there is no prediction, or shows none when simulation is off', () => {
+    const failed = codeLenses(analysis, { simulation: { error: 'The run would need more than 1,000 events.\nDetails…' }, simulating: true });
+    assert.equal(failed[1].title, 'no prediction: The run would need more than 1,000 events.');
+    assert.deepEqual(
+      codeLenses(analysis, { simulating: false }).map((lens) => lens.title),
+      ['▶ Simulate', '▶ Simulate', '▶ Simulate'],
+    );
+    assert.deepEqual(codeLenses(analyze('runbook: [\n'), { simulating: true }), []);
+  });
+});
