@@ -1,0 +1,380 @@
+/**
+ * The per-server charts, drawn with uPlot: store task threads busy, stacked by kind, against the
+ * thread pool; the local delivery queue; a band per step; a marker where threads run out; the
+ * what-if run dashed over the original. Colours come from VS Code's theme variables, read at draw
+ * time, so a theme change only needs a redraw.
+ */
+import uPlot from 'uplot';
+import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
+import { formatAxisTime, formatCount, formatTime } from './describe';
+import { el } from './dom';
+
+export interface ChartTheme {
+  text: string;
+  grid: string;
+  background: string;
+  fontFamily: string;
+  delivery: string;
+  owa: string;
+  move: string;
+  flush: string;
+  pool: string;
+  queue: string;
+  exhaustion: string;
+  whatIf: string;
+  band: string;
+  bandFocus: string;
+}
+
+/** Reads the chart colours from the --vscode-* variables VS Code sets on the page (with sane fallbacks). */
+export function readTheme(): ChartTheme {
+  const style = getComputedStyle(document.body);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const text = read('--vscode-descriptionForeground', read('--vscode-foreground', '#888888'));
+  return {
+    text,
+    grid: withAlpha(read('--vscode-charts-lines', text), 0.35),
+    background: read('--vscode-editor-background', '#1e1e1e'),
+    fontFamily: read('--vscode-font-family', 'system-ui, sans-serif'),
+    delivery: read('--vscode-charts-blue', '#3794ff'),
+    owa: read('--vscode-charts-green', '#89d185'),
+    move: read('--vscode-charts-purple', '#b180d7'),
+    flush: read('--vscode-charts-orange', '#d18616'),
+    pool: read('--vscode-foreground', '#cccccc'),
+    queue: read('--vscode-charts-yellow', '#cca700'),
+    exhaustion: read('--vscode-errorForeground', read('--vscode-charts-red', '#f14c4c')),
+    whatIf: read('--vscode-charts-foreground', read('--vscode-foreground', '#cccccc')),
+    band: withAlpha(read('--vscode-foreground', '#cccccc'), 0.05),
+    bandFocus: withAlpha(read('--vscode-focusBorder', '#007fd4'), 0.16),
+  };
+}
+
+/** `#rgb`, `#rrggbb`, `#rrggbbaa` or `rgb(a)(…)` with its alpha multiplied; other colours as they are. */
+export function withAlpha(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(color.trim());
+  if (hex) {
+    let digits = hex[1];
+    if (digits.length === 3 || digits.length === 4) digits = [...digits].map((c) => c + c).join('');
+    const [r, g, b] = [0, 2, 4].map((i) => parseInt(digits.slice(i, i + 2), 16));
+    const a = digits.length === 8 ? parseInt(digits.slice(6, 8), 16) / 255 : 1;
+    return `rgba(${r}, ${g}, ${b}, ${+(a * alpha).toFixed(3)})`;
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/i.exec(color.trim());
+  if (rgb) {
+    const a = rgb[4] === undefined ? 1 : rgb[4].endsWith('%') ? parseFloat(rgb[4]) / 100 : parseFloat(rgb[4]);
+    return `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${+(a * alpha).toFixed(3)})`;
+  }
+  return color;
+}
+
+/** A step shown as a band on a server's charts. */
+export interface StepBand {
+  id: string;
+  start: number;
+  end: number;
+  focused: boolean;
+}
+
+export interface ServerChartInput {
+  server: string;
+  baseline: SimulationResult;
+  alternative?: SimulationResult;
+  steps: StepBand[];
+  theme: ChartTheme;
+  /** Draws the sync'd hover readout under the charts. */
+  readout: HTMLElement;
+}
+
+export interface ServerCharts {
+  readonly canvases: HTMLCanvasElement[];
+  destroy(): void;
+}
+
+const CURSOR_SYNC_KEY = 'exrunbook-simulation';
+/** Time-axis steps in minutes, so ticks fall on whole hours and days rather than every 200 minutes. */
+const TIME_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080, 20160, 43200];
+/** Room above the plot: a row for step names, a row for the exhaustion markers (CSS px). */
+const TOP_ROWS = 30;
+/** Wide enough for "99,999", so charts of different servers usually line up too (CSS px). */
+const MIN_Y_AXIS_WIDTH = 56;
+const LAYER_ALPHA = 0.7;
+const THREAD_CHART_HEIGHT = 220;
+const QUEUE_CHART_HEIGHT = 130;
+
+/** Builds both charts of one server into `container` (already in the document, so it has a width). */
+export function createServerCharts(container: HTMLElement, input: ServerChartInput, onFirstDraw?: () => void): ServerCharts {
+  const base = input.baseline.servers[input.server];
+  const alt = input.alternative?.servers[input.server];
+  const x = longer(base.series.t, alt?.series.t);
+  const align = (values: number[] | undefined, series: ServerSeries | undefined) => alignTo(x, series?.t, values, input.baseline.sampleInterval);
+  const busy = (series: ServerSeries) => series.t.map((_, i) => series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i]);
+  const width = Math.max(240, container.clientWidth);
+  const theme = input.theme;
+
+  const baseDelivery = align(base.series.delivery, base.series);
+  const baseOwa = align(base.series.owa, base.series);
+  const baseMove = align(base.series.move, base.series);
+  const baseFlush = align(base.series.flush, base.series);
+  const stacked = cumulative([baseDelivery, baseOwa, baseMove, baseFlush]);
+  const basePool = align(base.series.pool, base.series);
+  const altBusy = alt ? align(busy(alt.series), alt.series) : undefined;
+  const altPool = alt && alt.series.pool.some((value, i) => value !== base.series.pool[i]) ? align(alt.series.pool, alt.series) : undefined;
+
+  const markers: Marker[] = [
+    ...exhaustionTimes(base.summary).map((at) => ({ at, dashed: false, label: 'out of threads' })),
+    ...(alt ? exhaustionTimes(alt.summary).map((at) => ({ at, dashed: true, label: 'what-if: out of threads' })) : []),
+  ];
+  markers.sort((a, b) => a.at - b.at);
+
+  const threadData: uPlot.AlignedData = [x, ...stacked, basePool, ...(altBusy ? [altBusy] : []), ...(altPool ? [altPool] : [])];
+  const threadSeries: uPlot.Series[] = [
+    {},
+    // Stacked layers are fills only: an outline on the top layer would colour the whole total as that kind.
+    { label: 'Delivery', stroke: theme.delivery, fill: withAlpha(theme.delivery, LAYER_ALPHA), width: 0, points: { show: false } },
+    { label: 'OWA', stroke: theme.owa, width: 0, points: { show: false } },
+    { label: 'Move', stroke: theme.move, width: 0, points: { show: false } },
+    { label: 'Flush', stroke: theme.flush, width: 0, points: { show: false } },
+    { label: 'Thread pool', stroke: theme.pool, width: 1.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
+  ];
+  if (altBusy) threadSeries.push({ label: 'What-if: busy', stroke: withAlpha(theme.whatIf, 0.9), width: 1.25, dash: [6, 3], points: { show: false } });
+  if (altPool) threadSeries.push({ label: 'What-if: pool', stroke: theme.whatIf, width: 1, dash: [2, 3], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } });
+  const maxThreads = largest(basePool, stacked[3], altBusy, altPool);
+
+  const queue = align(base.series.deliveryQueue, base.series);
+  const altQueue = alt ? align(alt.series.deliveryQueue, alt.series) : undefined;
+  const readout = (index: number | null | undefined) => {
+    if (index === null || index === undefined || index >= x.length) {
+      input.readout.textContent = 'Hover a chart to read the values at that time.';
+      return;
+    }
+    const value = (array: (number | null)[], i: number) => (array[i] === null || array[i] === undefined ? '—' : formatCount(array[i] as number));
+    let text =
+      `${formatTime(input.baseline, x[index])}: delivery ${value(baseDelivery, index)}, OWA ${value(baseOwa, index)}, move ${value(baseMove, index)}, ` +
+      `flush ${value(baseFlush, index)} of ${value(basePool, index)} threads; local delivery queue ${value(queue, index)}`;
+    if (altBusy) text += ` · what-if: ${value(altBusy, index)} busy, queue ${value(altQueue!, index)}`;
+    input.readout.textContent = text;
+  };
+
+  const maxQueue = largest(queue, altQueue);
+  // One y-axis width for both charts (room for the longest tick label), so their time axes line up
+  // and the synced cursor stands at the same place in each.
+  const yAxisWidth = Math.max(MIN_Y_AXIS_WIDTH, 14 + 7 * formatCount(Math.max(maxThreads, niceCeiling(maxQueue * 1.05))).length);
+  let firstDrawSeen = false;
+  // No uPlot title or legend: the page writes its own headings and readout (textContent only).
+  const common = (height: number, yLabel: string, yTop: number): uPlot.Options => ({
+    width,
+    height,
+    legend: { show: false },
+    padding: [TOP_ROWS, 8, 0, 0],
+    cursor: { sync: { key: CURSOR_SYNC_KEY }, y: false, points: { show: false }, drag: { x: false, y: false } },
+    scales: { x: { time: false }, y: { range: [0, yTop] } },
+    axes: [
+      { stroke: theme.text, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, font: `11px ${theme.fontFamily}`, values: (_u, splits) => splits.map((v) => formatAxisTime(input.baseline, v)), incrs: TIME_INCREMENTS, space: 70 },
+      { stroke: theme.text, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, font: `11px ${theme.fontFamily}`, label: yLabel, labelFont: `11px ${theme.fontFamily}`, labelSize: 16, size: yAxisWidth },
+    ],
+    hooks: {
+      drawClear: [(u) => drawStepBands(u, input.steps, theme)],
+      draw: [
+        (u) => {
+          drawMarkers(u, markers, theme);
+          if (!firstDrawSeen) {
+            firstDrawSeen = true;
+            onFirstDraw?.();
+          }
+        },
+      ],
+      setCursor: [(u) => readout(u.cursor.idx)],
+    },
+    series: [],
+  });
+
+  const threadOptions: uPlot.Options = {
+    ...common(THREAD_CHART_HEIGHT, 'threads', maxThreads * 1.08),
+    series: threadSeries,
+    bands: [
+      { series: [2, 1], fill: withAlpha(theme.owa, LAYER_ALPHA) },
+      { series: [3, 2], fill: withAlpha(theme.move, LAYER_ALPHA) },
+      { series: [4, 3], fill: withAlpha(theme.flush, LAYER_ALPHA) },
+    ],
+  };
+  const queueData: uPlot.AlignedData = [x, queue, ...(altQueue ? [altQueue] : [])];
+  const queueSeries: uPlot.Series[] = [
+    {},
+    { label: 'Local delivery queue', stroke: theme.queue, fill: withAlpha(theme.queue, 0.3), width: 1.5, points: { show: false } },
+  ];
+  if (altQueue) queueSeries.push({ label: 'What-if: queue', stroke: theme.whatIf, width: 2, dash: [6, 4], points: { show: false } });
+  const queueOptions: uPlot.Options = { ...common(QUEUE_CHART_HEIGHT, 'queued', niceCeiling(maxQueue * 1.05)), series: queueSeries };
+
+  const threadHost = el('div', { class: 'chart', role: 'img', 'aria-label': `Store task threads busy on ${input.server}, by kind, against the thread pool` });
+  const queueHost = el('div', { class: 'chart', role: 'img', 'aria-label': `Local delivery queue on ${input.server}` });
+  container.append(
+    el('h4', { class: 'chart-title' }, 'Store task threads busy'),
+    threadHost,
+    el('h4', { class: 'chart-title' }, 'Local delivery queue (messages waiting for a thread)'),
+    queueHost,
+  );
+  const charts = [new uPlot(threadOptions, threadData, threadHost), new uPlot(queueOptions, queueData, queueHost)];
+  readout(null);
+
+  const resize = new ResizeObserver(() => {
+    const newWidth = Math.max(240, container.clientWidth);
+    for (const chart of charts) if (Math.abs(chart.width - newWidth) > 1) chart.setSize({ width: newWidth, height: chart.height });
+  });
+  resize.observe(container);
+  return {
+    canvases: charts.map((chart) => chart.ctx.canvas),
+    destroy() {
+      resize.disconnect();
+      for (const chart of charts) chart.destroy();
+    },
+  };
+}
+
+/** Every exhaustion worth a marker: the first, and the first during each later move step. */
+function exhaustionTimes(summary: ServerSummary): number[] {
+  const times = (summary.exhaustions ?? []).map((record) => record.at);
+  if (summary.exhaustedAt !== null && !times.includes(summary.exhaustedAt)) times.unshift(summary.exhaustedAt);
+  return times;
+}
+
+interface Marker {
+  at: number;
+  dashed: boolean;
+  label: string;
+}
+
+function drawStepBands(u: uPlot, steps: StepBand[], theme: ChartTheme): void {
+  const { ctx, bbox } = u;
+  const ratio = devicePixelRatio || 1;
+  ctx.save();
+  ctx.font = `${11 * ratio}px ${theme.fontFamily}`;
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
+  for (const [i, step] of steps.entries()) {
+    const left = Math.max(bbox.left, u.valToPos(step.start, 'x', true));
+    const right = Math.min(bbox.left + bbox.width, u.valToPos(step.end, 'x', true));
+    if (!(right > left)) continue;
+    ctx.fillStyle = step.focused ? theme.bandFocus : i % 2 === 0 ? theme.band : 'transparent';
+    ctx.fillRect(left, bbox.top, right - left, bbox.height);
+    ctx.strokeStyle = theme.grid;
+    ctx.lineWidth = ratio;
+    ctx.beginPath();
+    ctx.moveTo(left, bbox.top);
+    ctx.lineTo(left, bbox.top + bbox.height);
+    ctx.stroke();
+    const label = fitText(ctx, step.id, right - left - 6 * ratio);
+    if (label) {
+      ctx.fillStyle = theme.text;
+      ctx.fillText(label, left + 3 * ratio, bbox.top - (TOP_ROWS - 2) * ratio);
+    }
+  }
+  ctx.restore();
+}
+
+function drawMarkers(u: uPlot, markers: Marker[], theme: ChartTheme): void {
+  const { ctx, bbox } = u;
+  const ratio = devicePixelRatio || 1;
+  ctx.save();
+  ctx.font = `bold ${11 * ratio}px ${theme.fontFamily}`;
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
+  // Markers stand in the second row above the plot; a second marker to the right of the first.
+  const labelTop = bbox.top - (TOP_ROWS / 2) * ratio;
+  let freeFrom = -Infinity;
+  for (const marker of markers) {
+    const position = u.valToPos(marker.at, 'x', true);
+    if (position < bbox.left || position > bbox.left + bbox.width) continue;
+    ctx.strokeStyle = marker.dashed ? theme.whatIf : theme.exhaustion;
+    ctx.lineWidth = 2 * ratio;
+    ctx.setLineDash(marker.dashed ? [5 * ratio, 4 * ratio] : []);
+    ctx.beginPath();
+    ctx.moveTo(position, labelTop);
+    ctx.lineTo(position, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.fillStyle = ctx.strokeStyle;
+    const width = ctx.measureText(marker.label).width;
+    // Labels go right of the line unless that runs off the canvas or onto the previous label.
+    let textX = Math.max(position + 4 * ratio, freeFrom);
+    if (textX + width > u.ctx.canvas.width) textX = position - 4 * ratio - width;
+    ctx.fillText(marker.label, textX, labelTop);
+    freeFrom = textX + width + 8 * ratio;
+  }
+  ctx.restore();
+}
+
+function fitText(ctx: CanvasRenderingContext2D, text: string, room: number): string {
+  if (ctx.measureText(text).width <= room) return text;
+  for (let length = text.length - 1; length > 0; length--) {
+    const candidate = text.slice(0, length) + '…';
+    if (ctx.measureText(candidate).width <= room) return candidate;
+  }
+  return '';
+}
+
+/** The next round number (1, 2, 2.5, 5 × 10ⁿ) at or above `value`, so the top of the y-axis gets a tick. */
+function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
+}
+
+/** The largest value (at least 1), by loop: spreading 500,000 samples into Math.max overflows the stack. */
+function largest(...arrays: ((number | null)[] | undefined)[]): number {
+  let max = 1;
+  for (const array of arrays) for (const value of array ?? []) if (value !== null && value > max) max = value;
+  return max;
+}
+
+function longer(a: number[], b: number[] | undefined): number[] {
+  return b && b.length > a.length ? b : a;
+}
+
+/** Values of `series` at the times `x` (both sampled from 0 at the same interval); null past its end. */
+function alignTo(x: number[], t: number[] | undefined, values: number[] | undefined, interval: number): (number | null)[] {
+  if (!values || !t) return x.map(() => null);
+  if (t === x) return values;
+  const step = t.length > 1 ? t[1] - t[0] : interval;
+  return x.map((time) => {
+    const i = Math.round(time / step);
+    return i < values.length ? values[i] : null;
+  });
+}
+
+function cumulative(layers: (number | null)[][]): (number | null)[][] {
+  const sums: (number | null)[][] = [];
+  let running: (number | null)[] = layers[0].map(() => 0);
+  for (const layer of layers) {
+    running = running.map((value, i) => (value === null || layer[i] === null ? null : value + (layer[i] as number)));
+    sums.push(running);
+  }
+  return sums;
+}
+
+/** All charts on the page as one PNG (base64, no data: prefix), each under its server's name. */
+export function chartsToPng(sections: { title: string; canvases: HTMLCanvasElement[] }[], theme: ChartTheme, foreground: string): string {
+  const ratio = devicePixelRatio || 1;
+  const margin = 12 * ratio;
+  const titleHeight = 24 * ratio;
+  const width = Math.max(1, ...sections.flatMap((section) => section.canvases.map((canvas) => canvas.width))) + 2 * margin;
+  const height = sections.reduce((sum, section) => sum + titleHeight + section.canvases.reduce((h, canvas) => h + canvas.height + margin, 0), margin);
+  const out = document.createElement('canvas');
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, width, height);
+  let y = margin;
+  for (const section of sections) {
+    ctx.fillStyle = foreground;
+    ctx.font = `600 ${14 * ratio}px ${theme.fontFamily}`;
+    ctx.textBaseline = 'top';
+    ctx.fillText(section.title, margin, y);
+    y += titleHeight;
+    for (const canvas of section.canvases) {
+      ctx.drawImage(canvas, margin, y);
+      y += canvas.height + margin;
+    }
+  }
+  return out.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+}

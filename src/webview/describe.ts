@@ -1,0 +1,148 @@
+/**
+ * Plain sentences about a simulation result: what the panel says in words. Pure functions, so
+ * the words are tested without a browser and stay the same wherever they are shown.
+ */
+import { formatMinutes, formatOffset } from '../core/format/duration';
+import type { WhatIf } from '../core/simulator/index';
+import type { ServerSummary, SimulationResult } from '../core/simulator/result';
+
+/** "23:47 UTC" on the runbook's clock, with the date when it is not the first day; "+1h47m" without a clock. */
+export function formatTime(result: Pick<SimulationResult, 'clockOrigin'>, minutes: number): string {
+  if (result.clockOrigin === null) return formatOffset(minutes);
+  const iso = new Date(result.clockOrigin + minutes * 60000).toISOString();
+  const firstDay = new Date(result.clockOrigin).toISOString().slice(0, 10);
+  const day = iso.slice(0, 10);
+  return day === firstDay ? `${iso.slice(11, 16)} UTC` : `${day} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Short axis label: "23:47" or "+1h47m". */
+export function formatAxisTime(result: Pick<SimulationResult, 'clockOrigin'>, minutes: number): string {
+  if (result.clockOrigin === null) return minutes === 0 ? '0' : formatOffset(minutes);
+  return new Date(result.clockOrigin + minutes * 60000).toISOString().slice(11, 16);
+}
+
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  return formatMinutes(seconds / 60);
+}
+
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** "1 h 47 m into wave1", from the step's own start; empty when the step is unknown. */
+function intoStep(result: SimulationResult, stepId: string | null, minutes: number): string {
+  if (stepId === null) return '';
+  const step = result.steps.find((candidate) => candidate.id === stepId);
+  if (!step) return ` during ${stepId}`;
+  return `, ${formatMinutes(Math.max(0, minutes - step.start))} into ${stepId}`;
+}
+
+/**
+ * The sentence at the moment of exhaustion, e.g. "EXCH01 runs out of store threads at 23:47 UTC,
+ * 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes". Null when it never runs out.
+ */
+export function exhaustionSentence(result: SimulationResult, summary: ServerSummary): string | null {
+  if (summary.exhaustedAt === null) return null;
+  const at = formatTime(result, summary.exhaustedAt);
+  const flushes = summary.flushThreadsAtExhaustion ?? 0;
+  const held = flushes > 0 ? `${flushes} of ${summary.threadPool} held by transit-mail flushes` : `all ${summary.threadPool} busy with delivery, OWA and moves`;
+  return `${summary.server} runs out of store threads at ${at}${intoStep(result, summary.exhaustedDuringStep, summary.exhaustedAt)}: ${held}`;
+}
+
+/** Later exhaustions named in a verdict at most (one per move step; the chart marks them all). */
+const LATER_EXHAUSTIONS_NAMED = 3;
+
+/**
+ * One line per server for the top of the panel: the exhaustion sentence (and when it happens
+ * again in a later step), or that it never happens.
+ */
+export function serverVerdict(result: SimulationResult, summary: ServerSummary): string {
+  const first = exhaustionSentence(result, summary);
+  if (first === null) return `${summary.server} never runs out of store threads (at most ${summary.peakThreadsBusy} of ${summary.threadPool} busy)`;
+  const again = (summary.exhaustions ?? [])
+    .filter((record) => record.at > summary.exhaustedAt!)
+    .slice(0, LATER_EXHAUSTIONS_NAMED)
+    .map((record) => {
+      const held = record.flushThreads > 0 ? `${record.flushThreads} of ${record.threadPool} held by transit-mail flushes` : `all ${record.threadPool} busy`;
+      return `; again at ${formatTime(result, record.at)}${intoStep(result, record.step, record.at)}: ${held}`;
+    });
+  return first + again.join('');
+}
+
+/** What happens to mail and OWA meanwhile, in one sentence, or null when nothing waits. */
+export function consequenceSentence(summary: ServerSummary): string | null {
+  const parts: string[] = [];
+  if (summary.maxLocalDeliveryQueue > 0) parts.push(`the local delivery queue reaches ${formatCount(summary.maxLocalDeliveryQueue)} messages`);
+  if (summary.p95DeliveryDelaySeconds >= 60) parts.push(`1 message in 20 takes longer than ${formatSeconds(summary.p95DeliveryDelaySeconds)} to deliver`);
+  if (summary.owaUnanswered > 0) parts.push(`${formatCount(summary.owaUnanswered)} of ${formatCount(summary.owaRequests)} OWA requests go unanswered`);
+  if (parts.length === 0) return null;
+  const sentence = parts.join('; ');
+  return sentence[0].toUpperCase() + sentence.slice(1) + '.';
+}
+
+/** The what-if changes in words: "KB924567 on EXCH01, move concurrency 2". Empty when there are none. */
+export function describeWhatIf(whatIf: WhatIf): string {
+  const parts: string[] = [];
+  if (whatIf.hotfix?.length) parts.push(`KB924567 on ${joinWords(whatIf.hotfix)}`);
+  for (const [server, value] of Object.entries(whatIf.gatewayOutThreads ?? {})) parts.push(`Gateway Out Threads ${value} on ${server}`);
+  if (whatIf.concurrency !== undefined) parts.push(`move concurrency ${whatIf.concurrency}`);
+  for (const [server, value] of Object.entries(whatIf.taskThreads ?? {})) parts.push(`${value} store threads on ${server}`);
+  return joinWords(parts);
+}
+
+export function hasWhatIf(whatIf: WhatIf): boolean {
+  return describeWhatIf(whatIf) !== '';
+}
+
+function joinWords(words: string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/**
+ * The what-if verdict: "With KB924567 on EXCH01: no exhaustion", or which servers still (or now)
+ * run out and when.
+ */
+export function whatIfVerdict(whatIf: WhatIf, baseline: SimulationResult, alternative: SimulationResult): string {
+  const prefix = `With ${describeWhatIf(whatIf)}`;
+  const exhausted = Object.values(alternative.servers).filter((server) => server.summary.exhaustedAt !== null);
+  if (exhausted.length === 0) {
+    const before = Object.values(baseline.servers).some((server) => server.summary.exhaustedAt !== null);
+    return `${prefix}: no exhaustion${before ? '' : ', as before'}`;
+  }
+  const clauses = exhausted.map(({ summary }) => {
+    const was = baseline.servers[summary.server]?.summary.exhaustedAt ?? null;
+    const at = formatTime(alternative, summary.exhaustedAt!);
+    if (was === null) return `${summary.server} now runs out of store threads at ${at}`;
+    const shift = summary.exhaustedAt! - was;
+    const change = Math.abs(shift) < 1 ? 'at the same time' : `${formatMinutes(Math.abs(shift))} ${shift > 0 ? 'later' : 'earlier'}`;
+    return `${summary.server} still runs out of store threads at ${at} (${change})`;
+  });
+  return `${prefix}: ${clauses.join('; ')}`;
+}
+
+/** The summary table: the ServerSummary fields, in plain words, as [label, value] rows. */
+export function summaryRows(result: SimulationResult, summary: ServerSummary): [string, string][] {
+  const exhausted =
+    summary.exhaustedAt === null
+      ? 'never'
+      : `${formatTime(result, summary.exhaustedAt)} (${formatOffset(summary.exhaustedAt)})${summary.exhaustedDuringStep ? `, during ${summary.exhaustedDuringStep}` : ''}`;
+  const owaShare = summary.owaRequests > 0 ? ` (${((100 * summary.owaUnanswered) / summary.owaRequests).toFixed(1)} %)` : '';
+  return [
+    ['Store task threads', formatCount(summary.threadPool)],
+    ['Most threads busy at once', formatCount(summary.peakThreadsBusy)],
+    ['Runs out of threads', exhausted],
+    ['Threads held by flushes then', summary.flushThreadsAtExhaustion === null ? '—' : formatCount(summary.flushThreadsAtExhaustion)],
+    ['Longest local delivery queue', `${formatCount(summary.maxLocalDeliveryQueue)} messages`],
+    ['Mean wait for a thread (delivery)', formatSeconds(summary.meanDeliveryWaitSeconds)],
+    ['Mean delivery time', formatSeconds(summary.meanDeliveryDelaySeconds)],
+    ['95 % of messages delivered within', formatSeconds(summary.p95DeliveryDelaySeconds)],
+    ['Messages delivered', formatCount(summary.deliveriesCompleted)],
+    ['OWA requests unanswered', `${formatCount(summary.owaUnanswered)} of ${formatCount(summary.owaRequests)}${owaShare}`],
+    ['Transit-mail flushes registered', formatCount(summary.flushTasksRegistered)],
+    ['Thread time held by flushes', formatMinutes(summary.flushThreadMinutes)],
+  ];
+}

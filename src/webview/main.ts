@@ -1,0 +1,404 @@
+/**
+ * The "Simulate migration" page: receives the runbook model from the extension, runs the
+ * simulator in a worker (the runbook as written, and the what-if beside it), and shows what each
+ * server goes through. Every string from the runbook is set with textContent.
+ */
+import { ASSUMPTION_DESCRIPTIONS, type Assumptions } from '../core/model/assumptions';
+import { formatMinutes } from '../core/format/duration';
+import { serverKey } from '../core/model/types';
+import type { WhatIf } from '../core/simulator/index';
+import type { SimulationResult } from '../core/simulator/result';
+import { chartsToPng, createServerCharts, readTheme, type ServerCharts, type StepBand } from './charts';
+import { consequenceSentence, describeWhatIf, formatCount, formatTime, hasWhatIf, serverVerdict, summaryRows, whatIfVerdict } from './describe';
+import { append, button, clear, el } from './dom';
+import { resultsToCsv, resultsToJson } from './exportData';
+import type { ExportFormat, HostToWebview, PanelState, RunbookMessage, RunChannel, WebviewToHost, WorkerToPage } from './protocol';
+import { SimulationRunner } from './runner';
+import { pruneWhatIf, renderWhatIfControls, whatIfChoices, type WhatIfChoices } from './whatIfControls';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): PanelState | undefined;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface RunOutcome {
+  result?: SimulationResult;
+  elapsedMs?: number;
+  failure?: string;
+  progress?: number;
+  /** True while `result` is the result so far of a run still going. */
+  partial?: boolean;
+  /** The what-if the result belongs to (what-if channel only). */
+  whatIf?: WhatIf;
+}
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+let state: PanelState = vscode.getState() ?? { whatIf: {} };
+let message: RunbookMessage | undefined;
+let choices: WhatIfChoices | undefined;
+let controlsSignature = '';
+const outcomes: Record<RunChannel, RunOutcome> = { baseline: {}, whatIf: {} };
+let charts: { server: string; charts: ServerCharts }[] = [];
+let awaitingFirstChart = false;
+
+// ---- the page skeleton: built once; its parts are refilled as results come ----
+const title = el('h1', { class: 'title' });
+const subtitle = el('p', { class: 'subtitle' });
+const exportButtons = (['csv', 'json', 'png'] as ExportFormat[]).map((format) => {
+  const labels = { csv: 'CSV', json: 'JSON', png: 'PNG' };
+  const exportButton = button(labels[format], { icon: format === 'png' ? 'file-media' : 'export', secondary: true, title: `Save the ${format === 'png' ? 'charts' : 'result'} as ${labels[format]}` });
+  exportButton.disabled = true;
+  exportButton.addEventListener('click', () => exportAs(format));
+  return exportButton;
+});
+const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Export' }, el('span', { class: 'toolbar-label' }, 'Export'), ...exportButtons);
+const progress = el('progress', { class: 'progress', max: 1, 'aria-label': 'Simulation progress' });
+const status = el('p', { class: 'status', role: 'status' });
+const problems = el('section', { class: 'problems', hidden: true, 'aria-label': 'Problems that stop the simulation' });
+const notice = el('p', { class: 'notice', role: 'alert', hidden: true });
+const verdicts = el('section', { class: 'verdicts', 'aria-label': 'Verdict' });
+const controls = el('section', { class: 'controls', 'aria-label': 'What-if controls' });
+const servers = el('section', { class: 'servers' });
+const details = el('section', { class: 'details' });
+
+clear(app);
+app.append(el('header', { class: 'header' }, el('div', { class: 'heading' }, title, subtitle), toolbar), progress, status, problems, notice, verdicts, controls, servers, details);
+progress.hidden = true;
+
+const workerUri = app.dataset.workerUri ?? '';
+const runner = new SimulationRunner(workerUri, onWorkerMessage, (reason) => {
+  setStatus(`The simulation cannot run: ${reason}.`);
+  progress.hidden = true;
+});
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const data = event.data;
+  if (!data || typeof data !== 'object') return;
+  if (data.type === 'runbook') onRunbook(data);
+  else if (data.type === 'notice') showNotice(data.level, data.message);
+});
+
+// VS Code changes the body class and the --vscode-* variables when the theme changes: redraw.
+const themeObserver = new MutationObserver(() => renderServers());
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+
+if (state.lastRunbook) onRunbook(state.lastRunbook);
+vscode.postMessage({ type: 'ready' });
+
+// ---- messages ----
+
+function onRunbook(next: RunbookMessage): void {
+  performance.mark('exrunbook:runbook-received');
+  awaitingFirstChart = true;
+  message = next;
+  title.textContent = next.runbook.name?.value ?? next.fileName;
+  subtitle.textContent = next.runbook.name ? next.fileName : '';
+  choices = whatIfChoices(next.runbook, next.assumptions);
+  state = { ...state, documentUri: next.documentUri, whatIf: pruneWhatIf(state.whatIf, choices), lastRunbook: next };
+  vscode.setState(state);
+  renderProblems(next);
+  renderControls();
+  if (!next.simulatable) {
+    runner.cancel('baseline');
+    runner.cancel('whatIf');
+    progress.hidden = true;
+    servers.classList.toggle('stale', outcomes.baseline.result !== undefined);
+    setStatus(outcomes.baseline.result ? 'Showing the last version of the runbook that could be simulated.' : '');
+    return;
+  }
+  servers.classList.remove('stale');
+  startRun('baseline');
+  if (hasWhatIf(state.whatIf)) startRun('whatIf');
+  else clearWhatIf();
+}
+
+function startRun(channel: RunChannel): void {
+  if (!message) return;
+  const whatIf = channel === 'whatIf' ? state.whatIf : undefined;
+  runner.run(channel, { runbook: message.runbook, whatIf, assumptions: message.assumptions, maxEvents: message.maxEvents });
+  outcomes[channel] = { ...outcomes[channel], progress: 0, failure: undefined };
+  showProgress();
+}
+
+function clearWhatIf(): void {
+  runner.cancel('whatIf');
+  outcomes.whatIf = {};
+  renderResults();
+}
+
+function onWorkerMessage(reply: WorkerToPage): void {
+  const outcome = outcomes[reply.channel];
+  if (reply.type === 'progress') {
+    outcome.progress = reply.progress;
+    showProgress();
+    return;
+  }
+  const whatIf = reply.channel === 'whatIf' ? state.whatIf : undefined;
+  if (reply.type === 'partial') {
+    // The result so far is drawn only where there is nothing better to show: a finished result of
+    // the previous version stays until the new one is done, so editing does not make charts jump.
+    const shown = outcome.result && !outcome.partial && (reply.channel === 'baseline' || JSON.stringify(outcome.whatIf) === JSON.stringify(whatIf));
+    outcome.progress = reply.progress;
+    if (!shown) outcomes[reply.channel] = { result: reply.result, partial: true, progress: reply.progress, whatIf };
+    showProgress();
+    if (!shown) renderResults();
+    return;
+  }
+  if (reply.type === 'result') {
+    outcomes[reply.channel] = { result: reply.result, elapsedMs: reply.elapsedMs, whatIf };
+  } else {
+    outcomes[reply.channel] = { ...outcome, progress: undefined, failure: reply.message, result: reply.kind === 'cancelled' ? outcome.result : undefined };
+  }
+  showProgress();
+  renderResults();
+}
+
+function showProgress(): void {
+  const running = (['baseline', 'whatIf'] as RunChannel[]).filter((channel) => outcomes[channel].progress !== undefined);
+  progress.hidden = running.length === 0;
+  if (running.length > 0) {
+    const fraction = Math.min(...running.map((channel) => outcomes[channel].progress ?? 0));
+    progress.value = fraction;
+    setStatus(`Simulating${running.includes('whatIf') && !running.includes('baseline') ? ' the what-if' : ''}… ${Math.round(fraction * 100)} %`);
+  }
+}
+
+function setStatus(text: string): void {
+  status.textContent = text;
+}
+
+function showNotice(level: 'info' | 'error', text: string): void {
+  notice.textContent = text;
+  notice.className = `notice ${level}`;
+  notice.hidden = false;
+}
+
+// ---- rendering ----
+
+function renderProblems(next: RunbookMessage): void {
+  clear(problems);
+  problems.hidden = next.simulatable;
+  if (next.simulatable) return;
+  const count = next.errorCount === 1 ? 'an error' : `${next.errorCount} errors`;
+  const list = el('ul', {}, ...next.blockingProblems.map((problem) => el('li', {}, `Line ${problem.line + 1}: `, problem.message, ' ', el('span', { class: 'hint' }, `(${problem.code})`))));
+  const show = button('Show Problems', { icon: 'warning' });
+  show.addEventListener('click', () => vscode.postMessage({ type: 'showProblems' }));
+  problems.append(
+    el('p', { class: 'problems-title' }, el('span', { class: 'codicon codicon-error', 'aria-hidden': 'true' }), `The runbook has ${count} that stop the simulation. Fix ${next.errorCount === 1 ? 'it' : 'them'} and the simulation runs again.`),
+    list,
+    show,
+  );
+}
+
+function renderControls(): void {
+  if (!choices) return;
+  // Rebuild only when the runbook's shape changes, so typing in a field keeps its focus.
+  const signature = JSON.stringify([choices, state.whatIf]);
+  if (signature === controlsSignature) return;
+  controlsSignature = signature;
+  clear(controls);
+  controls.append(
+    renderWhatIfControls(
+      choices,
+      state.whatIf,
+      (whatIf) => {
+        state = { ...state, whatIf };
+        controlsSignature = JSON.stringify([choices, state.whatIf]);
+        vscode.setState(state);
+        if (!message?.simulatable) return;
+        if (hasWhatIf(whatIf)) startRun('whatIf');
+        else clearWhatIf();
+      },
+      (change) => {
+        if (message) vscode.postMessage({ type: 'apply', documentUri: message.documentUri, change });
+      },
+    ),
+  );
+  const reset = button('Reset what-if', { icon: 'discard', secondary: true });
+  reset.addEventListener('click', () => {
+    state = { ...state, whatIf: {} };
+    vscode.setState(state);
+    controlsSignature = '';
+    renderControls();
+    clearWhatIf();
+  });
+  controls.append(reset);
+}
+
+/** The what-if result, when it belongs to the what-if now chosen. */
+function currentAlternative(): SimulationResult | undefined {
+  const outcome = outcomes.whatIf;
+  if (!outcome.result || !hasWhatIf(state.whatIf)) return undefined;
+  return JSON.stringify(outcome.whatIf) === JSON.stringify(state.whatIf) ? outcome.result : undefined;
+}
+
+function renderResults(): void {
+  const baseline = outcomes.baseline.result;
+  for (const exportButton of exportButtons) exportButton.disabled = baseline === undefined || outcomes.baseline.partial === true;
+  renderVerdicts();
+  renderServers();
+  renderDetails();
+  if (outcomes.baseline.progress === undefined && outcomes.whatIf.progress === undefined) {
+    const failure = outcomes.baseline.failure ?? outcomes.whatIf.failure;
+    if (failure) setStatus(`The simulation stopped: ${failure}`);
+    else if (baseline) {
+      setStatus(
+        `Simulated ${formatMinutes(baseline.duration)} of runbook time in ${outcomes.baseline.elapsedMs ?? 0} ms ` +
+          `(seed ${baseline.seed}, ${formatCount(baseline.events)} events).`,
+      );
+    }
+  }
+}
+
+function renderVerdicts(): void {
+  clear(verdicts);
+  const baseline = outcomes.baseline.result;
+  if (!baseline) return;
+  const list = el('ul', { class: 'verdict-list' });
+  const partial = outcomes.baseline.partial === true;
+  for (const { summary } of Object.values(baseline.servers)) {
+    const bad = summary.exhaustedAt !== null;
+    // While the run goes on, "never" is not known yet; an exhaustion already seen is final.
+    const words = !bad && partial ? `${summary.server}: no exhaustion so far…` : serverVerdict(baseline, summary);
+    const iconName = bad ? 'error' : partial ? 'loading' : 'pass';
+    list.append(el('li', { class: bad ? 'verdict bad' : partial ? 'verdict pending' : 'verdict good' }, el('span', { class: `codicon codicon-${iconName}${partial && !bad ? ' codicon-modifier-spin' : ''}`, 'aria-hidden': 'true' }), words));
+  }
+  verdicts.append(list);
+  const alternative = currentAlternative();
+  if (alternative && (outcomes.whatIf.partial || partial)) {
+    verdicts.append(el('p', { class: 'what-if-verdict' }, el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }), `With ${describeWhatIf(state.whatIf)}: simulating…`));
+  } else if (alternative) {
+    const fixed = Object.values(alternative.servers).every((server) => server.summary.exhaustedAt === null);
+    verdicts.append(el('p', { class: `what-if-verdict ${fixed ? 'good' : 'bad'}` }, el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }), whatIfVerdict(state.whatIf, baseline, alternative)));
+  } else if (hasWhatIf(state.whatIf) && outcomes.whatIf.failure) {
+    verdicts.append(el('p', { class: 'what-if-verdict bad' }, `With ${describeWhatIf(state.whatIf)}: the simulation stopped: ${outcomes.whatIf.failure}`));
+  }
+}
+
+function stepBands(server: string): StepBand[] {
+  const baseline = outcomes.baseline.result;
+  if (!baseline || !message) return [];
+  const key = serverKey(server);
+  return baseline.steps
+    .filter((step) => {
+      const model = message!.runbook.steps[step.index];
+      const names = [model?.server, model?.from, model?.to].filter((field) => field !== undefined).map((field) => serverKey(field!.value));
+      return names.includes(key) && step.end > step.start;
+    })
+    .map((step) => ({ id: step.id, start: step.start, end: step.end, focused: step.index === message!.focusStepIndex }));
+}
+
+function renderServers(): void {
+  for (const entry of charts) entry.charts.destroy();
+  charts = [];
+  clear(servers);
+  const baseline = outcomes.baseline.result;
+  if (!baseline) return;
+  const alternative = currentAlternative();
+  const theme = readTheme();
+  for (const { summary } of Object.values(baseline.servers)) {
+    const section = el('article', { class: 'server' });
+    const heading = el('h2', {}, el('span', { class: 'codicon codicon-server', 'aria-hidden': 'true' }), summary.server);
+    const chartBox = el('div', { class: 'charts' });
+    const readout = el('p', { class: 'readout', 'aria-live': 'off' });
+    const legend = el(
+      'ul',
+      { class: 'legend', 'aria-label': 'Chart legend' },
+      ...(
+        [
+          ['delivery', 'Local delivery'],
+          ['owa', 'OWA'],
+          ['move', 'Mailbox moves'],
+          ['flush', 'Transit-mail flushes'],
+          ['pool', 'Thread pool'],
+        ] as const
+      ).map(([kind, label]) => el('li', {}, el('span', { class: `swatch ${kind}`, 'aria-hidden': 'true' }), label)),
+      alternative ? el('li', {}, el('span', { class: 'swatch alternative', 'aria-hidden': 'true' }), `What-if: ${describeWhatIf(state.whatIf)}`) : null,
+    );
+    section.append(heading);
+    const consequence = consequenceSentence(summary);
+    if (consequence) section.append(el('p', { class: 'consequence' }, consequence));
+    section.append(legend, chartBox, readout, summaryTable(baseline, summary.server, alternative));
+    servers.append(section);
+    const created = createServerCharts(
+      chartBox,
+      { server: summary.server, baseline, alternative, steps: stepBands(summary.server), theme, readout },
+      awaitingFirstChart
+        ? () => {
+            if (!awaitingFirstChart) return;
+            awaitingFirstChart = false;
+            performance.mark('exrunbook:first-chart');
+          }
+        : undefined,
+    );
+    charts.push({ server: summary.server, charts: created });
+  }
+}
+
+function summaryTable(baseline: SimulationResult, server: string, alternative: SimulationResult | undefined): HTMLElement {
+  const rows = summaryRows(baseline, baseline.servers[server].summary);
+  const altSummary = alternative?.servers[server]?.summary;
+  const altRows = alternative && altSummary ? summaryRows(alternative, altSummary) : undefined;
+  const head = el('tr', {}, el('th', { scope: 'col' }, 'Summary'), el('th', { scope: 'col' }, 'As written'), altRows ? el('th', { scope: 'col' }, 'What-if') : null);
+  const body = rows.map(([label, value], i) =>
+    el('tr', {}, el('th', { scope: 'row' }, label), el('td', {}, value), altRows ? el('td', { class: altRows[i][1] !== value ? 'changed' : undefined }, altRows[i][1]) : null),
+  );
+  return el('table', { class: 'summary' }, el('caption', { class: 'visually-hidden' }, `Summary for ${server}`), el('thead', {}, head), el('tbody', {}, ...body));
+}
+
+function renderDetails(): void {
+  clear(details);
+  const baseline = outcomes.baseline.result;
+  if (!baseline || !message) return;
+  const steps = el('table', { class: 'steps' }, el('thead', {}, el('tr', {}, ...['Step', 'Action', 'Starts', 'Ends', ''].map((text) => el('th', { scope: 'col' }, text)))));
+  const body = el('tbody');
+  for (const step of baseline.steps) {
+    const go = button('Go to', { icon: 'go-to-file', secondary: true, title: `Show step ${step.id} in the editor` });
+    go.addEventListener('click', () => vscode.postMessage({ type: 'revealStep', documentUri: message!.documentUri, stepIndex: step.index }));
+    body.append(el('tr', {}, el('td', {}, step.id), el('td', {}, step.action), el('td', {}, formatTime(baseline, step.start)), el('td', {}, formatTime(baseline, step.end)), el('td', {}, go)));
+  }
+  steps.append(body);
+  const assumed = el(
+    'ul',
+    {},
+    ...baseline.assumptions.assumed.map((key) => {
+      const value = baseline.assumptions.values[key as keyof Assumptions];
+      const description = ASSUMPTION_DESCRIPTIONS[key as keyof Assumptions] ?? key;
+      return el('li', {}, `${formatCount(value ?? 0)}: ${description}`);
+    }),
+  );
+  append(
+    details,
+    el('details', {}, el('summary', {}, 'Steps'), steps),
+    baseline.assumptions.assumed.length ? el('details', {}, el('summary', {}, `Assumed numbers (${baseline.assumptions.assumed.length})`), assumed) : null,
+  );
+}
+
+// ---- export ----
+
+function exportAs(format: ExportFormat): void {
+  const baseline = outcomes.baseline.result;
+  if (!baseline || !message) return;
+  const alternative = currentAlternative();
+  const stem = message.fileName.replace(/\.runbook\.ya?ml$|\.ya?ml$/i, '') + '.simulation';
+  let content: string;
+  if (format === 'csv') {
+    const runs = [{ label: 'as written', result: baseline }];
+    if (alternative) runs.push({ label: `what-if: ${describeWhatIf(state.whatIf)}`, result: alternative });
+    content = resultsToCsv(runs);
+  } else if (format === 'json') {
+    content = resultsToJson(baseline, alternative ? { settings: state.whatIf, label: describeWhatIf(state.whatIf), result: alternative } : undefined);
+  } else {
+    const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#cccccc';
+    content = chartsToPng(
+      charts.map((entry) => ({ title: entry.server, canvases: entry.charts.canvases })),
+      readTheme(),
+      foreground,
+    );
+  }
+  vscode.postMessage({ type: 'export', format, suggestedName: `${stem}.${format}`, content });
+}

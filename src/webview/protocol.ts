@@ -1,0 +1,98 @@
+/**
+ * Messages between the extension host (src/extension/simulatePanel.ts) and the simulation
+ * webview (src/webview/main.ts), and between the webview and its Web Worker. Both sides import
+ * this file, so a renamed field breaks the build instead of the panel. Everything here is plain
+ * JSON: it crosses postMessage and is kept by vscode.setState.
+ */
+import type { Assumptions } from '../core/model/assumptions';
+import type { Runbook } from '../core/model/types';
+import type { WhatIf } from '../core/simulator/index';
+import type { SimulationResult } from '../core/simulator/result';
+
+export const SIMULATION_VIEW_TYPE = 'exrunbook.simulation';
+
+/** Why a runbook cannot be simulated, in the words the Problems panel uses. */
+export interface BlockingProblem {
+  code: string;
+  message: string;
+  /** 0-based, as LSP. */
+  line: number;
+}
+
+/** The runbook the panel shows, sent whenever the document changes (debounced) or the page asks. */
+export interface RunbookMessage {
+  type: 'runbook';
+  documentUri: string;
+  /** The file's base name, for titles and export file names. */
+  fileName: string;
+  documentVersion: number;
+  runbook: Runbook;
+  /** False when errors stop the simulation (lintText(...).simulatable). */
+  simulatable: boolean;
+  /** The errors that stop it (at most a handful), when not simulatable. */
+  blockingProblems: BlockingProblem[];
+  errorCount: number;
+  /** Assumptions from settings (exrunbook.simulation.*). */
+  assumptions: Partial<Assumptions>;
+  maxEvents: number;
+  /** The step a CodeLens was clicked on, to highlight. */
+  focusStepIndex?: number;
+}
+
+/** The answer to an export or apply request. */
+export interface NoticeMessage {
+  type: 'notice';
+  level: 'info' | 'error';
+  message: string;
+}
+
+export type HostToWebview = RunbookMessage | NoticeMessage;
+
+/** A what-if change the engineer asks to write into the runbook. */
+export type RunbookChange =
+  | { kind: 'hotfix'; server: string }
+  | { kind: 'concurrency'; concurrency: number };
+
+export type ExportFormat = 'csv' | 'json' | 'png';
+
+export type WebviewToHost =
+  /** The page is up (first load, reload after hiding): send the runbook. */
+  | { type: 'ready' }
+  | { type: 'apply'; documentUri: string; change: RunbookChange }
+  /** `content` is text for csv/json and a base64 PNG (no data: prefix) for png. */
+  | { type: 'export'; format: ExportFormat; suggestedName: string; content: string }
+  | { type: 'showProblems' }
+  | { type: 'revealStep'; documentUri: string; stepIndex: number };
+
+/** What the webview keeps with vscode.setState so a reload (or VS Code restart) looks the same. */
+export interface PanelState {
+  documentUri?: string;
+  whatIf: WhatIf;
+  /** The last runbook message, so a restored panel draws before the host answers. */
+  lastRunbook?: RunbookMessage;
+}
+
+// ---- page ↔ worker ----
+
+/** Which of the two runs a job is: the runbook as written, or with the what-if changes. */
+export type RunChannel = 'baseline' | 'whatIf';
+
+export interface SimulateJob {
+  type: 'simulate';
+  channel: RunChannel;
+  /** Increases with every job; results of older jobs are dropped. */
+  runId: number;
+  runbook: Runbook;
+  whatIf?: WhatIf;
+  assumptions: Partial<Assumptions>;
+  maxEvents: number;
+}
+
+export type PageToWorker = SimulateJob | { type: 'cancel'; channel: RunChannel };
+
+export type WorkerToPage =
+  | { type: 'progress'; channel: RunChannel; runId: number; progress: number }
+  /** The result so far, while the run goes on: the page draws it so the first chart comes quickly. */
+  | { type: 'partial'; channel: RunChannel; runId: number; progress: number; result: SimulationResult }
+  | { type: 'result'; channel: RunChannel; runId: number; result: SimulationResult; elapsedMs: number }
+  | { type: 'failed'; channel: RunChannel; runId: number; kind: 'budget' | 'cancelled' | 'invalid' | 'crash'; message: string };

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import type { ServerSummary, SimulationResult } from '../../src/core/simulator/result';
+import { consequenceSentence, describeWhatIf, exhaustionSentence, formatTime, serverVerdict, summaryRows, whatIfVerdict } from '../../src/webview/describe';
+import { resultsToCsv } from '../../src/webview/exportData';
+
+function summary(overrides: Partial<ServerSummary> = {}): ServerSummary {
+  return {
+    server: 'EXCH01',
+    threadPool: 40,
+    peakThreadsBusy: 40,
+    exhaustedAt: null,
+    exhaustedDuringStep: null,
+    flushThreadsAtExhaustion: null,
+    maxLocalDeliveryQueue: 0,
+    meanDeliveryWaitSeconds: 0,
+    meanDeliveryDelaySeconds: 0.25,
+    p95DeliveryDelaySeconds: 0.7,
+    owaUnanswered: 0,
+    owaRequests: 1000,
+    flushTasksRegistered: 0,
+    flushThreadMinutes: 0,
+    deliveriesCompleted: 5000,
+    deliveriesArrived: 5000,
+    exhaustions: [],
+    ...overrides,
+  };
+}
+
+function result(servers: ServerSummary[], clockOrigin: number | null = Date.UTC(2026, 11, 5, 22, 0)): SimulationResult {
+  return {
+    servers: Object.fromEntries(
+      servers.map((s) => [s.server, { summary: s, series: { t: [0, 1], delivery: [1, 2], owa: [0, 1], move: [4, 4], flush: [0, 1], deliveryQueue: [0, 3], pool: [40, 40] } }]),
+    ),
+    steps: [{ id: 'wave1', index: 0, action: 'move-mailboxes', start: 0, end: 600, completed: true }],
+    seed: 1,
+    events: 100,
+    duration: 750,
+    sampleInterval: 1,
+    clockOrigin,
+    assumptions: { values: {} as SimulationResult['assumptions']['values'], assumed: [], fromCaller: [] },
+  };
+}
+
+describe('what the simulation panel says', () => {
+  const exhausted = summary({ exhaustedAt: 107, exhaustedDuringStep: 'wave1', flushThreadsAtExhaustion: 38, maxLocalDeliveryQueue: 5213, owaUnanswered: 120, p95DeliveryDelaySeconds: 2400 });
+
+  it('says when, how far into which step, and how many threads flushes hold', () => {
+    assert.equal(exhaustionSentence(result([exhausted]), exhausted), 'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes');
+  });
+
+  it('names a later exhaustion in another step, with the flushes then', () => {
+    const twice = summary({
+      exhaustedAt: 107,
+      exhaustedDuringStep: 'wave1',
+      flushThreadsAtExhaustion: 0,
+      exhaustions: [
+        { at: 107, stepIndex: 0, step: 'wave1', flushThreads: 0, threadPool: 40 },
+        { at: 130, stepIndex: 0, step: 'wave1', flushThreads: 36, threadPool: 40 },
+      ],
+    });
+    assert.equal(
+      serverVerdict(result([twice]), twice),
+      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: all 40 busy with delivery, OWA and moves; again at 2026-12-06 00:10 UTC, 2 h 10 m into wave1: 36 of 40 held by transit-mail flushes',
+    );
+  });
+
+  it('uses offsets from the start when the runbook gives no clock time', () => {
+    assert.equal(exhaustionSentence(result([exhausted], null), exhausted), 'EXCH01 runs out of store threads at +1h47m, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes');
+  });
+
+  it('adds the date once the time is past the first day', () => {
+    assert.equal(formatTime(result([]), 180), '2026-12-06 01:00 UTC');
+  });
+
+  it('says nothing runs out when nothing does', () => {
+    const fine = summary({ peakThreadsBusy: 12 });
+    assert.equal(exhaustionSentence(result([fine]), fine), null);
+    assert.equal(serverVerdict(result([fine]), fine), 'EXCH01 never runs out of store threads (at most 12 of 40 busy)');
+    assert.equal(consequenceSentence(fine), null);
+  });
+
+  it('names the consequences for mail and OWA', () => {
+    assert.equal(consequenceSentence(exhausted), 'The local delivery queue reaches 5,213 messages; 1 message in 20 takes longer than 40 m to deliver; 120 of 1,000 OWA requests go unanswered.');
+  });
+
+  it('describes the what-if and its verdict', () => {
+    const whatIf = { hotfix: ['EXCH01'], concurrency: 2 };
+    assert.equal(describeWhatIf(whatIf), 'KB924567 on EXCH01 and move concurrency 2');
+    const fixed = summary({ peakThreadsBusy: 9 });
+    assert.equal(whatIfVerdict({ hotfix: ['EXCH01'] }, result([exhausted]), result([fixed])), 'With KB924567 on EXCH01: no exhaustion');
+    const later = summary({ exhaustedAt: 150, exhaustedDuringStep: 'wave1', flushThreadsAtExhaustion: 39 });
+    assert.equal(whatIfVerdict({ concurrency: 2 }, result([exhausted]), result([later])), 'With move concurrency 2: EXCH01 still runs out of store threads at 2026-12-06 00:30 UTC (43 m later)');
+  });
+
+  it('puts every summary field in the table, in words', () => {
+    const rows = summaryRows(result([exhausted]), exhausted);
+    assert.equal(rows.length, 12);
+    assert.deepEqual(rows[2], ['Runs out of threads', '23:47 UTC (+1h47m), during wave1']);
+  });
+
+  it('writes CSV that a spreadsheet cannot mistake for formulas', () => {
+    const csv = resultsToCsv([{ label: 'as written', result: result([summary({ server: '=HYPERLINK("x")' })]) }]);
+    const lines = csv.trim().split('\r\n');
+    assert.equal(lines.length, 3);
+    assert.equal(lines[1], `as written,"'=HYPERLINK(""x"")",0,2026-12-05T22:00:00.000Z,1,0,4,0,5,40,0`);
+  });
+});

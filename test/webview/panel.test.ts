@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { contentSecurityPolicy } from '../../src/webview/html';
+import type { WebviewToHost } from '../../src/webview/protocol';
+import { readExample } from '../support';
+import { chromiumAvailable, exampleMessage, HarnessServer, launchBrowser, PanelPage, runbookMessageFor } from './harness';
+import { LIGHT } from './themes';
+
+const EXHAUSTION = /runs out of store threads at/;
+
+describe('simulation webview in Chromium', function () {
+  let browser: Browser;
+  const server = new HarnessServer();
+  let panel: PanelPage | undefined;
+
+  before(async function () {
+    if (!chromiumAvailable()) this.skip();
+    await server.start();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server.stop();
+  });
+
+  afterEach(async () => {
+    if (panel) assert.deepEqual(panel.pageErrors, [], 'the page threw');
+    await panel?.close();
+    panel = undefined;
+  });
+
+  it('says when and why EXCH01 runs out of threads for kb924567-exposed, and draws the charts', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    const verdicts = await panel.text('.verdicts');
+    assert.match(verdicts, /EXCH01 runs out of store threads at \d\d:\d\d UTC, .* into wave1: \d+ of 40 held by transit-mail flushes/);
+    assert.match(verdicts, /EXCH02 never runs out of store threads/);
+    assert.equal(await panel.page.locator('h2', { hasText: 'EXCH01' }).count(), 1);
+    const ink = await panel.chartInk();
+    assert.equal(ink.length, 4, 'two charts per server');
+    for (const pixels of ink) assert.ok(pixels > 1000, `a chart canvas is (nearly) blank: ${ink.join(', ')}`);
+    const table = await panel.text('.server table.summary');
+    assert.match(table, /Store task threads\s+40/);
+    assert.match(table, /Transit-mail flushes registered\s+[1-9]/);
+  });
+
+  it('shows no exhaustion for kb924567-fixed', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-fixed'));
+    await panel.waitForResult();
+    const text = await panel.text();
+    assert.doesNotMatch(text, EXHAUSTION);
+    assert.match(text, /EXCH01 never runs out of store threads/);
+  });
+
+  it('re-simulates with KB924567 when the what-if box is ticked, and says what it buys', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    assert.equal(await panel.page.locator('.what-if-verdict').count(), 0);
+    // A real checkbox: focus it and press Space, as a keyboard user would.
+    await panel.page.getByRole('checkbox', { name: /^EXCH01/ }).focus();
+    await panel.page.keyboard.press('Space');
+    // The verdict says "simulating…" until the what-if run finishes; wait for its answer.
+    const verdict = panel.page.locator('.what-if-verdict', { hasNotText: /simulating/ });
+    await verdict.waitFor({ timeout: 50_000 });
+    assert.match(await verdict.innerText(), /With KB924567 on EXCH01: no exhaustion/);
+    // The original run is still shown beside the what-if.
+    assert.match(await panel.text('.verdicts'), EXHAUSTION);
+    assert.match(await panel.text('.server thead'), /As written\s+What-if/);
+
+    await panel.page.getByRole('button', { name: 'Insert hotfix step' }).click();
+    const posted = (await panel.posted()).filter((message) => message.type === 'apply');
+    assert.deepEqual(posted, [{ type: 'apply', documentUri: 'file:///work/kb924567-exposed.runbook.yaml', change: { kind: 'hotfix', server: 'EXCH01' } }]);
+
+    await panel.page.getByRole('checkbox', { name: /^EXCH01/ }).uncheck();
+    await verdict.waitFor({ state: 'detached' });
+  });
+
+  it('shows progress while a run goes on, and a new runbook cancels the old run', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('multi-wave'));
+    await panel.page.locator('progress').waitFor({ state: 'visible', timeout: 20_000 });
+    await panel.post(exampleMessage('kb924567-fixed'));
+    await panel.waitForResult();
+    assert.match(await panel.text('h1'), /with KB924567/);
+    assert.match(await panel.text('.verdicts'), /EXCH01 never runs out of store threads/);
+    // The replaced run never comes back: multi-wave's EXCH03 does not appear.
+    await panel.page.waitForTimeout(1500);
+    assert.equal(await panel.page.locator('h2', { hasText: 'EXCH03' }).count(), 0);
+    assert.ok(await panel.page.locator('progress').isHidden());
+  });
+
+  it('redraws the charts in the new colours when the theme changes', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    const background = () => panel!.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const poolLineColour = () =>
+      panel!.page.evaluate(() => {
+        // The thread-pool line runs along the top of EXCH01's thread chart at 40: sample it mid-plot.
+        const canvas = document.querySelector<HTMLCanvasElement>('.chart canvas')!;
+        const context = canvas.getContext('2d')!;
+        const x = Math.round(canvas.width * 0.6);
+        for (let y = 0; y < canvas.height; y++) {
+          const [r, g, b, a] = context.getImageData(x, y, 1, 1).data;
+          if (a > 200 && Math.abs(r - g) < 8 && Math.abs(g - b) < 8 && (r > 180 || r < 80)) return [r, g, b];
+        }
+        return null;
+      });
+    const darkBackground = await background();
+    const darkLine = await poolLineColour();
+    await panel.applyTheme(LIGHT);
+    await panel.page.waitForFunction((before) => getComputedStyle(document.body).backgroundColor !== before, darkBackground);
+    const lightLine = await poolLineColour();
+    assert.ok(darkLine && darkLine[0] > 180, `a light pool line on the dark theme: ${darkLine}`);
+    assert.ok(lightLine && lightLine[0] < 80, `a dark pool line on the light theme: ${lightLine}`);
+  });
+
+  it('keeps the what-if through a reload (vscode.setState) and asks the host for the runbook again', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    await panel.page.getByLabel('Mailboxes at once').fill('2');
+    await panel.page.getByLabel('Mailboxes at once').press('Enter');
+    await panel.page.locator('.what-if-verdict').waitFor({ timeout: 50_000 });
+    await panel.page.reload();
+    await panel.waitForPosted('ready');
+    await panel.page.locator('.what-if-verdict').waitFor({ timeout: 50_000 });
+    assert.equal(await panel.page.getByLabel('Mailboxes at once').inputValue(), '2');
+    assert.match(await panel.text('.what-if-verdict'), /^With move concurrency 2:/);
+  });
+
+  it('shows runbook text as text: a server named <img src=x onerror=alert(1)> creates no element and runs nothing', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const text = readExample('kb924567-exposed.runbook.yaml').replace(/EXCH01/g, `"${hostile}"`).replace(/^name: .*$/m, `name: "${hostile} wave"`);
+    const message = runbookMessageFor(text, 'hostile.runbook.yaml', { simulatable: true, blockingProblems: [], errorCount: 0 });
+    panel = await PanelPage.open(browser, server);
+    await panel.post(message);
+    await panel.waitForResult();
+    assert.equal(await panel.text('h1'), `${hostile} wave`);
+    assert.match(await panel.text('.verdicts'), new RegExp(`${hostile.replace(/[()]/g, '\\$&')} runs out of store threads`));
+    assert.ok((await panel.page.locator('h2', { hasText: hostile }).count()) >= 1);
+    assert.equal(await panel.page.locator('img').count(), 0);
+    assert.deepEqual(panel.dialogs, []);
+  });
+
+  it('says clearly when errors stop the simulation, with a button to the Problems panel', async () => {
+    panel = await PanelPage.open(browser, server);
+    const broken = readExample('kb924567-exposed.runbook.yaml').replace('to: EXCH02', 'to: EXCH09');
+    const message = runbookMessageFor(broken, 'broken.runbook.yaml');
+    assert.equal(message.simulatable, false, 'an undeclared server stops the simulation');
+    await panel.post(message);
+    const problems = panel.page.locator('.problems');
+    await problems.waitFor();
+    assert.match(await problems.innerText(), /The runbook has (an error|\d+ errors) that stop the simulation/);
+    assert.match(await problems.innerText(), /EXCH09/);
+    await panel.page.getByRole('button', { name: 'Show Problems' }).click();
+    assert.ok((await panel.posted()).some((posted) => posted.type === 'showProblems'));
+    assert.doesNotMatch(await panel.text(), EXHAUSTION);
+  });
+
+  it('exports the result as CSV and JSON and the charts as PNG through the host', async () => {
+    panel = await PanelPage.open(browser, server, { theme: LIGHT });
+    await panel.post(exampleMessage('multi-wave'));
+    await panel.waitForResult();
+    for (const name of ['CSV', 'JSON', 'PNG']) await panel.page.getByRole('button', { name, exact: true }).click();
+    const exports = (await panel.posted()).filter((message): message is Extract<WebviewToHost, { type: 'export' }> => message.type === 'export');
+    assert.deepEqual(
+      exports.map((message) => [message.format, message.suggestedName]),
+      [
+        ['csv', 'multi-wave.simulation.csv'],
+        ['json', 'multi-wave.simulation.json'],
+        ['png', 'multi-wave.simulation.png'],
+      ],
+    );
+    const csvLines = exports[0].content.trim().split('\r\n');
+    assert.equal(csvLines[0], 'run,server,minute,time_utc,threads_delivery,threads_owa,threads_move,threads_flush,threads_busy,thread_pool,local_delivery_queue');
+    assert.ok(csvLines.some((line) => line.startsWith('as written,EXCH03,')));
+    const json = JSON.parse(exports[1].content);
+    assert.deepEqual(Object.keys(json.baseline.servers).sort(), ['EXCH01', 'EXCH02', 'EXCH03']);
+    const png = Buffer.from(exports[2].content, 'base64');
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.ok(png.length > 5000);
+  });
+
+  it('runs under the panel CSP with no violation', async () => {
+    panel = await PanelPage.open(browser, server);
+    const violations: string[] = [];
+    panel.page.on('console', (entry) => {
+      if (/Content Security Policy/i.test(entry.text())) violations.push(entry.text());
+    });
+    await panel.post(exampleMessage('gateway-out-threads-trap'));
+    await panel.waitForResult();
+    const served = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(server.lastHtml)?.[1] ?? '';
+    const nonce = /'nonce-([A-Za-z0-9]+)'/.exec(served)?.[1] ?? '';
+    assert.equal(served, contentSecurityPolicy(server.origin, nonce));
+    assert.deepEqual(violations, []);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * VS Code-like theme variables for the harness (values of the Dark Modern and Light Modern themes
+ * for the variables the panel uses), set on <html> the way VS Code sets them in a webview.
+ */
+export interface HarnessTheme {
+  bodyClass: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast';
+  variables: Record<string, string>;
+}
+
+const FONT = '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", "DejaVu Sans", sans-serif';
+
+export const DARK: HarnessTheme = {
+  bodyClass: 'vscode-dark',
+  variables: {
+    '--vscode-font-family': FONT,
+    '--vscode-font-size': '13px',
+    '--vscode-foreground': '#cccccc',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#026ec1',
+    '--vscode-button-border': '#ffffff12',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+    '--vscode-input-background': '#313131',
+    '--vscode-input-border': '#3c3c3c',
+    '--vscode-input-foreground': '#cccccc',
+    '--vscode-input-placeholderForeground': '#989898',
+    '--vscode-panel-border': '#2b2b2b',
+    '--vscode-widget-border': '#313131',
+    '--vscode-errorForeground': '#f85149',
+    '--vscode-editorError-foreground': '#f14c4c',
+    '--vscode-editorInfo-foreground': '#3794ff',
+    '--vscode-inputValidation-errorBackground': '#5a1d1d',
+    '--vscode-inputValidation-errorBorder': '#be1100',
+    '--vscode-textBlockQuote-background': '#2b2b2b',
+    '--vscode-textLink-foreground': '#4daafc',
+    '--vscode-progressBar-background': '#0078d4',
+    '--vscode-checkbox-background': '#313131',
+    '--vscode-testing-iconPassed': '#73c991',
+    '--vscode-editor-selectionBackground': '#264f78',
+    '--vscode-charts-foreground': '#cccccc',
+    '--vscode-charts-lines': '#cccccc80',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+  },
+};
+
+export const LIGHT: HarnessTheme = {
+  bodyClass: 'vscode-light',
+  variables: {
+    '--vscode-font-family': FONT,
+    '--vscode-font-size': '13px',
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-descriptionForeground': '#717171',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#0258a8',
+    '--vscode-button-border': '#0000001a',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-button-secondaryHoverBackground': '#cccccc',
+    '--vscode-input-background': '#ffffff',
+    '--vscode-input-border': '#cecece',
+    '--vscode-input-foreground': '#3b3b3b',
+    '--vscode-input-placeholderForeground': '#767676',
+    '--vscode-panel-border': '#e5e5e5',
+    '--vscode-widget-border': '#e5e5e5',
+    '--vscode-errorForeground': '#f85149',
+    '--vscode-editorError-foreground': '#e51400',
+    '--vscode-editorInfo-foreground': '#1a85ff',
+    '--vscode-inputValidation-errorBackground': '#f2dede',
+    '--vscode-inputValidation-errorBorder': '#be1100',
+    '--vscode-textBlockQuote-background': '#f8f8f8',
+    '--vscode-textLink-foreground': '#005fb8',
+    '--vscode-progressBar-background': '#005fb8',
+    '--vscode-checkbox-background': '#f8f8f8',
+    '--vscode-testing-iconPassed': '#388a34',
+    '--vscode-editor-selectionBackground': '#add6ff',
+    '--vscode-charts-foreground': '#616161',
+    '--vscode-charts-lines': '#61616180',
+    '--vscode-charts-red': '#e51400',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-yellow': '#bf8803',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-charts-purple': '#652d90',
+  },
+};
