@@ -38,6 +38,12 @@ export function analyze(text: string, options: LintOptions = {}): Analysis {
   }
   const findings = checkSchema(parsed.doc, parsed.data);
   const runbook = buildRunbook(parsed.doc, text);
+  const context = runSemanticRules(runbook, options, findings);
+  return { parsed, runbook, context, findings };
+}
+
+/** State through the steps, schedule, then every semantic rule; their findings are appended to `findings`. */
+export function runSemanticRules(runbook: Runbook, options: LintOptions, findings: Finding[]): RuleContext {
   const assumptions = withAssumptions(options.assumptions);
   const declared = new Map<string, ServerDecl>();
   for (const server of runbook.servers) {
@@ -50,8 +56,9 @@ export function analyze(text: string, options: LintOptions = {}): Analysis {
     assumptions,
     declared,
   };
-  for (const rule of SEMANTIC_RULES) findings.push(...rule.check(context));
-  return { parsed, runbook, context, findings };
+  // Loops, not push(...spread): a rule can report more findings than a call takes arguments.
+  for (const rule of SEMANTIC_RULES) for (const finding of rule.check(context)) findings.push(finding);
+  return context;
 }
 
 export interface DiagnosticsOptions extends LintOptions {
@@ -70,7 +77,7 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
   const all = [...analysis.findings, ...(options.extraFindings ?? [])].filter(enabled);
   const kept = applySuppressions(all, suppressions);
   const notYetKnown = new Set([...(options.pendingCodes ?? []), ...[...KNOWN_CODES].filter((code) => severityOf(code) === 'off')]);
-  kept.push(...unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown).filter(enabled));
+  for (const finding of unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown)) if (enabled(finding)) kept.push(finding);
   const diagnostics = kept.map((finding): RunbookDiagnostic => {
     const span = clampSpan(finding.span, text.length);
     return {

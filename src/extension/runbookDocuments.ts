@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/diagnostics';
-import { analyze, isSimulatable, toDiagnostics, type Analysis } from '../core/lint';
+import { IncrementalAnalyzer } from '../core/incremental/incrementalAnalyzer';
+import { isSimulatable, toDiagnostics, type Analysis } from '../core/lint';
 import { exhaustionFindings, Simulation, SimulationError } from '../core/simulator';
 import type { SimulationResult } from '../core/simulator/result';
 import { toVsDiagnostic } from './convert';
@@ -26,6 +27,8 @@ const EVENTS_PER_SLICE = 200_000;
 export class RunbookDocuments implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('exrunbook');
   private readonly states = new Map<string, RunbookState>();
+  /** One analyzer per document: after an edit it re-parses only the steps the edit touched. */
+  private readonly analyzers = new Map<string, IncrementalAnalyzer>();
   private readonly lintTimers = new Map<string, NodeJS.Timeout>();
   private readonly simulations = new Map<string, { cancel(): void }>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -85,9 +88,11 @@ export class RunbookDocuments implements vscode.Disposable {
   }
 
   private lint(document: vscode.TextDocument, settings: RunbookSettings): RunbookState {
-    const analysis = analyze(document.getText(), { severities: settings.severities, assumptions: settings.assumptions });
-    const state: RunbookState = { version: document.version, analysis, simulatable: isSimulatable(analysis) };
     const key = document.uri.toString();
+    let analyzer = this.analyzers.get(key);
+    if (!analyzer) this.analyzers.set(key, (analyzer = new IncrementalAnalyzer()));
+    const analysis = analyzer.update(document.getText(), { severities: settings.severities, assumptions: settings.assumptions });
+    const state: RunbookState = { version: document.version, analysis, simulatable: isSimulatable(analysis) };
     const previous = this.states.get(key);
     // Until the new simulation finishes, keep showing the last EXR005 only if nothing changed.
     if (previous?.version === document.version) state.simulation = previous.simulation;
@@ -150,6 +155,7 @@ export class RunbookDocuments implements vscode.Disposable {
     this.simulations.get(key)?.cancel();
     this.simulations.delete(key);
     this.states.delete(key);
+    this.analyzers.delete(key);
     this.collection.delete(uri);
     this.changed.fire(uri);
   }

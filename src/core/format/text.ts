@@ -4,7 +4,12 @@ import type { Position, Range, Span } from '../diagnostics';
 export class LineIndex {
   private readonly lineStarts: number[];
 
-  constructor(private readonly text: string) {
+  /** `knownLineStarts`: the offsets of the lines' starts when the caller has them already (the incremental analyzer). */
+  constructor(private readonly text: string, knownLineStarts?: number[]) {
+    if (knownLineStarts) {
+      this.lineStarts = knownLineStarts;
+      return;
+    }
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -30,7 +35,8 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    // An offset between the CR and LF of a line break is not a position in LSP terms: it is the line's end.
+    return { line: low, character: Math.min(clamped, this.lineEnd(low)) - this.lineStarts[low] };
   }
 
   offsetAt(position: Position): number {

@@ -42,7 +42,8 @@ export function buildRunbook(doc: ParsedDocument, text: string): Runbook {
     runbook.stepsSpan = nodeSpan(steps);
     steps.items.forEach((item, index) => {
       const node = resolveNode(doc, item);
-      if (isMap(node)) runbook.steps.push(buildStep(doc, text, node as YAMLMap, index));
+      // A non-mapping item (the schema reports it) still takes its place, so runbook.steps[i] is item i.
+      runbook.steps.push(isMap(node) ? buildStep(doc, text, node as YAMLMap, index) : placeholderStep(text, item, index));
     });
   }
   const simulation = reader.value('simulation');
@@ -77,7 +78,7 @@ function buildServer(doc: ParsedDocument, node: YAMLMap, index: number): ServerD
   return server;
 }
 
-function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, index: number): Step {
+export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, index: number): Step {
   const reader = new MapReader(doc, node);
   const span = nodeSpan(node as Node) ?? { start: 0, end: 0 };
   const step: Step = {
@@ -107,6 +108,12 @@ function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, index: numb
     step.services = { value: services.map((s) => s.value), span: nodeSpan(servicesNode.value as Node)!, keySpan: nodeSpan(servicesNode.key as Node) };
   }
   return step;
+}
+
+/** A step item that is not a mapping: no fields, only its place and position. */
+export function placeholderStep(text: string, item: unknown, index: number): Step {
+  const span = nodeSpan(item as Node) ?? { start: 0, end: 0 };
+  return { index, span, itemStart: dashBefore(text, span.start) };
 }
 
 function readMailboxes(doc: ParsedDocument, reader: MapReader): Field<MailboxSet> | undefined {

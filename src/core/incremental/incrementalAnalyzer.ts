@@ -1,0 +1,353 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node } from 'yaml';
+import type { Finding, Span } from '../diagnostics';
+import { validateStep } from '../format/generated/runbookValidator';
+import { MAX_ALIAS_COUNT, parseText, YAML_PARSE_OPTIONS, type ParsedDocument, type ParsedText } from '../format/parse';
+import { checkSchema, schemaFindings, type SchemaError } from '../format/schemaCheck';
+import { LineIndex } from '../format/text';
+import { analyze, runSemanticRules, type Analysis, type LintOptions } from '../lint';
+import { buildRunbook, buildStep, placeholderStep } from '../model/build';
+import type { Step } from '../model/types';
+import { scanLayout, type Layout, type TopBlock } from './layout';
+
+/** One item of `steps`, parsed alone; offsets are absolute in the text of the latest update. */
+interface ItemRecord {
+  start: number;
+  end: number;
+  /** The step model, when the item is a mapping. Its spans are shifted in place when text before it changes. */
+  step?: Step;
+  /** The item's `-` and the end of its value: the `steps` sequence's span runs from the first to the last. */
+  dash: number;
+  valueEnd: number;
+  /** Schema findings for the item at `findingsIndex` (their messages name the step by id, or by position when it has none). */
+  findings: Finding[];
+  findingsIndex: number;
+  /** Kept only when the findings depend on the item's position (no id), to redo them when it moves. */
+  positional?: { doc: ParsedDocument; node: unknown; data: unknown; errors: SchemaError[] };
+}
+
+/** A top-level block parsed alone, its nodes shifted to absolute offsets. */
+interface BlockRecord {
+  start: number;
+  source: string;
+  pair: Pair;
+  value: unknown;
+}
+
+/**
+ * Analyses a runbook again after each edit, re-parsing and re-validating only the top-level
+ * blocks and `steps` items whose text changed, and reusing (shifting) the rest. The result is the
+ * same Analysis `analyze()` returns for the same text; whenever the text cannot be split safely
+ * (broken YAML, anchors and aliases, tabs, `---`, flow-style `steps`, ...) it is exactly `analyze()`.
+ *
+ * The Step objects of a result are reused by the next update, which shifts their spans in place:
+ * keep only the latest Analysis.
+ */
+export class IncrementalAnalyzer {
+  private text = '';
+  private items: (ItemRecord | undefined)[] = [];
+  private blocks = new Map<string, BlockRecord>();
+  /** How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze(). Benchmarks and tests read it. */
+  lastUpdate: 'incremental' | 'full' = 'full';
+
+  /** Forgets everything cached (the next update parses the whole text). */
+  reset(): void {
+    this.text = '';
+    this.items = [];
+    this.blocks.clear();
+  }
+
+  update(text: string, options: LintOptions = {}): Analysis {
+    try {
+      const result = this.analyzeIncrementally(text, options);
+      if (result) {
+        this.lastUpdate = 'incremental';
+        return result;
+      }
+    } catch {
+      // Never worse than a full analysis: anything unexpected here falls back to it.
+      this.reset();
+    }
+    this.lastUpdate = 'full';
+    return analyze(text, options);
+  }
+
+  private analyzeIncrementally(text: string, options: LintOptions): Analysis | undefined {
+    const layout = scanLayout(text);
+    if (!layout) {
+      this.reset();
+      return undefined;
+    }
+    const previousText = this.text;
+    this.text = text;
+    const safeItems = layout.steps ? this.updateItems(previousText, text, layout) : ((this.items = []), true);
+    // A broken piece keeps the others cached: the edit that repairs it is incremental again.
+    if (!safeItems) return undefined;
+    const skeleton = this.buildSkeleton(text, layout);
+    if (!skeleton) return undefined;
+
+    const findings = checkSchema(skeleton.doc, skeleton.data);
+    const runbook = buildRunbook(skeleton.doc, text);
+    if (layout.steps) {
+      runbook.steps = [];
+      for (const item of this.items) {
+        for (const finding of item!.findings) findings.push(finding);
+        if (item!.step) runbook.steps.push(item!.step);
+      }
+    }
+    const context = runSemanticRules(runbook, options, findings);
+    return { parsed: lazyParsedText(text, layout), runbook, context, findings };
+  }
+
+  /** Brings the item records up to date with `text`; false when an item cannot be analysed alone. */
+  private updateItems(previousText: string, text: string, layout: Layout): boolean {
+    const starts = layout.steps!.itemStarts;
+    const stepsEnd = layout.blocks[layout.steps!.blockIndex].end;
+    const delta = text.length - previousText.length;
+    const prefix = commonPrefix(previousText, text);
+    const suffix = commonSuffix(previousText, text, prefix);
+    const unchangedAfter = text.length - suffix;
+    const old = this.items;
+    const items: (ItemRecord | undefined)[] = new Array(starts.length);
+    let safe = true;
+    let cursor = 0;
+    for (let index = 0; index < starts.length; index++) {
+      const start = starts[index];
+      const end = index + 1 < starts.length ? starts[index + 1] : stepsEnd;
+      let item: ItemRecord | undefined;
+      if (end <= prefix || start >= unchangedAfter) {
+        const shift = end <= prefix ? 0 : delta;
+        while (cursor < old.length && (old[cursor] === undefined || old[cursor]!.start < start - shift)) cursor++;
+        const candidate = old[cursor];
+        if (candidate && candidate.start === start - shift && candidate.end === end - shift) {
+          item = candidate;
+          // Past it before shifting it in place: a shifted record must not pass for a later old one.
+          cursor++;
+          if (shift !== 0) shiftItem(item, shift);
+        }
+      }
+      item ??= parseItem(text, start, end, index);
+      if (item) {
+        if (item.step) item.step.index = index;
+        if (item.findingsIndex !== index) refreshPositionalFindings(item, index);
+      } else {
+        safe = false;
+      }
+      items[index] = item;
+    }
+    this.items = items;
+    return safe;
+  }
+
+  /** The top-level mapping with every block but the steps items: what the whole-document schema check and model read. */
+  private buildSkeleton(text: string, layout: Layout): { doc: ParsedDocument; data: Record<string, unknown> } | undefined {
+    const root = new YAMLMap();
+    const data: Record<string, unknown> = {};
+    const blocks = new Map<string, BlockRecord>();
+    for (let index = 0; index < layout.blocks.length; index++) {
+      const block = layout.blocks[index];
+      const split = layout.steps?.blockIndex === index;
+      const end = split ? layout.steps!.itemStarts[0] : block.end;
+      const record = this.block(text, block, end);
+      if (!record) return undefined;
+      blocks.set(block.key, record);
+      if (split) {
+        const first = this.items[0]!;
+        const last = this.items[this.items.length - 1]!;
+        const seq = new YAMLSeq();
+        seq.range = [first.dash, last.valueEnd, last.valueEnd];
+        root.items.push(new Pair(record.pair.key, seq));
+        data[block.key] = [];
+      } else {
+        root.items.push(record.pair);
+        // An own property even for `__proto__`, as the parser's data has it.
+        Object.defineProperty(data, block.key, { value: record.value, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    this.blocks = blocks;
+    const firstKey = (root.items[0].key as Node).range!;
+    root.range = [firstKey[0], text.length, text.length];
+    return { doc: { contents: root } as unknown as ParsedDocument, data };
+  }
+
+  private block(text: string, block: TopBlock, end: number): BlockRecord | undefined {
+    const source = text.slice(block.start, end);
+    const known = this.blocks.get(block.key);
+    if (known && known.start === block.start && known.source === source) return known;
+    const doc = parseAlone(source);
+    if (!doc || !isMap(doc.contents) || doc.contents.items.length !== 1) return undefined;
+    const pair = doc.contents.items[0];
+    if (!isScalar(pair.key) || pair.key.value !== block.key) return undefined;
+    const value = (toData(doc) as Record<string, unknown> | undefined)?.[block.key];
+    shiftNode(pair.key as Node, block.start);
+    shiftNode(pair.value as Node | null, block.start);
+    return { start: block.start, source, pair, value };
+  }
+}
+
+/** Parses a piece of the text as its own document; undefined when it does not stand alone cleanly. */
+function parseAlone(source: string): ParsedDocument | undefined {
+  let doc: ParsedDocument;
+  try {
+    doc = parseDocument(source, YAML_PARSE_OPTIONS) as ParsedDocument;
+  } catch {
+    return undefined;
+  }
+  if (doc.errors.length > 0) return undefined;
+  // Anchors and aliases reach across pieces: only the whole document resolves them.
+  if ((source.includes('&') || source.includes('*')) && usesAnchors(doc)) return undefined;
+  return doc;
+}
+
+function usesAnchors(doc: ParsedDocument): boolean {
+  let found = false;
+  visit(doc, (_key, node) => {
+    if (isAlias(node) || ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor)) {
+      found = true;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function toData(doc: ParsedDocument): unknown {
+  return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
+function parseItem(text: string, start: number, end: number, index: number): ItemRecord | undefined {
+  const source = text.slice(start, end);
+  const doc = parseAlone(source);
+  if (!doc || !isSeq(doc.contents) || doc.contents.items.length !== 1 || !doc.contents.range) return undefined;
+  const node = doc.contents.items[0];
+  const stepData = (toData(doc) as unknown[])[0];
+  const step: Step = isMap(node) ? buildStep(doc, source, node as YAMLMap, index) : placeholderStep(source, node, index);
+  shiftStep(step, start);
+  const valid = validateStep(stepData) as boolean;
+  const errors = valid ? [] : ([...((validateStep as unknown as { errors?: SchemaError[] }).errors ?? [])] as SchemaError[]);
+  const item: ItemRecord = {
+    start,
+    end,
+    step,
+    dash: doc.contents.range[0] + start,
+    valueEnd: doc.contents.range[1] + start,
+    findings: [],
+    findingsIndex: index,
+  };
+  const named = hasId(stepData);
+  // A step with an id is named by it in messages, so its findings do not depend on its position.
+  const findings = itemFindings(doc, node, stepData, errors, named ? 0 : index);
+  item.findings = findings.map((finding) => shiftFinding(finding, start));
+  if (!named && findings.length > 0) item.positional = { doc, node, data: stepData, errors };
+  return item;
+}
+
+function hasId(data: unknown): boolean {
+  const id = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).id : undefined;
+  return typeof id === 'string' && id.length > 0;
+}
+
+/** The schema findings of one step, through the same translation as the whole document, with the step at `index` of `steps`. */
+function itemFindings(doc: ParsedDocument, node: unknown, stepData: unknown, errors: SchemaError[], index: number): Finding[] {
+  const seq = new YAMLSeq();
+  seq.items[index] = node;
+  const root = new YAMLMap();
+  root.items.push(new Pair(new Scalar('steps'), seq));
+  const steps: unknown[] = [];
+  steps[index] = stepData;
+  const prefixed = errors.map((error) => ({ ...error, instancePath: `/steps/${index}${error.instancePath}` }));
+  return schemaFindings({ contents: root, errors: [], warnings: [] } as unknown as ParsedDocument, { steps }, prefixed);
+}
+
+function refreshPositionalFindings(item: ItemRecord, index: number): void {
+  item.findingsIndex = index;
+  if (!item.positional) return;
+  const { doc, node, data, errors } = item.positional;
+  const base = item.dash - (doc.contents as YAMLSeq).range![0];
+  item.findings = itemFindings(doc, node, data, errors, index).map((finding) => shiftFinding(finding, base));
+}
+
+function shiftItem(item: ItemRecord, delta: number): void {
+  item.start += delta;
+  item.end += delta;
+  item.dash += delta;
+  item.valueEnd += delta;
+  if (item.step) shiftStep(item.step, delta);
+  if (item.findings.length > 0) item.findings = item.findings.map((finding) => shiftFinding(finding, delta));
+}
+
+function shiftSpan(span: Span, delta: number): void {
+  span.start += delta;
+  span.end += delta;
+}
+
+/** Shifts every span of a step model (the step's own and each field's value and key) in place. */
+function shiftStep(step: Step, delta: number): void {
+  shiftSpan(step.span, delta);
+  step.itemStart += delta;
+  const fields = step as unknown as Record<string, { span?: Span; keySpan?: Span } | undefined>;
+  for (const key in fields) {
+    const field = fields[key];
+    if (field === undefined || field === null || typeof field !== 'object' || !field.span) continue;
+    shiftSpan(field.span, delta);
+    if (field.keySpan) shiftSpan(field.keySpan, delta);
+  }
+}
+
+function shiftFinding(finding: Finding, delta: number): Finding {
+  const shift = (span: Span) => ({ start: span.start + delta, end: span.end + delta });
+  return { ...finding, span: shift(finding.span), related: finding.related?.map((related) => ({ ...related, span: shift(related.span) })) };
+}
+
+function shiftNode(node: Node | null | undefined, delta: number): void {
+  if (!node) return;
+  if (node.range) node.range = [node.range[0] + delta, node.range[1] + delta, node.range[2] + delta];
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        shiftNode(item.key as Node, delta);
+        shiftNode(item.value as Node, delta);
+      } else {
+        shiftNode(item as Node, delta);
+      }
+    }
+  }
+}
+
+/** ParsedText whose whole-document YAML tree is only built if someone asks for it. */
+function lazyParsedText(text: string, layout: Layout): ParsedText {
+  const lines = layout.lineStarts ? new LineIndex(text, layout.lineStarts) : new LineIndex(text);
+  let full: ParsedText | undefined;
+  const whole = () => (full ??= parseText(text));
+  return {
+    text,
+    lines,
+    syntaxFindings: [],
+    get doc() {
+      return whole().doc;
+    },
+    get data() {
+      return whole().data;
+    },
+  };
+}
+
+const CHUNK = 8192;
+
+/** Length of the common prefix, comparing whole chunks natively first. */
+export function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= max && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix that does not overlap the first `prefix` characters of either. */
+export function commonSuffix(a: string, b: string, prefix: number): number {
+  const max = Math.min(a.length, b.length) - prefix;
+  let n = 0;
+  while (n + CHUNK <= max && a.slice(a.length - n - CHUNK, a.length - n) === b.slice(b.length - n - CHUNK, b.length - n)) n += CHUNK;
+  while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
+}
