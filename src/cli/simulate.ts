@@ -23,8 +23,8 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
 
   if (result.steps.length > 0) {
     lines.push('Steps');
-    const idWidth = Math.max(...result.steps.map((step) => step.id.length));
-    const actionWidth = Math.max(...result.steps.map((step) => step.action.length));
+    const idWidth = largest(result.steps.map((step) => step.id.length), 0);
+    const actionWidth = largest(result.steps.map((step) => step.action.length), 0);
     for (const step of result.steps) {
       const span = `${when(result, step.start)} → ${when(result, step.end)}`;
       const note = step.completed ? formatMinutes(step.end - step.start) : 'not finished when the run ended';
@@ -79,7 +79,7 @@ export function formatWhatIf(plain: SimulationResult, alternative: SimulationRes
     const moves = result.steps.filter((step) => step.action === 'move-mailboxes');
     if (moves.length === 0) return 'no moves';
     if (moves.some((step) => !step.completed)) return 'not finished';
-    return when(result, Math.max(...moves.map((step) => step.end)));
+    return when(result, largest(moves.map((step) => step.end), -Infinity));
   };
   lines.push(...columns([['last move ends', lastEnd(plain), lastEnd(alternative)]]));
   lines.push('');
@@ -155,7 +155,7 @@ function sparkline(values: number[], scale: number, width: number): string {
 
 function threadChart(result: SimulationResult, summary: ServerSummary, series: ServerSeries): string[] {
   if (series.t.length < 2) return [];
-  const pool = Math.max(1, summary.threadPool, ...series.pool);
+  const pool = Math.max(1, summary.threadPool, largest(series.pool, 0));
   const busy = bucketMax(busySeries(series), CHART_WIDTH);
   const flush = bucketMax(series.flush, CHART_WIDTH);
   const queue = bucketMax(series.deliveryQueue, CHART_WIDTH);
@@ -180,6 +180,13 @@ function threadChart(result: SimulationResult, summary: ServerSummary, series: S
   if (Math.max(0, ...flush) > 0) lines.push(`  ${'flush'.padStart(labelWidth)}  ${sparkline(flush, pool, CHART_WIDTH)}  transit-mail flushes (same scale)`);
   if (maxQueue > 0) lines.push(`  ${'queue'.padStart(labelWidth)}  ${sparkline(queue, maxQueue, CHART_WIDTH)}  local delivery queue (top = ${group(maxQueue)})`);
   return lines;
+}
+
+/** The largest value, or `floor` for none; a loop because Math.max(...spread) overflows the stack past ~100,000 values (steps, samples). */
+function largest(values: readonly number[], floor: number): number {
+  let max = floor;
+  for (const value of values) if (value > max) max = value;
+  return max;
 }
 
 function columns(rows: string[][]): string[] {

@@ -229,7 +229,7 @@ class SimulationPanel implements vscode.Disposable {
 
   private async export(format: ExportFormat, suggestedName: unknown, content: unknown): Promise<void> {
     const filters: Record<ExportFormat, Record<string, string[]>> = { csv: { CSV: ['csv'] }, json: { JSON: ['json'] }, png: { 'PNG image': ['png'] } };
-    if (!(format in filters) || typeof content !== 'string') return;
+    if (!Object.hasOwn(filters, format) || typeof content !== 'string') return;
     // Only a plain file name from the page; the folder is the runbook's.
     const name = (typeof suggestedName === 'string' ? suggestedName : `simulation.${format}`).replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 200);
     const folder = this.uri.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(this.uri, '..');

@@ -24,7 +24,7 @@ export function parseDateTime(text: string): number | undefined {
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const millis = m[7] === undefined ? 0 : Math.round(Number(m[7]) * 1000);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = month === 2 ? (isLeapYear(year) ? 29 : 28) : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   if (day > daysInMonth) return undefined;
   let offsetMinutes = 0;
   if (m[9]) {
@@ -33,8 +33,15 @@ export function parseDateTime(text: string): number | undefined {
     if (zoneHours > 23 || zoneMinutes > 59) return undefined;
     offsetMinutes = (m[9] === '+' ? 1 : -1) * (zoneHours * 60 + zoneMinutes);
   }
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60000;
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes the year as written (0001 is year 1).
+  const midnight = new Date(Date.UTC(2000, month - 1, day));
+  midnight.setUTCFullYear(year);
+  const utc = midnight.getTime() + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offsetMinutes * 60000;
   return Number.isFinite(utc) ? utc : undefined;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 function finite(value: number): number | undefined {

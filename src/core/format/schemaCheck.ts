@@ -6,7 +6,7 @@ import { validate as validateRunbook } from './generated/runbookValidator';
 import { nodeSpan, resolveNode, type ParsedDocument } from './parse';
 
 /** The subset of an Ajv error (compiled with `verbose`) the translator reads. */
-interface SchemaError {
+export interface SchemaError {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
@@ -34,6 +34,7 @@ const EXPECTED_TEXT: Record<string, string> = {
 };
 
 const DURATION_FIELDS = new Set(['duration', 'flushTimeout', 'sampleInterval', 'owaTimeout']);
+const RANGE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 
 /**
  * Validates the document's data against schemas/runbook.schema.json (compiled ahead of time) and
@@ -42,8 +43,15 @@ const DURATION_FIELDS = new Set(['duration', 'flushTimeout', 'sampleInterval', '
 export function checkSchema(doc: ParsedDocument, data: unknown): Finding[] {
   const valid = validateRunbook(data) as boolean;
   const errors = valid ? [] : (((validateRunbook as unknown as { errors?: SchemaError[] }).errors ?? []) as SchemaError[]);
+  return schemaFindings(doc, data, errors);
+}
+
+/** Plain-words findings for a validator's errors plus the value checks (the incremental analyzer passes one step's errors). */
+export function schemaFindings(doc: ParsedDocument, data: unknown, errors: SchemaError[]): Finding[] {
   const findings = translate(doc, data, errors);
-  findings.push(...checkValues(doc, data));
+  const reported = new Set(findings.map((finding) => `${finding.span.start}:${finding.span.end}`));
+  // A loop, not push(...spread): a runbook can have 100,000+ bad values, more than a call's arguments.
+  for (const finding of checkValues(doc, data)) if (!reported.has(`${finding.span.start}:${finding.span.end}`)) findings.push(finding);
   return findings;
 }
 
@@ -55,7 +63,9 @@ function translate(doc: ParsedDocument, data: unknown, errors: SchemaError[]): F
   const findings: Finding[] = [];
   for (const error of relevant) {
     if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath)) continue;
-    const key = `${error.instancePath}|${error.keyword}|${String(error.params.missingProperty ?? error.params.additionalProperty ?? '')}`;
+    // NaN fails `minimum` and `maximum` at once: one finding per value for its range.
+    const keyword = RANGE_KEYWORDS.has(error.keyword) ? 'range' : error.keyword;
+    const key = `${error.instancePath}|${keyword}|${String(error.params.missingProperty ?? error.params.additionalProperty ?? '')}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const finding = translateOne(doc, data, error);
@@ -69,7 +79,8 @@ function translateOne(doc: ParsedDocument, data: unknown, error: SchemaError): F
   const where = describeLocation(data, segments);
   const label = fieldLabel(segments);
   const schema = error.parentSchema ?? {};
-  const field = fieldName(segments);
+  // The runbook's own `name` is free text; `name` elsewhere is a server's NetBIOS name.
+  const field = segments.length === 1 && segments[0] === 'name' ? 'runbookName' : fieldName(segments);
   const valueSpan = spanAtPath(doc, segments) ?? { start: 0, end: 0 };
   const finding = (span: Span, message: string): Finding => ({ code: 'EXR100', span, message });
   if (error.keyword === 'type' && segments.length === 0 && (error.data === null || error.data === undefined)) {
@@ -293,7 +304,10 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 function show(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (ArrayBuffer.isView(value)) return 'binary data';
   if (typeof value === 'object') return 'a mapping';
+  if (Number.isNaN(value)) return '`.nan` (not a number)';
   if (typeof value === 'number' && !Number.isFinite(value)) return value > 0 ? '`.inf` (too large)' : '`-.inf`';
   return `\`${clip(String(value))}\``;
 }

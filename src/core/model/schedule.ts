@@ -68,7 +68,8 @@ export function buildSchedule(runbook: Runbook, assumptions: Assumptions, durati
     chainEnd = start + duration;
   }
   // Explicit starts earlier than the chain's beginning move t = 0 back so no time is negative.
-  const earliest = Math.min(0, ...steps.map((timing) => timing.start));
+  // A loop, not Math.min(...spread): a spread of 100,000+ steps overflows the call stack.
+  const earliest = steps.reduce((lowest, timing) => Math.min(lowest, timing.start), 0);
   if (earliest < 0) {
     for (const timing of steps) {
       timing.start -= earliest;

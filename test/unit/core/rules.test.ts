@@ -209,3 +209,22 @@ describe('suppressions', () => {
     assert.deepEqual(lintText(text, { severities: { EXR001: 'off' } }).diagnostics, []);
   });
 });
+
+describe('steps that are not mappings', () => {
+  it('keep their place: rules and the schedule stay aligned with the steps (EXR003 after a text item)', () => {
+    const text = yaml(
+      'runbook: 1',
+      'name: t',
+      'servers:',
+      '  - { name: A, exchange: 2003, servicePack: 2 }',
+      '  - { name: B, exchange: 2003, servicePack: 2 }',
+      'steps:',
+      '  - just text',
+      '  - { id: r, action: reboot, server: A }',
+      '  - { id: m, action: move-mailboxes, from: A, to: B, mailboxes: { count: 1, averageSizeMB: 1 }, concurrency: 1 }',
+    );
+    const { diagnostics } = lint(text);
+    assert.deepEqual(codes(diagnostics), ['EXR100']);
+    assert.equal(covered(text, diagnostics[0]), 'just text');
+  });
+});
