@@ -8,7 +8,7 @@
 // Needs scripts/e2e/setup.sh to have run; without chromium or code-server it skips (exit 0),
 // except under CI=true, where that is a failure.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,8 +118,31 @@ async function cleanUp() {
     for (const name of readdirSync(running.scratch)) {
       if (name.endsWith('code-server.log')) cpSync(join(running.scratch, name), join(resultsDir, name));
     }
+    reportActivationTime(running.scratch);
     rmSync(running.scratch, { recursive: true, force: true, maxRetries: 3 });
     running.scratch = null;
+  }
+}
+
+/** Prints how long activate() took, from the line the extension logs to its output channel (a figure, not a test). */
+function reportActivationTime(folder) {
+  const pending = [folder];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.name.endsWith('Exchange Runbook.log')) {
+        const match = /activated in ([0-9.]+) ms/.exec(readFileSync(path, 'utf8'));
+        if (match) console.log(`e2e: extension activate() took ${match[1]} ms (from its output channel)`);
+      }
+    }
   }
 }
 
