@@ -13,6 +13,8 @@ export class SimulationRunner {
   private nextRunId = 1;
   private readonly current = new Map<RunChannel, number>();
   private startFailure: string | undefined;
+  /** The worker script, kept so a crashed worker can be replaced without fetching it again. */
+  private workerUrl: string | undefined;
 
   constructor(
     workerUri: string,
@@ -27,23 +29,31 @@ export class SimulationRunner {
       const response = await fetch(workerUri);
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
       const source = await response.text();
-      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      const worker = new Worker(url, { name: 'exrunbook-simulator' });
-      worker.addEventListener('message', (event: MessageEvent<WorkerToPage>) => {
-        // Results of jobs that were replaced are dropped here as well as in the worker.
-        if (this.current.get(event.data.channel) === event.data.runId) this.onMessage(event.data);
-      });
-      worker.addEventListener('error', (event) => this.fail(`the simulator stopped: ${event.message || 'unknown error'}`));
-      this.worker = worker;
-      for (const message of this.queued.splice(0)) worker.postMessage(message);
+      this.workerUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      this.spawn();
     } catch (error) {
-      this.fail(`the simulator could not start: ${error instanceof Error ? error.message : String(error)}`);
+      this.startFailure = `the simulator could not start: ${error instanceof Error ? error.message : String(error)}`;
+      this.onBroken(this.startFailure);
     }
   }
 
-  private fail(reason: string): void {
-    this.startFailure = reason;
-    this.onBroken(reason);
+  private spawn(): void {
+    const worker = new Worker(this.workerUrl!, { name: 'exrunbook-simulator' });
+    worker.addEventListener('message', (event: MessageEvent<WorkerToPage>) => {
+      // Results of jobs that were replaced are dropped here as well as in the worker.
+      if (this.current.get(event.data.channel) === event.data.runId) this.onMessage(event.data);
+    });
+    // A crash (an exception or running out of memory in the worker) ends the runs in flight with a
+    // message; the page stays usable and the next run gets a fresh worker.
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      if (this.worker === worker) this.worker = undefined;
+      worker.terminate();
+      this.current.clear();
+      this.onBroken(`the simulator stopped: ${event.message || 'unknown error'}`);
+    });
+    this.worker = worker;
+    for (const message of this.queued.splice(0)) worker.postMessage(message);
   }
 
   /** Starts a run on a channel, replacing whatever ran there. Returns its run id. */
@@ -65,6 +75,7 @@ export class SimulationRunner {
   }
 
   private post(message: PageToWorker): void {
+    if (!this.worker && this.workerUrl && message.type === 'simulate') this.spawn();
     if (this.worker) this.worker.postMessage(message);
     else {
       // Before the worker is up only the newest job per channel matters.

@@ -98,7 +98,7 @@ export class PanelPage {
     page.on('pageerror', (error) => this.pageErrors.push(error.message));
   }
 
-  static async open(browser: Browser, server: HarnessServer, options: { theme?: HarnessTheme; width?: number; height?: number } = {}): Promise<PanelPage> {
+  static async open(browser: Browser, server: HarnessServer, options: { theme?: HarnessTheme; width?: number; height?: number; beforeLoad?: (page: Page) => Promise<unknown> } = {}): Promise<PanelPage> {
     const page = await browser.newPage({ viewport: { width: options.width ?? 900, height: options.height ?? 900 }, deviceScaleFactor: 1 });
     // The stand-in for the VS Code webview API: messages to the host are recorded, state lives in
     // sessionStorage (so it survives a reload, like vscode.setState).
@@ -111,6 +111,7 @@ export class PanelPage {
       });
     });
     const panel = new PanelPage(page);
+    await options.beforeLoad?.(page);
     await page.goto(server.origin + '/');
     await panel.applyTheme(options.theme ?? DARK);
     return panel;

@@ -133,6 +133,26 @@ describe('simulation webview in Chromium', function () {
     assert.match(await panel.text('.what-if-verdict'), /^With move concurrency 2:/);
   });
 
+  it('survives a crash of the simulation worker: says so, and the next run gets a fresh worker', async () => {
+    // The worker script as served, with a first listener that ends the worker and throws for one runbook name.
+    const crashOn = 'CRASH-THE-WORKER';
+    panel = await PanelPage.open(browser, server, {
+      beforeLoad: (page) =>
+        page.route('**/worker.js', async (route) => {
+          const response = await route.fetch();
+          const crash = `self.addEventListener('message', (event) => { if (JSON.stringify(event.data).includes('${crashOn}')) { self.close(); throw new Error('simulated crash'); } });\n`;
+          await route.fulfill({ response, body: crash + (await response.text()) });
+        }),
+    });
+    const text = readExample('kb924567-exposed.runbook.yaml').replace(/^name: .*$/m, `name: ${crashOn}`);
+    await panel.post(runbookMessageFor(text, 'crash.runbook.yaml'));
+    await panel.page.waitForFunction(() => /simulator stopped/.test(document.querySelector('.status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    assert.match(await panel.text('.status'), /The simulation cannot run: the simulator stopped: .*simulated crash/);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    assert.match(await panel.text('.verdicts'), /EXCH01 runs out of store threads/);
+  });
+
   it('shows runbook text as text: a server named <img src=x onerror=alert(1)> creates no element and runs nothing', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const text = readExample('kb924567-exposed.runbook.yaml').replace(/EXCH01/g, `"${hostile}"`).replace(/^name: .*$/m, `name: "${hostile} wave"`);
