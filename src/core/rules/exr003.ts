@@ -29,7 +29,7 @@ export const exr003: SemanticRule = {
       if (!restartsStore(step) || !step.server) return;
       const key = serverKey(step.server.value);
       const at = timings[index].start;
-      const move = runningMove(movesByServer.get(key), at, step);
+      const move = runningMove(movesByServer.get(key), at, timings);
       if (!move) return;
       const window = timings[move.index];
       const server = declaredName(context, key, step.server.value);
@@ -46,38 +46,46 @@ export const exr003: SemanticRule = {
   },
 };
 
-/** Move windows per server, sorted by start, with the running maximum of their ends (for interval look-ups). */
+/** Move windows per server, sorted by start, with the move that ends last among each prefix (for interval look-ups). */
 interface MoveWindows {
   moves: Step[];
   starts: number[];
-  ends: number[];
-  maxEndSoFar: number[];
+  /** latestEnding[i]: of moves[0..i], the one whose window ends last. */
+  latestEnding: Step[];
 }
 
 function indexMovesByServer(steps: readonly Step[], timings: readonly StepTiming[]): Map<string, MoveWindows> {
   const byServer = new Map<string, Step[]>();
+  const add = (key: string, move: Step) => {
+    const list = byServer.get(key);
+    if (list) list.push(move);
+    else byServer.set(key, [move]);
+  };
   for (const step of steps) {
     if (step.action?.value !== 'move-mailboxes') continue;
-    for (const key of new Set([step.from, step.to].filter((field) => field !== undefined).map((field) => serverKey(field!.value)))) {
-      const list = byServer.get(key) ?? [];
-      list.push(step);
-      byServer.set(key, list);
-    }
+    const from = step.from ? serverKey(step.from.value) : undefined;
+    const to = step.to ? serverKey(step.to.value) : undefined;
+    if (from) add(from, step);
+    if (to && to !== from) add(to, step);
   }
   const index = new Map<string, MoveWindows>();
   for (const [key, moves] of byServer) {
     moves.sort((a, b) => timings[a.index].start - timings[b.index].start || a.index - b.index);
-    const starts = moves.map((move) => timings[move.index].start);
-    const ends = moves.map((move) => timings[move.index].end);
-    const maxEndSoFar: number[] = [];
-    ends.forEach((end, i) => maxEndSoFar.push(Math.max(end, i > 0 ? maxEndSoFar[i - 1] : -Infinity)));
-    index.set(key, { moves, starts, ends, maxEndSoFar });
+    const latestEnding: Step[] = [];
+    moves.forEach((move, i) => {
+      const previous = latestEnding[i - 1];
+      latestEnding.push(previous && timings[previous.index].end >= timings[move.index].end ? previous : move);
+    });
+    index.set(key, { moves, starts: moves.map((move) => timings[move.index].start), latestEnding });
   }
   return index;
 }
 
-/** The earliest-starting move (other than `self`) whose window [start, end) contains `at`. */
-function runningMove(windows: MoveWindows | undefined, at: number, self: Step): Step | undefined {
+/**
+ * A move whose window [start, end) contains `at`: of the moves started by then, the one that ends
+ * last contains it if any does. O(log n) per look-up, however the windows overlap.
+ */
+function runningMove(windows: MoveWindows | undefined, at: number, timings: readonly StepTiming[]): Step | undefined {
   if (!windows) return undefined;
   let low = 0;
   let high = windows.starts.length - 1;
@@ -89,9 +97,7 @@ function runningMove(windows: MoveWindows | undefined, at: number, self: Step): 
       low = mid + 1;
     } else high = mid - 1;
   }
-  let found: Step | undefined;
-  for (let i = last; i >= 0 && windows.maxEndSoFar[i] > at; i--) {
-    if (windows.ends[i] > at && windows.moves[i] !== self) found = windows.moves[i];
-  }
-  return found;
+  if (last < 0) return undefined;
+  const candidate = windows.latestEnding[last];
+  return timings[candidate.index].end > at ? candidate : undefined;
 }
