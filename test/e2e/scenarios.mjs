@@ -88,6 +88,15 @@ export function scenarios({ workspace }) {
         await openFile(page, EXPOSED);
         const lineCount = exposedOriginal.split(/\r?\n/).length;
         await waitUntil(async () => (await errorSquigglesInFile(page, lineCount)) > 0, { ms: 10_000, what: 'an error squiggle in the editor' });
+        // The CodeLens above wave1 follows the background simulation: "simulating…", then the prediction.
+        await waitUntil(
+          async (note) => {
+            const lenses = await page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
+            note(`CodeLens: ${JSON.stringify(lenses)}`);
+            return lenses.some((lens) => /Simulate/.test(lens) && /EXCH01: threads run out at \+1h\d+m/.test(lens));
+          },
+          { ms: 20_000, every: 500, what: 'the CodeLens prediction "EXCH01: threads run out at +1h…" above wave1' },
+        );
       },
     },
     {
