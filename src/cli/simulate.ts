@@ -2,6 +2,7 @@
  * Plain-text reports of a simulation for `exrunbook simulate`: per-server summaries with a small
  * Unicode chart, and a what-if beside the plain run. No colours: it must read well in a CI log.
  */
+import { formatCount } from '../core/format/numbers';
 import { formatClock, formatMinutes } from '../core/format/duration';
 import type { Runbook } from '../core/model/types';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
@@ -17,7 +18,7 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
   const title = runbook.name?.value ? `Simulation of "${runbook.name.value}"` : 'Simulation';
   lines.push(title);
   const start = result.clockOrigin !== null ? `, from ${formatClock(result.clockOrigin)}` : '';
-  lines.push(`  ${formatMinutes(result.duration)} simulated${start}; seed ${result.seed}; ${group(result.events)} events`);
+  lines.push(`  ${formatMinutes(result.duration)} simulated${start}; seed ${result.seed}; ${formatCount(result.events)} events`);
   if (result.assumptions.assumed.length > 0) lines.push(`  assumed (not given by the runbook): ${result.assumptions.assumed.map((key) => describeAssumption(result, key)).join(', ')}`);
   lines.push('');
 
@@ -40,7 +41,7 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
       ['peak threads busy', `${summary.peakThreadsBusy} of ${summary.threadPool}`],
       ['local delivery', deliveryText(summary)],
       ['OWA', owaText(summary)],
-      ['transit-mail flushes', `${group(summary.flushTasksRegistered)} registered, ${group(Math.round(summary.flushThreadMinutes))} thread-minutes`],
+      ['transit-mail flushes', `${formatCount(summary.flushTasksRegistered)} registered, ${formatCount(Math.round(summary.flushThreadMinutes))} thread-minutes`],
     ];
     const labelWidth = Math.max(...rows.map(([label]) => label.length));
     for (const [label, value] of rows) lines.push(`  ${label.padEnd(labelWidth)}  ${value}`);
@@ -53,7 +54,7 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
 export function formatWhatIf(plain: SimulationResult, alternative: SimulationResult, runbook: Runbook, label: string): string {
   const lines: string[] = [];
   lines.push(runbook.name?.value ? `What if, for "${runbook.name.value}": ${label}` : `What if: ${label}`);
-  lines.push(`  seed ${plain.seed}; as written ${group(plain.events)} events, what-if ${group(alternative.events)} events`);
+  lines.push(`  seed ${plain.seed}; as written ${formatCount(plain.events)} events, what-if ${formatCount(alternative.events)} events`);
   lines.push('');
   const headers = ['', 'as written', 'what-if'];
   for (const [name, { summary, series }] of Object.entries(plain.servers)) {
@@ -65,10 +66,10 @@ export function formatWhatIf(plain: SimulationResult, alternative: SimulationRes
     const rows: [string, string, string][] = [
       ['threads ran out', ...pair((result, s) => exhaustionText(result, s, true))],
       ['peak threads busy', ...pair((_, s) => `${s.peakThreadsBusy} of ${s.threadPool}`)],
-      ['worst delivery queue', ...pair((_, s) => `${group(s.maxLocalDeliveryQueue)} messages`)],
+      ['worst delivery queue', ...pair((_, s) => `${formatCount(s.maxLocalDeliveryQueue)} messages`)],
       ['delivery delay p95', ...pair((_, s) => (s.deliveriesArrived === 0 ? 'no load' : seconds(s.p95DeliveryDelaySeconds)))],
-      ['OWA unanswered', ...pair((_, s) => (s.owaRequests === 0 ? 'no load' : `${group(s.owaUnanswered)} of ${group(s.owaRequests)}`))],
-      ['flush thread-minutes', ...pair((_, s) => `${group(Math.round(s.flushThreadMinutes))} (${group(s.flushTasksRegistered)} flushes)`)],
+      ['OWA unanswered', ...pair((_, s) => (s.owaRequests === 0 ? 'no load' : `${formatCount(s.owaUnanswered)} of ${formatCount(s.owaRequests)}`))],
+      ['flush thread-minutes', ...pair((_, s) => `${formatCount(Math.round(s.flushThreadMinutes))} (${formatCount(s.flushTasksRegistered)} flushes)`)],
       ['threads busy', ...pair((_, s, sr) => sparkline(busySeries(sr), Math.max(1, s.threadPool), SPARK_WIDTH))],
     ];
     const table = [[`${summary.server}: ${summary.threadPool} threads`, headers[1], headers[2]], ...rows.map(([a, b, c]) => [`  ${a}`, b, c])];
@@ -99,7 +100,7 @@ function exhaustionText(result: SimulationResult, summary: ServerSummary, short 
 
 function deliveryText(summary: ServerSummary): string {
   if (summary.deliveriesArrived === 0) return 'no load';
-  return `worst queue ${group(summary.maxLocalDeliveryQueue)} messages; delay p95 ${seconds(summary.p95DeliveryDelaySeconds)}, mean ${seconds(
+  return `worst queue ${formatCount(summary.maxLocalDeliveryQueue)} messages; delay p95 ${seconds(summary.p95DeliveryDelaySeconds)}, mean ${seconds(
     summary.meanDeliveryDelaySeconds,
   )} (waiting ${seconds(summary.meanDeliveryWaitSeconds)})`;
 }
@@ -107,7 +108,7 @@ function deliveryText(summary: ServerSummary): string {
 function owaText(summary: ServerSummary): string {
   if (summary.owaRequests === 0) return 'no load';
   const share = ((summary.owaUnanswered / summary.owaRequests) * 100).toFixed(1);
-  return `${group(summary.owaUnanswered)} of ${group(summary.owaRequests)} requests unanswered (${share} %)`;
+  return `${formatCount(summary.owaUnanswered)} of ${formatCount(summary.owaRequests)} requests unanswered (${share} %)`;
 }
 
 /** "2026-12-05 23:15 UTC (+1 h 15 m)" with a clock, else "+1 h 15 m". */
@@ -125,7 +126,7 @@ function seconds(value: number): string {
 
 function describeAssumption(result: SimulationResult, key: string): string {
   const value = (result.assumptions.values as unknown as Record<string, number>)[key];
-  return `${key} ${group(value)}`;
+  return `${key} ${formatCount(value)}`;
 }
 
 function busySeries(series: ServerSeries): number[] {
@@ -178,7 +179,7 @@ function threadChart(result: SimulationResult, summary: ServerSummary, series: S
   lines.push(`  ${' '.repeat(labelWidth)}  ${startLabel}${' '.repeat(leftGap)}${middleLabel}${' '.repeat(rightGap)}${endLabel}`);
   const maxQueue = Math.max(0, ...queue);
   if (Math.max(0, ...flush) > 0) lines.push(`  ${'flush'.padStart(labelWidth)}  ${sparkline(flush, pool, CHART_WIDTH)}  transit-mail flushes (same scale)`);
-  if (maxQueue > 0) lines.push(`  ${'queue'.padStart(labelWidth)}  ${sparkline(queue, maxQueue, CHART_WIDTH)}  local delivery queue (top = ${group(maxQueue)})`);
+  if (maxQueue > 0) lines.push(`  ${'queue'.padStart(labelWidth)}  ${sparkline(queue, maxQueue, CHART_WIDTH)}  local delivery queue (top = ${formatCount(maxQueue)})`);
   return lines;
 }
 
@@ -199,6 +200,3 @@ function columns(rows: string[][]): string[] {
   );
 }
 
-function group(value: number): string {
-  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}

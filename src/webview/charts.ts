@@ -6,7 +6,8 @@
  */
 import uPlot from 'uplot';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
-import { formatAxisTime, formatCount, formatTime } from './describe';
+import { formatCount } from '../core/format/numbers';
+import { formatAxisTime, formatTime } from './describe';
 import { el } from './dom';
 
 export interface ChartTheme {

@@ -2,6 +2,7 @@
  * Plain sentences about a simulation result: what the panel says in words. Pure functions, so
  * the words are tested without a browser and stay the same wherever they are shown.
  */
+import { formatCount } from '../core/format/numbers';
 import { formatMinutes, formatOffset } from '../core/format/duration';
 import type { WhatIf } from '../core/simulator/index';
 import type { ServerSummary, SimulationResult } from '../core/simulator/result';
@@ -28,9 +29,6 @@ export function formatSeconds(seconds: number): string {
   return formatMinutes(seconds / 60);
 }
 
-export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
 
 /** "1 h 47 m into wave1", from the step's own start; empty when the step is unknown. */
 function intoStep(result: SimulationResult, stepId: string | null, minutes: number): string {

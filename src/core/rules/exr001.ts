@@ -1,4 +1,5 @@
 import type { Finding } from '../diagnostics';
+import { formatCount } from '../format/numbers';
 import { FLUSH_TIMEOUT_MINUTES, KB924567 } from '../model/facts';
 import { flushBehaviour } from '../model/state';
 import { serverKey } from '../model/types';
@@ -23,7 +24,7 @@ export const exr001: SemanticRule = {
       const count = step.mailboxes?.value.count;
       const flushMinutes = context.runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
       const how = state.mtaService !== 'running' ? `its MTA service is ${state.mtaService}` : 'Gateway Out Threads is 0 (the MTA is disabled)';
-      const mailboxes = count === undefined ? 'every mailbox' : `each of the ${count.toLocaleString('en-US')} mailbox${count === 1 ? '' : 'es'}`;
+      const mailboxes = count === undefined ? 'every mailbox' : `each of the ${formatCount(count)} mailbox${count === 1 ? '' : 'es'}`;
       findings.push({
         code: 'EXR001',
         span: step.from.span,

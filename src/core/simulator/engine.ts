@@ -30,6 +30,7 @@
  * is later, but never more than HORIZON_FACTOR × (the static schedule's end + flushTimeout) +
  * one day (a run whose moves cannot progress still ends). `simulation.duration` overrides it.
  */
+import { formatCount } from '../format/numbers';
 import { withAssumptions, type Assumptions } from '../model/assumptions';
 import { FLUSH_TIMEOUT_MINUTES } from '../model/facts';
 import { buildSchedule, moveMinutes } from '../model/schedule';
@@ -590,7 +591,7 @@ export class Simulation {
     const interval = this.settings.sampleInterval;
     for (let sampleTime = this.sampleCount * interval; sampleTime < time && sampleTime <= this.endTime; sampleTime = this.sampleCount * interval) {
       if (this.sampleCount >= MAX_SAMPLES) {
-        throw new SimulationError('budget', `this run would need more than ${group(MAX_SAMPLES)} samples per server; raise simulation.sampleInterval or shorten the run`);
+        throw new SimulationError('budget', `this run would need more than ${formatCount(MAX_SAMPLES)} samples per server; raise simulation.sampleInterval or shorten the run`);
       }
       for (const store of this.stores) {
         this.expireOwa(store, sampleTime);
@@ -1020,7 +1021,7 @@ export class Simulation {
     if (samples > MAX_SAMPLES) {
       throw new SimulationError(
         'budget',
-        `this run would need ~${group(samples)} samples per server; the limit is ${group(MAX_SAMPLES)}; raise simulation.sampleInterval or shorten the run`,
+        `this run would need ~${formatCount(samples)} samples per server; the limit is ${formatCount(MAX_SAMPLES)}; raise simulation.sampleInterval or shorten the run`,
       );
     }
   }
@@ -1043,13 +1044,8 @@ function nonNegative(value: number | undefined): number {
 function budgetError(needed: number, limit: number): SimulationError {
   return new SimulationError(
     'budget',
-    `this runbook would need ~${group(needed)} events; the limit is ${group(limit)}; raise simulation.maxEvents or shorten the run`,
+    `this runbook would need ~${formatCount(needed)} events; the limit is ${formatCount(limit)}; raise simulation.maxEvents or shorten the run`,
   );
-}
-
-/** 12345678 → "12,345,678", the same in every runtime (no locale). */
-function group(value: number): string {
-  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function resolveSettings(runbook: Runbook, options: SimulateOptions): Settings {
