@@ -3,6 +3,8 @@
  * rests on. Ids are the document's (F = stated in KB924567 or KB810489, U = commonly stated,
  * N = no source: an assumption the product names).
  */
+import { DEFAULT_ASSUMPTIONS } from '../model/assumptions';
+
 export interface FactText {
   id: string;
   text: string;
@@ -28,8 +30,8 @@ export const FACTS: Readonly<Record<string, FactText>> = Object.fromEntries(
     ['F11', 'The hotfix does not replace any other hotfix.', KB924567_SOURCE],
     ['U1', 'store.exe builds: Exchange 2003 RTM 6.5.6944, SP1 6.5.7226, SP2 6.5.7638.', UNVERIFIED],
     ['U2', "Exchange 2003's Move Mailbox Wizard moves up to 4 mailboxes at once by default.", UNVERIFIED],
-    ['N1', 'The default number of Information Store task threads (the product assumes 40; set store.taskThreads).', ASSUMED],
-    ['N2', 'Per-mailbox move throughput (the product assumes 30 MB/min per concurrent move; set throughputMBPerMinute).', ASSUMED],
+    ['N1', `The default number of Information Store task threads (the product assumes ${DEFAULT_ASSUMPTIONS.storeTaskThreads}; set store.taskThreads).`, ASSUMED],
+    ['N2', `Per-mailbox move throughput (the product assumes ${DEFAULT_ASSUMPTIONS.moveThroughputMBPerMinute} MB/min per concurrent move; set throughputMBPerMinute).`, ASSUMED],
     ['N3', 'Store thread time per delivered message and per OWA request (set load.deliveryServiceMs / load.owaServiceMs).', ASSUMED],
   ].map(([id, text, source]) => [id, { id, text, source }]),
 );

@@ -63,7 +63,7 @@ export function ruleSection(code: string, docLink: (code: string) => string): st
 function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
   const { runbook } = analysis;
   const [root, index, field, itemIndex] = hit.path;
-  const step = root === 'steps' && typeof index === 'number' ? runbook.steps.find((s) => s.index === index) : undefined;
+  const step = root === 'steps' && typeof index === 'number' ? runbook.steps[index] : undefined;
   const server = root === 'servers' && typeof index === 'number' ? runbook.servers.find((s) => s.index === index) : undefined;
   const assumptions = analysis.context?.assumptions ?? withAssumptions();
   const parts: string[] = [];
@@ -81,7 +81,7 @@ function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
       parts.push(description ? `**${escapeMarkdown(hit.value)}**: ${description}` : `**${escapeMarkdown(hit.value)}** is not an action (see the completion list for the actions).`);
     }
   } else if (hit.part === 'key') {
-    const schema = fieldSchema(hit.path, (i) => runbook.steps.find((s) => s.index === i)?.action?.value);
+    const schema = fieldSchema(hit.path, (i) => runbook.steps[i]?.action?.value);
     const key = String(hit.path[hit.path.length - 1]);
     if (schema) parts.push(`**${key}**${typeLabel(schema) ? ` (${typeLabel(schema)})` : ''}${schema.description ? `: ${schema.description}` : ''}`);
     else if (hit.path.length > 1) parts.push(`**${escapeMarkdown(key)}** is not a field here.`);
@@ -107,9 +107,8 @@ const ACTION_TEXT: Record<string, string> = {
 };
 
 function serverAtStep(analysis: Analysis, states: StateTimeline, step: Step, name: string): string {
-  const arrayIndex = analysis.runbook.steps.indexOf(step);
-  const state = states.before[arrayIndex]?.get(serverKey(name));
-  const label = step.id ? `step ${escapeMarkdown(step.id.value)}` : `step ${arrayIndex + 1}`;
+  const state = states.before[step.index]?.get(serverKey(name));
+  const label = step.id ? `step ${escapeMarkdown(step.id.value)}` : `step ${step.index + 1}`;
   if (!state) return `Server ${escapeMarkdown(name)} is not declared under servers.`;
   return stateSection(`${escapeMarkdown(state.name)} at ${label}`, state, analysis);
 }

@@ -57,6 +57,7 @@ export interface ServerDecl {
 
 /** One step. Every action's fields are optional here; which apply depends on `action`. */
 export interface Step {
+  /** Position in `steps`: `runbook.steps[index]` is this step (items that are not mappings keep their place). */
   index: number;
   /** The whole sequence item, from its `-` to the end of its last value. */
   span: Span;
