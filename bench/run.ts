@@ -166,8 +166,21 @@ const fixed = (value: number, digits = 1) => (value >= 100 ? value.toFixed(0) : 
 
 function printTable(rows: Row[]): void {
   const header = [
-    'steps', 'KB', 'cold analyze() ms (CPU)', 'LS ÷ analyze', 'cold analyzer ms (CPU)', 'MB/s', 'LS ÷ analyzer',
-    'after edit ms (CPU)', 'LS edit ÷ edit', 'LS ms (CPU)', 'LS edit ms', 'parseDocument ms', 'JSON.parse ms', 'RSS MB analyze / analyzer', 'runs',
+    'steps',
+    'KB',
+    'cold analyze() ms (CPU)',
+    'LS ÷ analyze',
+    'cold analyzer ms (CPU)',
+    'MB/s',
+    'LS ÷ analyzer',
+    'after edit ms (CPU)',
+    'LS edit ÷ edit',
+    'LS ms (CPU)',
+    'LS edit ms',
+    'parseDocument ms',
+    'JSON.parse ms',
+    'RSS MB analyze / analyzer',
+    'runs',
   ];
   const both = (timing: Timing, digits = 1) => `${fixed(timing.wall, digits)} (${fixed(timing.cpu, digits)})`;
   const lines = rows.map((row) => [
@@ -190,9 +203,19 @@ function printTable(rows: Row[]): void {
   console.log('| ' + header.join(' | ') + ' |');
   console.log('|' + header.map(() => ' --- |').join(''));
   for (const line of lines) console.log('| ' + line.join(' | ') + ' |');
-  console.log('\nmedian wall-clock ms after warm-up, median CPU ms of the process in parentheses; "LS ÷ …": how many times faster than yaml-language-server (cold lint vs doValidation of the text; after edit vs doValidation of the edited text);');
-  console.log('cold analyzer: a fresh IncrementalAnalyzer().update(text), which parses and validates the steps one by one (the extension\'s first lint); MB/s is for it.');
-  console.log('runs: whole-text runs / one-character-edit runs; RSS: peak of a fresh process that only lints, with analyze() / with an IncrementalAnalyzer (cold, then 5 edits).');
+  console.log(
+    '\nmedian wall-clock ms after warm-up, median CPU ms of the process in parentheses; "LS ÷ …": ' +
+      'how many times faster than yaml-language-server (cold lint vs doValidation of the text; ' +
+      'after edit vs doValidation of the edited text);',
+  );
+  console.log(
+    'cold analyzer: a fresh IncrementalAnalyzer().update(text), which parses and validates the ' +
+      "steps one by one (the extension's first lint); MB/s is for it.",
+  );
+  console.log(
+    'runs: whole-text runs / one-character-edit runs; RSS: peak of a fresh process that only lints, ' +
+      'with analyze() / with an IncrementalAnalyzer (cold, then 5 edits).',
+  );
 }
 
 async function main(): Promise<void> {

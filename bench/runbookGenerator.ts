@@ -54,7 +54,7 @@ function stepBlock(index: number, serverCount: number, random: () => number): st
   if (roll < 0.45) {
     const from = pick();
     let to = pick();
-    if (to === from) to = serverName((Number(from.slice(4)) % serverCount));
+    if (to === from) to = serverName(Number(from.slice(4)) % serverCount);
     lines.push('    action: move-mailboxes', `    from: ${from}`, `    to: ${to}`);
     if (random() < 0.7) {
       lines.push(`    mailboxes: { count: ${1 + Math.floor(random() * 400)}, averageSizeMB: ${50 + Math.floor(random() * 500)} }`);
@@ -66,9 +66,18 @@ function stepBlock(index: number, serverCount: number, random: () => number): st
     lines.push(`    concurrency: ${1 + Math.floor(random() * 8)}`);
     if (random() < 0.3) lines.push(`    throughputMBPerMinute: ${10 + Math.floor(random() * 60)}`);
   } else if (roll < 0.55) {
-    lines.push('    action: install-hotfix', `    server: ${pick()}`, `    hotfix: ${random() < 0.6 ? 'KB924567' : 'KB' + (800000 + Math.floor(random() * 199999))}`);
+    lines.push(
+      '    action: install-hotfix',
+      `    server: ${pick()}`,
+      `    hotfix: ${random() < 0.6 ? 'KB924567' : 'KB' + (800000 + Math.floor(random() * 199999))}`,
+    );
   } else if (roll < 0.65) {
-    lines.push('    action: set-mta', `    server: ${pick()}`, `    service: ${random() < 0.5 ? 'disabled' : 'running'}`, `    gatewayOutThreads: ${random() < 0.5 ? 0 : 1}`);
+    lines.push(
+      '    action: set-mta',
+      `    server: ${pick()}`,
+      `    service: ${random() < 0.5 ? 'disabled' : 'running'}`,
+      `    gatewayOutThreads: ${random() < 0.5 ? 0 : 1}`,
+    );
   } else if (roll < 0.72) {
     lines.push('    action: restart-services', `    server: ${pick()}`, '    services: [MSExchangeIS, MSSEARCH]');
   } else if (roll < 0.78) {

@@ -68,10 +68,15 @@ function main(): void {
   const median = (values: number[]): number => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const wallMedian = median(wall);
   const cpuMedian = median(cpu);
-  const perSecond = (ms: number): string => ((events / ms) * 1000 / 1e6).toFixed(2);
+  const perSecond = (ms: number): string => (((events / ms) * 1000) / 1e6).toFixed(2);
   console.log(`simulate: 24 h, 5,000 mailboxes, 4 servers with delivery and OWA load; ${events.toLocaleString('en-US')} events`);
-  console.log(`  wall time  median ${wallMedian.toFixed(1)} ms (min ${Math.min(...wall).toFixed(1)}, max ${Math.max(...wall).toFixed(1)}) -> ${perSecond(wallMedian)} million events/s`);
-  console.log(`  CPU time   median ${cpuMedian.toFixed(1)} ms (min ${Math.min(...cpu).toFixed(1)}) -> ${perSecond(cpuMedian)} million events/s`);
+  console.log(
+    `  wall time  median ${wallMedian.toFixed(1)} ms (min ${Math.min(...wall).toFixed(1)}, max ` +
+      `${Math.max(...wall).toFixed(1)}) -> ${perSecond(wallMedian)} million events/s`,
+  );
+  console.log(
+    `  CPU time   median ${cpuMedian.toFixed(1)} ms (min ${Math.min(...cpu).toFixed(1)}) -> ${perSecond(cpuMedian)} million events/s`,
+  );
   console.log(`  ${runs} runs after 2 warm-up runs; node ${process.version}`);
 }
 

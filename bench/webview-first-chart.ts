@@ -26,7 +26,9 @@ async function main(): Promise<void> {
         const panel = await PanelPage.open(browser, server);
         await panel.waitForPosted('ready');
         await panel.post(message);
-        await panel.page.waitForFunction(() => performance.getEntriesByName('exrunbook:first-chart').length > 0, undefined, { timeout: 60_000 });
+        await panel.page.waitForFunction(() => performance.getEntriesByName('exrunbook:first-chart').length > 0, undefined, {
+          timeout: 60_000,
+        });
         times.push(
           await panel.page.evaluate(() => {
             const received = performance.getEntriesByName('exrunbook:runbook-received').at(-1)!.startTime;
@@ -41,7 +43,9 @@ async function main(): Promise<void> {
       const median = sorted[Math.floor(sorted.length / 2)];
       console.log(
         `${example.padEnd(26)} median ${median.toFixed(0).padStart(4)}  max ${sorted[sorted.length - 1].toFixed(0).padStart(4)}  ` +
-          `(simulation in the worker: median ${[...simulations].sort((a, b) => a - b)[Math.floor(simulations.length / 2)]} ms)  ${median < 300 ? 'under' : 'OVER'} 300 ms`,
+          `(simulation in the worker: median ` +
+          `${[...simulations].sort((a, b) => a - b)[Math.floor(simulations.length / 2)]} ms)  ` +
+          `${median < 300 ? 'under' : 'OVER'} 300 ms`,
       );
     }
   } finally {

@@ -22,10 +22,32 @@ const common = {
 };
 
 const targets = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
-  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'chrome120' },
-  { ...common, entryPoints: ['src/webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife', target: 'chrome120' },
+  {
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
+  {
+    ...common,
+    entryPoints: ['src/webview/worker.ts'],
+    outfile: 'dist/webview/worker.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
   { ...common, entryPoints: ['src/webview/main.css'], outfile: 'dist/webview/main.css', loader: { '.ttf': 'file' } },
 ];
 

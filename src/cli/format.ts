@@ -15,7 +15,11 @@ export function formatText(results: FileDiagnostics[]): string {
     }
   }
   const counts = countBySeverity(results);
-  lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.information} information`);
+  lines.push(
+    `${results.length} file${results.length === 1 ? '' : 's'} checked: ${counts.error} ` +
+      `error${counts.error === 1 ? '' : 's'}, ${counts.warning} ` +
+      `warning${counts.warning === 1 ? '' : 's'}, ${counts.information} information`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -62,7 +66,10 @@ export function formatSarif(results: FileDiagnostics[], toolVersion: string): st
               name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ? next.toUpperCase() : '')),
               shortDescription: { text: rule.title },
               fullDescription: { text: rule.explanation },
-              help: { text: `${rule.explanation} See ${ruleDocPath(rule.code)}.`, markdown: `${rule.explanation}\n\nSee \`${ruleDocPath(rule.code)}\`.` },
+              help: {
+                text: `${rule.explanation} See ${ruleDocPath(rule.code)}.`,
+                markdown: `${rule.explanation}\n\nSee \`${ruleDocPath(rule.code)}\`.`,
+              },
               defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
               properties: { tags: ['exchange', 'migration'], facts: rule.facts },
             })),

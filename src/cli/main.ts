@@ -44,7 +44,8 @@ const nodeIo: CliIo = {
       if (error instanceof InputError) throw error;
       throw new InputError(`cannot read ${path}: ${describeIoError(error)}`);
     }
-    if (size > MAX_FILE_BYTES) throw new InputError(`${path} is ${Math.round(size / 1048576)} MB; runbooks over ${MAX_FILE_BYTES / 1048576} MB are not read`);
+    if (size > MAX_FILE_BYTES)
+      throw new InputError(`${path} is ${Math.round(size / 1048576)} MB; runbooks over ${MAX_FILE_BYTES / 1048576} MB are not read`);
     try {
       // Non-UTF-8 bytes become U+FFFD instead of failing: the schema check then points at them.
       return new TextDecoder('utf-8').decode(readFileSync(path));
@@ -162,7 +163,8 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
   if (whatIf !== undefined && whatIf !== 'hotfix') throw new UsageError(`--what-if takes \`hotfix\`, not ${String(whatIf)}`);
   const seedFlag = args.flags.get('--seed');
   const seed = seedFlag === undefined ? undefined : Number(seedFlag);
-  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new UsageError('--seed must be a whole number from 0 to 4294967295');
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
+    throw new UsageError('--seed must be a whole number from 0 to 4294967295');
   const file = args.files[0];
   const lint = lintText(io.readFile(file));
   if (!lint.simulatable) {
@@ -175,7 +177,11 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
     const plain = simulate(lint.runbook, { seed });
     if (whatIf === 'hotfix') {
       const alternative = simulate(applyWhatIf(lint.runbook, hotfixEverySource(lint.runbook)), { seed });
-      io.out(args.flags.has('--json') ? JSON.stringify({ plain, whatIf: { hotfix: alternative } }, null, 2) + '\n' : formatWhatIf(plain, alternative, lint.runbook, 'with KB924567 and Gateway Out Threads 0 on every source server'));
+      io.out(
+        args.flags.has('--json')
+          ? JSON.stringify({ plain, whatIf: { hotfix: alternative } }, null, 2) + '\n'
+          : formatWhatIf(plain, alternative, lint.runbook, 'with KB924567 and Gateway Out Threads 0 on every source server'),
+      );
     } else {
       io.out(args.flags.has('--json') ? JSON.stringify(plain, null, 2) + '\n' : formatSimulation(plain, lint.runbook));
     }

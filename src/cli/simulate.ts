@@ -19,13 +19,22 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
   lines.push(title);
   const start = result.clockOrigin !== null ? `, from ${formatClock(result.clockOrigin)}` : '';
   lines.push(`  ${formatMinutes(result.duration)} simulated${start}; seed ${result.seed}; ${formatCount(result.events)} events`);
-  if (result.assumptions.assumed.length > 0) lines.push(`  assumed (not given by the runbook): ${result.assumptions.assumed.map((key) => describeAssumption(result, key)).join(', ')}`);
+  if (result.assumptions.assumed.length > 0)
+    lines.push(
+      `  assumed (not given by the runbook): ${result.assumptions.assumed.map((key) => describeAssumption(result, key)).join(', ')}`,
+    );
   lines.push('');
 
   if (result.steps.length > 0) {
     lines.push('Steps');
-    const idWidth = largest(result.steps.map((step) => step.id.length), 0);
-    const actionWidth = largest(result.steps.map((step) => step.action.length), 0);
+    const idWidth = largest(
+      result.steps.map((step) => step.id.length),
+      0,
+    );
+    const actionWidth = largest(
+      result.steps.map((step) => step.action.length),
+      0,
+    );
     for (const step of result.steps) {
       const span = `${when(result, step.start)} → ${when(result, step.end)}`;
       const note = step.completed ? formatMinutes(step.end - step.start) : 'not finished when the run ended';
@@ -41,7 +50,10 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
       ['peak threads busy', `${summary.peakThreadsBusy} of ${summary.threadPool}`],
       ['local delivery', deliveryText(summary)],
       ['OWA', owaText(summary)],
-      ['transit-mail flushes', `${formatCount(summary.flushTasksRegistered)} registered, ${formatCount(Math.round(summary.flushThreadMinutes))} thread-minutes`],
+      [
+        'transit-mail flushes',
+        `${formatCount(summary.flushTasksRegistered)} registered, ${formatCount(Math.round(summary.flushThreadMinutes))} thread-minutes`,
+      ],
     ];
     const labelWidth = Math.max(...rows.map(([label]) => label.length));
     for (const [label, value] of rows) lines.push(`  ${label.padEnd(labelWidth)}  ${value}`);
@@ -68,11 +80,20 @@ export function formatWhatIf(plain: SimulationResult, alternative: SimulationRes
       ['peak threads busy', ...pair((_, s) => `${s.peakThreadsBusy} of ${s.threadPool}`)],
       ['worst delivery queue', ...pair((_, s) => `${formatCount(s.maxLocalDeliveryQueue)} messages`)],
       ['delivery delay p95', ...pair((_, s) => (s.deliveriesArrived === 0 ? 'no load' : seconds(s.p95DeliveryDelaySeconds)))],
-      ['OWA unanswered', ...pair((_, s) => (s.owaRequests === 0 ? 'no load' : `${formatCount(s.owaUnanswered)} of ${formatCount(s.owaRequests)}`))],
-      ['flush thread-minutes', ...pair((_, s) => `${formatCount(Math.round(s.flushThreadMinutes))} (${formatCount(s.flushTasksRegistered)} flushes)`)],
+      [
+        'OWA unanswered',
+        ...pair((_, s) => (s.owaRequests === 0 ? 'no load' : `${formatCount(s.owaUnanswered)} of ${formatCount(s.owaRequests)}`)),
+      ],
+      [
+        'flush thread-minutes',
+        ...pair((_, s) => `${formatCount(Math.round(s.flushThreadMinutes))} (${formatCount(s.flushTasksRegistered)} flushes)`),
+      ],
       ['threads busy', ...pair((_, s, sr) => sparkline(busySeries(sr), Math.max(1, s.threadPool), SPARK_WIDTH))],
     ];
-    const table = [[`${summary.server}: ${summary.threadPool} threads`, headers[1], headers[2]], ...rows.map(([a, b, c]) => [`  ${a}`, b, c])];
+    const table = [
+      [`${summary.server}: ${summary.threadPool} threads`, headers[1], headers[2]],
+      ...rows.map(([a, b, c]) => [`  ${a}`, b, c]),
+    ];
     lines.push(...columns(table));
     lines.push('');
   }
@@ -80,7 +101,13 @@ export function formatWhatIf(plain: SimulationResult, alternative: SimulationRes
     const moves = result.steps.filter((step) => step.action === 'move-mailboxes');
     if (moves.length === 0) return 'no moves';
     if (moves.some((step) => !step.completed)) return 'not finished';
-    return when(result, largest(moves.map((step) => step.end), -Infinity));
+    return when(
+      result,
+      largest(
+        moves.map((step) => step.end),
+        -Infinity,
+      ),
+    );
   };
   lines.push(...columns([['last move ends', lastEnd(plain), lastEnd(alternative)]]));
   lines.push('');
@@ -100,9 +127,8 @@ function exhaustionText(result: SimulationResult, summary: ServerSummary, short 
 
 function deliveryText(summary: ServerSummary): string {
   if (summary.deliveriesArrived === 0) return 'no load';
-  return `worst queue ${formatCount(summary.maxLocalDeliveryQueue)} messages; delay p95 ${seconds(summary.p95DeliveryDelaySeconds)}, mean ${seconds(
-    summary.meanDeliveryDelaySeconds,
-  )} (waiting ${seconds(summary.meanDeliveryWaitSeconds)})`;
+  const delay = `p95 ${seconds(summary.p95DeliveryDelaySeconds)}, mean ${seconds(summary.meanDeliveryDelaySeconds)}`;
+  return `worst queue ${formatCount(summary.maxLocalDeliveryQueue)} messages; delay ${delay} (waiting ${seconds(summary.meanDeliveryWaitSeconds)})`;
 }
 
 function owaText(summary: ServerSummary): string {
@@ -161,7 +187,9 @@ function threadChart(result: SimulationResult, summary: ServerSummary, series: S
   const flush = bucketMax(series.flush, CHART_WIDTH);
   const queue = bucketMax(series.deliveryQueue, CHART_WIDTH);
   const minutesPerColumn = (series.t[series.t.length - 1] - series.t[0]) / busy.length;
-  const lines = [`  threads busy over time (top = the pool of ${pool}; each column ≈ ${formatMinutes(Math.max(1, minutesPerColumn))}, its peak)`];
+  const lines = [
+    `  threads busy over time (top = the pool of ${pool}; each column ≈ ${formatMinutes(Math.max(1, minutesPerColumn))}, its peak)`,
+  ];
   const labelWidth = String(pool).length;
   for (let row = CHART_ROWS - 1; row >= 0; row--) {
     const cells = busy.map((value) => BLOCKS[Math.max(0, Math.min(8, Math.round((value / pool) * CHART_ROWS * 8) - row * 8))]).join('');
@@ -178,8 +206,13 @@ function threadChart(result: SimulationResult, summary: ServerSummary, series: S
   const rightGap = Math.max(1, busy.length - startLabel.length - leftGap - middleLabel.length - endLabel.length);
   lines.push(`  ${' '.repeat(labelWidth)}  ${startLabel}${' '.repeat(leftGap)}${middleLabel}${' '.repeat(rightGap)}${endLabel}`);
   const maxQueue = Math.max(0, ...queue);
-  if (Math.max(0, ...flush) > 0) lines.push(`  ${'flush'.padStart(labelWidth)}  ${sparkline(flush, pool, CHART_WIDTH)}  transit-mail flushes (same scale)`);
-  if (maxQueue > 0) lines.push(`  ${'queue'.padStart(labelWidth)}  ${sparkline(queue, maxQueue, CHART_WIDTH)}  local delivery queue (top = ${formatCount(maxQueue)})`);
+  if (Math.max(0, ...flush) > 0)
+    lines.push(`  ${'flush'.padStart(labelWidth)}  ${sparkline(flush, pool, CHART_WIDTH)}  transit-mail flushes (same scale)`);
+  if (maxQueue > 0)
+    lines.push(
+      `  ${'queue'.padStart(labelWidth)}  ${sparkline(queue, maxQueue, CHART_WIDTH)}  local ` +
+        `delivery queue (top = ${formatCount(maxQueue)})`,
+    );
   return lines;
 }
 
@@ -199,4 +232,3 @@ function columns(rows: string[][]): string[] {
       .trimEnd(),
   );
 }
-

@@ -95,7 +95,13 @@ export function insertEnableMtaStepBefore(text: string, runbook: Runbook, stepIn
 }
 
 /** Inserts an install-service-pack step before step `stepIndex`. */
-export function insertServicePackStepBefore(text: string, runbook: Runbook, stepIndex: number, server: string, servicePack: number): TextEdit[] {
+export function insertServicePackStepBefore(
+  text: string,
+  runbook: Runbook,
+  stepIndex: number,
+  server: string,
+  servicePack: number,
+): TextEdit[] {
   const target = locateStep(text, runbook, stepIndex);
   if (!target) return [];
   const name = declaredName(runbook, server);
@@ -117,7 +123,12 @@ export function removeStep(text: string, runbook: Runbook, stepIndex: number): T
   const itemEnd = item.range![1];
   if (layout.text[step.itemStart] === '-') {
     let start = lineStart(layout.text, step.itemStart);
-    for (let above = previousLine(layout.text, start); above !== undefined && /^\s*#\s*exrunbook-disable-next-line\b/.test(lineAt(layout.text, above)); above = previousLine(layout.text, above)) start = above;
+    for (
+      let above = previousLine(layout.text, start);
+      above !== undefined && /^\s*#\s*exrunbook-disable-next-line\b/.test(lineAt(layout.text, above));
+      above = previousLine(layout.text, above)
+    )
+      start = above;
     const lastLineEnd = lineEnd(layout.text, lastContentOffset(layout.text, item.range![0], itemEnd));
     return [{ span: { start, end: lastLineEnd + eolLength(layout.text, lastLineEnd) }, newText: '' }];
   }
@@ -144,7 +155,13 @@ export function suppressAtLine(text: string, offset: number, code: string): Text
   if (above !== undefined) {
     const directive = /^(\s*#\s*exrunbook-disable-next-line\b[^#\r\n]*?)\s*$/.exec(lineAt(text, above));
     if (directive) {
-      if (directive[1].toUpperCase().split(/[\s,]+/).includes(code.toUpperCase())) return [];
+      if (
+        directive[1]
+          .toUpperCase()
+          .split(/[\s,]+/)
+          .includes(code.toUpperCase())
+      )
+        return [];
       const at = above + directive[1].length;
       return [{ span: { start: at, end: at }, newText: `, ${code}` }];
     }
@@ -252,7 +269,13 @@ function findPair(map: YAMLMap, key: string): Pair | undefined {
  * server's MTA and no earlier move leaves it (changing the starting value would change what
  * those steps see); otherwise a set-mta step goes right before the move.
  */
-function gatewayOutThreadsZero(layout: Layout, runbook: Runbook, stepIndex: number, name: string, ids: StepIds): { edit: TextEdit } | { step: FieldList } {
+function gatewayOutThreadsZero(
+  layout: Layout,
+  runbook: Runbook,
+  stepIndex: number,
+  name: string,
+  ids: StepIds,
+): { edit: TextEdit } | { step: FieldList } {
   const key = serverKey(name);
   const touchedBefore = runbook.steps.slice(0, stepIndex).some((step) => {
     const action = step.action?.value;
@@ -264,7 +287,11 @@ function gatewayOutThreadsZero(layout: Layout, runbook: Runbook, stepIndex: numb
   if (serverMap) {
     const mtaPair = findPair(serverMap, 'mta');
     const mta = mtaPair ? resolveNode(layout.doc, mtaPair.value) : undefined;
-    const edit = isMap(mta) ? setMapKey(layout, mta as YAMLMap, 'gatewayOutThreads', '0') : mtaPair ? undefined : setMapKey(layout, serverMap, 'mta', [['gatewayOutThreads', 0]]);
+    const edit = isMap(mta)
+      ? setMapKey(layout, mta as YAMLMap, 'gatewayOutThreads', '0')
+      : mtaPair
+        ? undefined
+        : setMapKey(layout, serverMap, 'mta', [['gatewayOutThreads', 0]]);
     if (edit) return { edit };
   }
   return {
@@ -315,7 +342,12 @@ function insertStepsEdit(target: StepTarget, steps: FieldList[]): TextEdit {
     const gap = Math.max(1, contentColumn - dashColumn - 1);
     const keyIndent = ' '.repeat(dashColumn + 1 + gap);
     block = steps
-      .map((fields) => blockLines(fields, keyIndent, 2).map((line, i) => (i === 0 ? `${indent}-${' '.repeat(gap)}${line.slice(keyIndent.length)}` : line)).join(eol) + eol)
+      .map(
+        (fields) =>
+          blockLines(fields, keyIndent, 2)
+            .map((line, i) => (i === 0 ? `${indent}-${' '.repeat(gap)}${line.slice(keyIndent.length)}` : line))
+            .join(eol) + eol,
+      )
       .join('');
   }
   return { span: { start: at, end: at }, newText: block };
@@ -384,7 +416,7 @@ function flowMap(fields: FieldList): string {
 function scalar(value: string | number, inFlow: boolean): string {
   if (typeof value === 'number') return String(value);
   if (value.startsWith(RAW)) return value.slice(RAW.length);
-  const plain = inFlow ? /^[A-Za-z][A-Za-z0-9 ._()\/;—–-]*$/ : /^[A-Za-z][A-Za-z0-9 ._()\/;,—–-]*$/;
+  const plain = inFlow ? /^[A-Za-z][A-Za-z0-9 ._()/;—–-]*$/ : /^[A-Za-z][A-Za-z0-9 ._()/;,—–-]*$/;
   const ambiguous = /^(true|false|null|yes|no|on|off|y|n)$/i.test(value) || / $/.test(value);
   return plain.test(value) && !ambiguous ? value : JSON.stringify(value);
 }
@@ -393,7 +425,9 @@ function scalar(value: string | number, inFlow: boolean): string {
 function mergeInserts(edits: TextEdit[]): TextEdit[] {
   const merged: TextEdit[] = [];
   for (const edit of edits) {
-    const same = merged.find((other) => other.span.start === edit.span.start && other.span.end === other.span.start && edit.span.end === edit.span.start);
+    const same = merged.find(
+      (other) => other.span.start === edit.span.start && other.span.end === other.span.start && edit.span.end === edit.span.start,
+    );
     if (same) same.newText += edit.newText;
     else merged.push({ span: { ...edit.span }, newText: edit.newText });
   }
@@ -415,7 +449,12 @@ class StepIds {
 
 /** A server name as a step id part: lower-case letters, digits and hyphens. */
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'server';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'server'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -86,7 +86,10 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
       message: finding.message,
       span,
       range: lines.rangeOf(span),
-      related: finding.related?.map((related) => ({ message: related.message, range: lines.rangeOf(clampSpan(related.span, text.length)) })),
+      related: finding.related?.map((related) => ({
+        message: related.message,
+        range: lines.rangeOf(clampSpan(related.span, text.length)),
+      })),
       data: finding.data,
     };
   });

@@ -54,12 +54,22 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
 }
 
 /** EXR102 for each named code (or whole comment) that silenced nothing. */
-export function unusedSuppressionFindings(suppressions: Suppression[], knownCodes: ReadonlySet<string>, notYetKnown: ReadonlySet<string>): Finding[] {
+export function unusedSuppressionFindings(
+  suppressions: Suppression[],
+  knownCodes: ReadonlySet<string>,
+  notYetKnown: ReadonlySet<string>,
+): Finding[] {
   const findings: Finding[] = [];
   for (const suppression of suppressions) {
     if (suppression.codes.length === 0) {
       if (suppression.used.size === 0 && notYetKnown.size === 0) {
-        findings.push({ code: 'EXR102', span: suppression.span, message: 'This `exrunbook-disable-next-line` comment silences nothing: there is no diagnostic on the line or step after it. Remove the comment.' });
+        findings.push({
+          code: 'EXR102',
+          span: suppression.span,
+          message:
+            'This `exrunbook-disable-next-line` comment silences nothing: there is no diagnostic on ' +
+            'the line or step after it. Remove the comment.',
+        });
       }
       continue;
     }

@@ -19,7 +19,9 @@ export function toVsDiagnostic(diagnostic: RunbookDiagnostic, document: vscode.T
   result.source = 'exrunbook';
   result.code = { value: diagnostic.code, target: vscode.Uri.joinPath(extensionUri, ruleDocPath(diagnostic.code)) };
   if (diagnostic.related?.length) {
-    result.relatedInformation = diagnostic.related.map((related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toVsRange(related.range)), related.message));
+    result.relatedInformation = diagnostic.related.map(
+      (related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toVsRange(related.range)), related.message),
+    );
   }
   if (diagnostic.code === 'EXR102') result.tags = [vscode.DiagnosticTag.Unnecessary];
   return result;

@@ -106,7 +106,10 @@ export class RunbookDocuments implements vscode.Disposable {
     // Until a simulation result exists (or when none will run), a suppression of EXR005 is not "unused".
     const pending = state.simulation?.result ? [] : ['EXR005'];
     const diagnostics = toDiagnostics(state.analysis, { severities: settings.severities, extraFindings, pendingCodes: pending });
-    this.collection.set(document.uri, diagnostics.map((diagnostic) => toVsDiagnostic(diagnostic, document, this.extensionUri)));
+    this.collection.set(
+      document.uri,
+      diagnostics.map((diagnostic) => toVsDiagnostic(diagnostic, document, this.extensionUri)),
+    );
     this.changed.fire(document.uri);
   }
 
@@ -114,23 +117,20 @@ export class RunbookDocuments implements vscode.Disposable {
   private simulateLater(document: vscode.TextDocument, state: RunbookState, settings: RunbookSettings): void {
     const key = document.uri.toString();
     let cancelled = false;
-    let timer: NodeJS.Timeout | undefined;
-    this.simulations.set(key, {
-      cancel: () => {
-        cancelled = true;
-        clearTimeout(timer);
-      },
-    });
     const finish = (simulation: RunbookState['simulation']) => {
       if (cancelled || this.states.get(key) !== state || document.isClosed) return;
       this.simulations.delete(key);
       state.simulation = simulation;
       this.publish(document, state, settings);
     };
-    timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       let run: Simulation;
       try {
-        run = new Simulation(state.analysis.runbook, { assumptions: settings.assumptions, maxEvents: settings.maxEvents, shouldCancel: () => cancelled });
+        run = new Simulation(state.analysis.runbook, {
+          assumptions: settings.assumptions,
+          maxEvents: settings.maxEvents,
+          shouldCancel: () => cancelled,
+        });
       } catch (error) {
         finish({ error: describe(error) });
         return;
@@ -146,6 +146,12 @@ export class RunbookDocuments implements vscode.Disposable {
       };
       slice();
     }, settings.simulationDebounceMs);
+    this.simulations.set(key, {
+      cancel: () => {
+        cancelled = true;
+        clearTimeout(timer);
+      },
+    });
   }
 
   private forget(uri: vscode.Uri): void {

@@ -8,7 +8,14 @@ import * as vscode from 'vscode';
 import { toDiagnostics, type Analysis } from '../core/lint';
 import { buildSimulationHtml, makeNonce } from '../webview/html';
 import { buildRunbookMessage, editsForChange } from '../webview/panelHost';
-import { SIMULATION_VIEW_TYPE, type ExportFormat, type HostToWebview, type PanelState, type RunbookChange, type WebviewToHost } from '../webview/protocol';
+import {
+  SIMULATION_VIEW_TYPE,
+  type ExportFormat,
+  type HostToWebview,
+  type PanelState,
+  type RunbookChange,
+  type WebviewToHost,
+} from '../webview/protocol';
 import { readSettings } from './settings';
 
 /** Re-simulate this long after typing stops (the issue asks for about half a second). */
@@ -68,7 +75,12 @@ class SimulationPanels implements vscode.WebviewPanelSerializer<PanelState>, vsc
       existing.reveal(focusStepIndex);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(SIMULATION_VIEW_TYPE, panelTitle(document.uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      SIMULATION_VIEW_TYPE,
+      panelTitle(document.uri),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.webviewOptions(),
+    );
     this.adopt(panel, document.uri, focusStepIndex);
   }
 
@@ -162,7 +174,11 @@ class SimulationPanel implements vscode.Disposable {
   private async postRunbook(): Promise<void> {
     const document = await this.document();
     if (!document) {
-      this.post({ type: 'notice', level: 'error', message: `The runbook ${this.uri.fsPath || this.uri.toString()} cannot be opened any more.` });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        message: `The runbook ${this.uri.fsPath || this.uri.toString()} cannot be opened any more.`,
+      });
       return;
     }
     const settings = readSettings(document.uri);
@@ -221,19 +237,38 @@ class SimulationPanel implements vscode.Disposable {
     // One WorkspaceEdit: one undo step, and the editor keeps everything it did not touch (comments included).
     const edit = new vscode.WorkspaceEdit();
     for (const textEdit of outcome.edits) {
-      edit.replace(document.uri, new vscode.Range(document.positionAt(textEdit.span.start), document.positionAt(textEdit.span.end)), textEdit.newText);
+      edit.replace(
+        document.uri,
+        new vscode.Range(document.positionAt(textEdit.span.start), document.positionAt(textEdit.span.end)),
+        textEdit.newText,
+      );
     }
     const applied = await vscode.workspace.applyEdit(edit);
-    this.post(applied ? { type: 'notice', level: 'info', message: `${outcome.description} Undo with Ctrl+Z in the editor.` } : { type: 'notice', level: 'error', message: 'The editor refused the change (is the file read-only?).' });
+    this.post(
+      applied
+        ? { type: 'notice', level: 'info', message: `${outcome.description} Undo with Ctrl+Z in the editor.` }
+        : { type: 'notice', level: 'error', message: 'The editor refused the change (is the file read-only?).' },
+    );
   }
 
   private async export(format: ExportFormat, suggestedName: unknown, content: unknown): Promise<void> {
-    const filters: Record<ExportFormat, Record<string, string[]>> = { csv: { CSV: ['csv'] }, json: { JSON: ['json'] }, png: { 'PNG image': ['png'] } };
+    const filters: Record<ExportFormat, Record<string, string[]>> = {
+      csv: { CSV: ['csv'] },
+      json: { JSON: ['json'] },
+      png: { 'PNG image': ['png'] },
+    };
     if (!Object.hasOwn(filters, format) || typeof content !== 'string') return;
     // Only a plain file name from the page; the folder is the runbook's.
-    const name = (typeof suggestedName === 'string' ? suggestedName : `simulation.${format}`).replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 200);
+    const name = (typeof suggestedName === 'string' ? suggestedName : `simulation.${format}`)
+      // eslint-disable-next-line no-control-regex -- control characters are not allowed in file names
+      .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+      .slice(0, 200);
     const folder = this.uri.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(this.uri, '..');
-    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: filters[format], saveLabel: 'Export' });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: filters[format],
+      saveLabel: 'Export',
+    });
     if (!target) return;
     const bytes = format === 'png' ? Buffer.from(content, 'base64') : Buffer.from(content, 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);

@@ -107,7 +107,8 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   const base = input.baseline.servers[input.server];
   const alt = input.alternative?.servers[input.server];
   const x = longer(base.series.t, alt?.series.t);
-  const align = (values: number[] | undefined, series: ServerSeries | undefined) => alignTo(x, series?.t, values, input.baseline.sampleInterval);
+  const align = (values: number[] | undefined, series: ServerSeries | undefined) =>
+    alignTo(x, series?.t, values, input.baseline.sampleInterval);
   const busy = (series: ServerSeries) => series.t.map((_, i) => series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i]);
   const width = Math.max(240, container.clientWidth);
   const theme = input.theme;
@@ -137,8 +138,17 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     { label: 'Flush', stroke: theme.flush, width: 0, points: { show: false } },
     { label: 'Thread pool', stroke: theme.pool, width: 1.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
   ];
-  if (altBusy) threadSeries.push({ label: 'What-if: busy', stroke: withAlpha(theme.whatIf, 0.9), width: 1.25, dash: [6, 3], points: { show: false } });
-  if (altPool) threadSeries.push({ label: 'What-if: pool', stroke: theme.whatIf, width: 1, dash: [2, 3], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } });
+  if (altBusy)
+    threadSeries.push({ label: 'What-if: busy', stroke: withAlpha(theme.whatIf, 0.9), width: 1.25, dash: [6, 3], points: { show: false } });
+  if (altPool)
+    threadSeries.push({
+      label: 'What-if: pool',
+      stroke: theme.whatIf,
+      width: 1,
+      dash: [2, 3],
+      paths: uPlot.paths.stepped!({ align: 1 }),
+      points: { show: false },
+    });
   const maxThreads = largest(basePool, stacked[3], altBusy, altPool);
 
   const queue = align(base.series.deliveryQueue, base.series);
@@ -148,9 +158,11 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
       input.readout.textContent = 'Hover a chart to read the values at that time.';
       return;
     }
-    const value = (array: (number | null)[], i: number) => (array[i] === null || array[i] === undefined ? '—' : formatCount(array[i] as number));
+    const value = (array: (number | null)[], i: number) =>
+      array[i] === null || array[i] === undefined ? '—' : formatCount(array[i] as number);
     let text =
-      `${formatTime(input.baseline, x[index])}: delivery ${value(baseDelivery, index)}, OWA ${value(baseOwa, index)}, move ${value(baseMove, index)}, ` +
+      `${formatTime(input.baseline, x[index])}: delivery ${value(baseDelivery, index)}, OWA ` +
+      `${value(baseOwa, index)}, move ${value(baseMove, index)}, ` +
       `flush ${value(baseFlush, index)} of ${value(basePool, index)} threads; local delivery queue ${value(queue, index)}`;
     if (altBusy) text += ` · what-if: ${value(altBusy, index)} busy, queue ${value(altQueue!, index)}`;
     input.readout.textContent = text;
@@ -170,8 +182,25 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     cursor: { sync: { key: CURSOR_SYNC_KEY }, y: false, points: { show: false }, drag: { x: false, y: false } },
     scales: { x: { time: false }, y: { range: [0, yTop] } },
     axes: [
-      { stroke: theme.text, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, font: `11px ${theme.fontFamily}`, values: (_u, splits) => splits.map((v) => formatAxisTime(input.baseline, v)), incrs: TIME_INCREMENTS, space: 70 },
-      { stroke: theme.text, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, font: `11px ${theme.fontFamily}`, label: yLabel, labelFont: `11px ${theme.fontFamily}`, labelSize: 16, size: yAxisWidth },
+      {
+        stroke: theme.text,
+        grid: { stroke: theme.grid, width: 1 },
+        ticks: { stroke: theme.grid },
+        font: `11px ${theme.fontFamily}`,
+        values: (_u, splits) => splits.map((v) => formatAxisTime(input.baseline, v)),
+        incrs: TIME_INCREMENTS,
+        space: 70,
+      },
+      {
+        stroke: theme.text,
+        grid: { stroke: theme.grid, width: 1 },
+        ticks: { stroke: theme.grid },
+        font: `11px ${theme.fontFamily}`,
+        label: yLabel,
+        labelFont: `11px ${theme.fontFamily}`,
+        labelSize: 16,
+        size: yAxisWidth,
+      },
     ],
     hooks: {
       drawClear: [(u) => drawStepBands(u, input.steps, theme)],
@@ -206,7 +235,11 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   if (altQueue) queueSeries.push({ label: 'What-if: queue', stroke: theme.whatIf, width: 2, dash: [6, 4], points: { show: false } });
   const queueOptions: uPlot.Options = { ...common(QUEUE_CHART_HEIGHT, 'queued', niceCeiling(maxQueue * 1.05)), series: queueSeries };
 
-  const threadHost = el('div', { class: 'chart', role: 'img', 'aria-label': `Store task threads busy on ${input.server}, by kind, against the thread pool` });
+  const threadHost = el('div', {
+    class: 'chart',
+    role: 'img',
+    'aria-label': `Store task threads busy on ${input.server}, by kind, against the thread pool`,
+  });
   const queueHost = el('div', { class: 'chart', role: 'img', 'aria-label': `Local delivery queue on ${input.server}` });
   container.append(
     el('h4', { class: 'chart-title' }, 'Store task threads busy'),
@@ -358,7 +391,10 @@ export function chartsToPng(sections: { title: string; canvases: HTMLCanvasEleme
   const margin = 12 * ratio;
   const titleHeight = 24 * ratio;
   const width = Math.max(1, ...sections.flatMap((section) => section.canvases.map((canvas) => canvas.width))) + 2 * margin;
-  const height = sections.reduce((sum, section) => sum + titleHeight + section.canvases.reduce((h, canvas) => h + canvas.height + margin, 0), margin);
+  const height = sections.reduce(
+    (sum, section) => sum + titleHeight + section.canvases.reduce((h, canvas) => h + canvas.height + margin, 0),
+    margin,
+  );
   const out = document.createElement('canvas');
   out.width = width;
   out.height = height;

@@ -29,7 +29,6 @@ export function formatSeconds(seconds: number): string {
   return formatMinutes(seconds / 60);
 }
 
-
 /** "1 h 47 m into wave1", from the step's own start; empty when the step is unknown. */
 function intoStep(result: SimulationResult, stepId: string | null, minutes: number): string {
   if (stepId === null) return '';
@@ -46,8 +45,14 @@ export function exhaustionSentence(result: SimulationResult, summary: ServerSumm
   if (summary.exhaustedAt === null) return null;
   const at = formatTime(result, summary.exhaustedAt);
   const flushes = summary.flushThreadsAtExhaustion ?? 0;
-  const held = flushes > 0 ? `${flushes} of ${summary.threadPool} held by transit-mail flushes` : `all ${summary.threadPool} busy with delivery, OWA and moves`;
-  return `${summary.server} runs out of store threads at ${at}${intoStep(result, summary.exhaustedDuringStep, summary.exhaustedAt)}: ${held}`;
+  const held =
+    flushes > 0
+      ? `${flushes} of ${summary.threadPool} held by transit-mail flushes`
+      : `all ${summary.threadPool} busy with delivery, OWA and moves`;
+  return (
+    `${summary.server} runs out of store threads at ` +
+    `${at}${intoStep(result, summary.exhaustedDuringStep, summary.exhaustedAt)}: ${held}`
+  );
 }
 
 /** Later exhaustions named in a verdict at most (one per move step; the chart marks them all). */
@@ -59,12 +64,16 @@ const LATER_EXHAUSTIONS_NAMED = 3;
  */
 export function serverVerdict(result: SimulationResult, summary: ServerSummary): string {
   const first = exhaustionSentence(result, summary);
-  if (first === null) return `${summary.server} never runs out of store threads (at most ${summary.peakThreadsBusy} of ${summary.threadPool} busy)`;
+  if (first === null)
+    return `${summary.server} never runs out of store threads (at most ${summary.peakThreadsBusy} of ${summary.threadPool} busy)`;
   const again = (summary.exhaustions ?? [])
     .filter((record) => record.at > summary.exhaustedAt!)
     .slice(0, LATER_EXHAUSTIONS_NAMED)
     .map((record) => {
-      const held = record.flushThreads > 0 ? `${record.flushThreads} of ${record.threadPool} held by transit-mail flushes` : `all ${record.threadPool} busy`;
+      const held =
+        record.flushThreads > 0
+          ? `${record.flushThreads} of ${record.threadPool} held by transit-mail flushes`
+          : `all ${record.threadPool} busy`;
       return `; again at ${formatTime(result, record.at)}${intoStep(result, record.step, record.at)}: ${held}`;
     });
   return first + again.join('');
@@ -73,9 +82,12 @@ export function serverVerdict(result: SimulationResult, summary: ServerSummary):
 /** What happens to mail and OWA meanwhile, in one sentence, or null when nothing waits. */
 export function consequenceSentence(summary: ServerSummary): string | null {
   const parts: string[] = [];
-  if (summary.maxLocalDeliveryQueue > 0) parts.push(`the local delivery queue reaches ${formatCount(summary.maxLocalDeliveryQueue)} messages`);
-  if (summary.p95DeliveryDelaySeconds >= 60) parts.push(`1 message in 20 takes longer than ${formatSeconds(summary.p95DeliveryDelaySeconds)} to deliver`);
-  if (summary.owaUnanswered > 0) parts.push(`${formatCount(summary.owaUnanswered)} of ${formatCount(summary.owaRequests)} OWA requests go unanswered`);
+  if (summary.maxLocalDeliveryQueue > 0)
+    parts.push(`the local delivery queue reaches ${formatCount(summary.maxLocalDeliveryQueue)} messages`);
+  if (summary.p95DeliveryDelaySeconds >= 60)
+    parts.push(`1 message in 20 takes longer than ${formatSeconds(summary.p95DeliveryDelaySeconds)} to deliver`);
+  if (summary.owaUnanswered > 0)
+    parts.push(`${formatCount(summary.owaUnanswered)} of ${formatCount(summary.owaRequests)} OWA requests go unanswered`);
   if (parts.length === 0) return null;
   const sentence = parts.join('; ');
   return sentence[0].toUpperCase() + sentence.slice(1) + '.';
@@ -127,7 +139,8 @@ export function summaryRows(result: SimulationResult, summary: ServerSummary): [
   const exhausted =
     summary.exhaustedAt === null
       ? 'never'
-      : `${formatTime(result, summary.exhaustedAt)} (${formatOffset(summary.exhaustedAt)})${summary.exhaustedDuringStep ? `, during ${summary.exhaustedDuringStep}` : ''}`;
+      : `${formatTime(result, summary.exhaustedAt)} ` +
+        `(${formatOffset(summary.exhaustedAt)})${summary.exhaustedDuringStep ? `, during ${summary.exhaustedDuringStep}` : ''}`;
   const owaShare = summary.owaRequests > 0 ? ` (${((100 * summary.owaUnanswered) / summary.owaRequests).toFixed(1)} %)` : '';
   return [
     ['Store task threads', formatCount(summary.threadPool)],

@@ -6,7 +6,11 @@
 type Attributes = Record<string, string | number | boolean | undefined>;
 type Child = Node | string | null | undefined | false;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue;
@@ -29,8 +33,16 @@ export function icon(name: string): HTMLElement {
   return el('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 }
 
-export function button(label: string, options: { icon?: string; title?: string; secondary?: boolean; id?: string } = {}): HTMLButtonElement {
-  return el('button', { type: 'button', class: options.secondary ? 'secondary' : undefined, title: options.title, id: options.id }, options.icon ? icon(options.icon) : null, el('span', {}, label));
+export function button(
+  label: string,
+  options: { icon?: string; title?: string; secondary?: boolean; id?: string } = {},
+): HTMLButtonElement {
+  return el(
+    'button',
+    { type: 'button', class: options.secondary ? 'secondary' : undefined, title: options.title, id: options.id },
+    options.icon ? icon(options.icon) : null,
+    el('span', {}, label),
+  );
 }
 
 export function clear(element: Element): void {

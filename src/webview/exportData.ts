@@ -8,7 +8,19 @@ export interface LabelledRun {
   result: SimulationResult;
 }
 
-const CSV_COLUMNS = ['run', 'server', 'minute', 'time_utc', 'threads_delivery', 'threads_owa', 'threads_move', 'threads_flush', 'threads_busy', 'thread_pool', 'local_delivery_queue'];
+const CSV_COLUMNS = [
+  'run',
+  'server',
+  'minute',
+  'time_utc',
+  'threads_delivery',
+  'threads_owa',
+  'threads_move',
+  'threads_flush',
+  'threads_busy',
+  'thread_pool',
+  'local_delivery_queue',
+];
 
 export function resultsToCsv(runs: LabelledRun[]): string {
   const lines = [CSV_COLUMNS.join(',')];
@@ -19,7 +31,19 @@ export function resultsToCsv(runs: LabelledRun[]): string {
         const time = result.clockOrigin === null ? '' : new Date(result.clockOrigin + minute * 60000).toISOString();
         const busy = series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i];
         lines.push(
-          [csvText(label), csvText(summary.server), minute, time, series.delivery[i], series.owa[i], series.move[i], series.flush[i], busy, series.pool[i], series.deliveryQueue[i]].join(','),
+          [
+            csvText(label),
+            csvText(summary.server),
+            minute,
+            time,
+            series.delivery[i],
+            series.owa[i],
+            series.move[i],
+            series.flush[i],
+            busy,
+            series.pool[i],
+            series.deliveryQueue[i],
+          ].join(','),
         );
       }
     }

@@ -50,12 +50,21 @@ const title = el('h1', { class: 'title' });
 const subtitle = el('p', { class: 'subtitle' });
 const exportButtons = (['csv', 'json', 'png'] as ExportFormat[]).map((format) => {
   const labels = { csv: 'CSV', json: 'JSON', png: 'PNG' };
-  const exportButton = button(labels[format], { icon: format === 'png' ? 'file-media' : 'export', secondary: true, title: `Save the ${format === 'png' ? 'charts' : 'result'} as ${labels[format]}` });
+  const exportButton = button(labels[format], {
+    icon: format === 'png' ? 'file-media' : 'export',
+    secondary: true,
+    title: `Save the ${format === 'png' ? 'charts' : 'result'} as ${labels[format]}`,
+  });
   exportButton.disabled = true;
   exportButton.addEventListener('click', () => exportAs(format));
   return exportButton;
 });
-const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Export' }, el('span', { class: 'toolbar-label' }, 'Export'), ...exportButtons);
+const toolbar = el(
+  'div',
+  { class: 'toolbar', role: 'toolbar', 'aria-label': 'Export' },
+  el('span', { class: 'toolbar-label' }, 'Export'),
+  ...exportButtons,
+);
 const progress = el('progress', { class: 'progress', max: 1, 'aria-label': 'Simulation progress' });
 const status = el('p', { class: 'status', role: 'status' });
 const problems = el('section', { class: 'problems', hidden: true, 'aria-label': 'Problems that stop the simulation' });
@@ -66,7 +75,17 @@ const servers = el('section', { class: 'servers' });
 const details = el('section', { class: 'details' });
 
 clear(app);
-app.append(el('header', { class: 'header' }, el('div', { class: 'heading' }, title, subtitle), toolbar), progress, status, problems, notice, verdicts, controls, servers, details);
+app.append(
+  el('header', { class: 'header' }, el('div', { class: 'heading' }, title, subtitle), toolbar),
+  progress,
+  status,
+  problems,
+  notice,
+  verdicts,
+  controls,
+  servers,
+  details,
+);
 progress.hidden = true;
 
 const workerUri = app.dataset.workerUri ?? '';
@@ -142,7 +161,8 @@ function onWorkerMessage(reply: WorkerToPage): void {
   if (reply.type === 'partial') {
     // The result so far is drawn only where there is nothing better to show: a finished result of
     // the previous version stays until the new one is done, so editing does not make charts jump.
-    const shown = outcome.result && !outcome.partial && (reply.channel === 'baseline' || JSON.stringify(outcome.whatIf) === JSON.stringify(whatIf));
+    const shown =
+      outcome.result && !outcome.partial && (reply.channel === 'baseline' || JSON.stringify(outcome.whatIf) === JSON.stringify(whatIf));
     outcome.progress = reply.progress;
     if (!shown) outcomes[reply.channel] = { result: reply.result, partial: true, progress: reply.progress, whatIf };
     showProgress();
@@ -152,7 +172,12 @@ function onWorkerMessage(reply: WorkerToPage): void {
   if (reply.type === 'result') {
     outcomes[reply.channel] = { result: reply.result, elapsedMs: reply.elapsedMs, whatIf };
   } else {
-    outcomes[reply.channel] = { ...outcome, progress: undefined, failure: reply.message, result: reply.kind === 'cancelled' ? outcome.result : undefined };
+    outcomes[reply.channel] = {
+      ...outcome,
+      progress: undefined,
+      failure: reply.message,
+      result: reply.kind === 'cancelled' ? outcome.result : undefined,
+    };
   }
   showProgress();
   renderResults();
@@ -164,7 +189,9 @@ function showProgress(): void {
   if (running.length > 0) {
     const fraction = Math.min(...running.map((channel) => outcomes[channel].progress ?? 0));
     progress.value = fraction;
-    setStatus(`Simulating${running.includes('whatIf') && !running.includes('baseline') ? ' the what-if' : ''}… ${Math.round(fraction * 100)} %`);
+    setStatus(
+      `Simulating${running.includes('whatIf') && !running.includes('baseline') ? ' the what-if' : ''}… ${Math.round(fraction * 100)} %`,
+    );
   }
 }
 
@@ -185,11 +212,22 @@ function renderProblems(next: RunbookMessage): void {
   problems.hidden = next.simulatable;
   if (next.simulatable) return;
   const count = next.errorCount === 1 ? 'an error' : `${next.errorCount} errors`;
-  const list = el('ul', {}, ...next.blockingProblems.map((problem) => el('li', {}, `Line ${problem.line + 1}: `, problem.message, ' ', el('span', { class: 'hint' }, `(${problem.code})`))));
+  const list = el(
+    'ul',
+    {},
+    ...next.blockingProblems.map((problem) =>
+      el('li', {}, `Line ${problem.line + 1}: `, problem.message, ' ', el('span', { class: 'hint' }, `(${problem.code})`)),
+    ),
+  );
   const show = button('Show Problems', { icon: 'warning' });
   show.addEventListener('click', () => vscode.postMessage({ type: 'showProblems' }));
   problems.append(
-    el('p', { class: 'problems-title' }, el('span', { class: 'codicon codicon-error', 'aria-hidden': 'true' }), `The runbook has ${count} that stop the simulation. Fix ${next.errorCount === 1 ? 'it' : 'them'} and the simulation runs again.`),
+    el(
+      'p',
+      { class: 'problems-title' },
+      el('span', { class: 'codicon codicon-error', 'aria-hidden': 'true' }),
+      `The runbook has ${count} that stop the simulation. Fix ${next.errorCount === 1 ? 'it' : 'them'} and the simulation runs again.`,
+    ),
     list,
     show,
   );
@@ -266,17 +304,40 @@ function renderVerdicts(): void {
     // While the run goes on, "never" is not known yet; an exhaustion already seen is final.
     const words = !bad && partial ? `${summary.server}: no exhaustion so far…` : serverVerdict(baseline, summary);
     const iconName = bad ? 'error' : partial ? 'loading' : 'pass';
-    list.append(el('li', { class: bad ? 'verdict bad' : partial ? 'verdict pending' : 'verdict good' }, el('span', { class: `codicon codicon-${iconName}${partial && !bad ? ' codicon-modifier-spin' : ''}`, 'aria-hidden': 'true' }), words));
+    list.append(
+      el(
+        'li',
+        { class: bad ? 'verdict bad' : partial ? 'verdict pending' : 'verdict good' },
+        el('span', { class: `codicon codicon-${iconName}${partial && !bad ? ' codicon-modifier-spin' : ''}`, 'aria-hidden': 'true' }),
+        words,
+      ),
+    );
   }
   verdicts.append(list);
   const alternative = currentAlternative();
   if (alternative && (outcomes.whatIf.partial || partial)) {
-    verdicts.append(el('p', { class: 'what-if-verdict' }, el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }), `With ${describeWhatIf(state.whatIf)}: simulating…`));
+    verdicts.append(
+      el(
+        'p',
+        { class: 'what-if-verdict' },
+        el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }),
+        `With ${describeWhatIf(state.whatIf)}: simulating…`,
+      ),
+    );
   } else if (alternative) {
     const fixed = Object.values(alternative.servers).every((server) => server.summary.exhaustedAt === null);
-    verdicts.append(el('p', { class: `what-if-verdict ${fixed ? 'good' : 'bad'}` }, el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }), whatIfVerdict(state.whatIf, baseline, alternative)));
+    verdicts.append(
+      el(
+        'p',
+        { class: `what-if-verdict ${fixed ? 'good' : 'bad'}` },
+        el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }),
+        whatIfVerdict(state.whatIf, baseline, alternative),
+      ),
+    );
   } else if (hasWhatIf(state.whatIf) && outcomes.whatIf.failure) {
-    verdicts.append(el('p', { class: 'what-if-verdict bad' }, `With ${describeWhatIf(state.whatIf)}: the simulation stopped: ${outcomes.whatIf.failure}`));
+    verdicts.append(
+      el('p', { class: 'what-if-verdict bad' }, `With ${describeWhatIf(state.whatIf)}: the simulation stopped: ${outcomes.whatIf.failure}`),
+    );
   }
 }
 
@@ -318,7 +379,9 @@ function renderServers(): void {
           ['pool', 'Thread pool'],
         ] as const
       ).map(([kind, label]) => el('li', {}, el('span', { class: `swatch ${kind}`, 'aria-hidden': 'true' }), label)),
-      alternative ? el('li', {}, el('span', { class: 'swatch alternative', 'aria-hidden': 'true' }), `What-if: ${describeWhatIf(state.whatIf)}`) : null,
+      alternative
+        ? el('li', {}, el('span', { class: 'swatch alternative', 'aria-hidden': 'true' }), `What-if: ${describeWhatIf(state.whatIf)}`)
+        : null,
     );
     section.append(heading);
     const consequence = consequenceSentence(summary);
@@ -344,23 +407,57 @@ function summaryTable(baseline: SimulationResult, server: string, alternative: S
   const rows = summaryRows(baseline, baseline.servers[server].summary);
   const altSummary = alternative?.servers[server]?.summary;
   const altRows = alternative && altSummary ? summaryRows(alternative, altSummary) : undefined;
-  const head = el('tr', {}, el('th', { scope: 'col' }, 'Summary'), el('th', { scope: 'col' }, 'As written'), altRows ? el('th', { scope: 'col' }, 'What-if') : null);
-  const body = rows.map(([label, value], i) =>
-    el('tr', {}, el('th', { scope: 'row' }, label), el('td', {}, value), altRows ? el('td', { class: altRows[i][1] !== value ? 'changed' : undefined }, altRows[i][1]) : null),
+  const head = el(
+    'tr',
+    {},
+    el('th', { scope: 'col' }, 'Summary'),
+    el('th', { scope: 'col' }, 'As written'),
+    altRows ? el('th', { scope: 'col' }, 'What-if') : null,
   );
-  return el('table', { class: 'summary' }, el('caption', { class: 'visually-hidden' }, `Summary for ${server}`), el('thead', {}, head), el('tbody', {}, ...body));
+  const body = rows.map(([label, value], i) =>
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, label),
+      el('td', {}, value),
+      altRows ? el('td', { class: altRows[i][1] !== value ? 'changed' : undefined }, altRows[i][1]) : null,
+    ),
+  );
+  return el(
+    'table',
+    { class: 'summary' },
+    el('caption', { class: 'visually-hidden' }, `Summary for ${server}`),
+    el('thead', {}, head),
+    el('tbody', {}, ...body),
+  );
 }
 
 function renderDetails(): void {
   clear(details);
   const baseline = outcomes.baseline.result;
   if (!baseline || !message) return;
-  const steps = el('table', { class: 'steps' }, el('thead', {}, el('tr', {}, ...['Step', 'Action', 'Starts', 'Ends', ''].map((text) => el('th', { scope: 'col' }, text)))));
+  const steps = el(
+    'table',
+    { class: 'steps' },
+    el('thead', {}, el('tr', {}, ...['Step', 'Action', 'Starts', 'Ends', ''].map((text) => el('th', { scope: 'col' }, text)))),
+  );
   const body = el('tbody');
   for (const step of baseline.steps) {
     const go = button('Go to', { icon: 'go-to-file', secondary: true, title: `Show step ${step.id} in the editor` });
-    go.addEventListener('click', () => vscode.postMessage({ type: 'revealStep', documentUri: message!.documentUri, stepIndex: step.index }));
-    body.append(el('tr', {}, el('td', {}, step.id), el('td', {}, step.action), el('td', {}, formatTime(baseline, step.start)), el('td', {}, formatTime(baseline, step.end)), el('td', {}, go)));
+    go.addEventListener('click', () =>
+      vscode.postMessage({ type: 'revealStep', documentUri: message!.documentUri, stepIndex: step.index }),
+    );
+    body.append(
+      el(
+        'tr',
+        {},
+        el('td', {}, step.id),
+        el('td', {}, step.action),
+        el('td', {}, formatTime(baseline, step.start)),
+        el('td', {}, formatTime(baseline, step.end)),
+        el('td', {}, go),
+      ),
+    );
   }
   steps.append(body);
   const assumed = el(
@@ -375,7 +472,9 @@ function renderDetails(): void {
   append(
     details,
     el('details', {}, el('summary', {}, 'Steps'), steps),
-    baseline.assumptions.assumed.length ? el('details', {}, el('summary', {}, `Assumed numbers (${baseline.assumptions.assumed.length})`), assumed) : null,
+    baseline.assumptions.assumed.length
+      ? el('details', {}, el('summary', {}, `Assumed numbers (${baseline.assumptions.assumed.length})`), assumed)
+      : null,
   );
 }
 
@@ -392,7 +491,10 @@ function exportAs(format: ExportFormat): void {
     if (alternative) runs.push({ label: `what-if: ${describeWhatIf(state.whatIf)}`, result: alternative });
     content = resultsToCsv(runs);
   } else if (format === 'json') {
-    content = resultsToJson(baseline, alternative ? { settings: state.whatIf, label: describeWhatIf(state.whatIf), result: alternative } : undefined);
+    content = resultsToJson(
+      baseline,
+      alternative ? { settings: state.whatIf, label: describeWhatIf(state.whatIf), result: alternative } : undefined,
+    );
   } else {
     const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#cccccc';
     content = chartsToPng(

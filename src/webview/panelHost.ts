@@ -28,7 +28,9 @@ export function buildRunbookMessage(
   const errors = lint.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   const blockingProblems: BlockingProblem[] = lint.simulatable
     ? []
-    : errors.slice(0, LISTED_PROBLEMS).map((diagnostic) => ({ code: diagnostic.code, message: diagnostic.message, line: diagnostic.range.start.line }));
+    : errors
+        .slice(0, LISTED_PROBLEMS)
+        .map((diagnostic) => ({ code: diagnostic.code, message: diagnostic.message, line: diagnostic.range.start.line }));
   return {
     type: 'runbook',
     documentUri: document.uri,
@@ -63,14 +65,20 @@ export type ChangeOutcome = { edits: TextEdit[]; description: string } | { edits
 export function editsForChange(text: string, runbook: Runbook, change: RunbookChange): ChangeOutcome {
   if (change.kind === 'hotfix') {
     const stepIndex = firstExposedMove(runbook, change.server);
-    if (stepIndex === undefined) return { edits: [], problem: `No move off ${change.server} is exposed to KB924567 in the runbook now; nothing to insert.` };
-    const declared = runbook.servers.find((server) => server.name && serverKey(server.name.value) === serverKey(change.server))?.name?.value ?? change.server;
+    if (stepIndex === undefined)
+      return { edits: [], problem: `No move off ${change.server} is exposed to KB924567 in the runbook now; nothing to insert.` };
+    const declared =
+      runbook.servers.find((server) => server.name && serverKey(server.name.value) === serverKey(change.server))?.name?.value ??
+      change.server;
     const edits = insertHotfixStepBefore(text, runbook, stepIndex, declared);
     const stepId = runbook.steps[stepIndex].id?.value ?? `step ${stepIndex + 1}`;
-    return edits.length ? { edits, description: `Inserted the KB924567 hotfix for ${declared} before ${stepId}.` } : { edits: [], problem: `The hotfix step for ${declared} could not be inserted.` };
+    return edits.length
+      ? { edits, description: `Inserted the KB924567 hotfix for ${declared} before ${stepId}.` }
+      : { edits: [], problem: `The hotfix step for ${declared} could not be inserted.` };
   }
   const concurrency = change.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) return { edits: [], problem: `A move concurrency must be a whole number from 1 to 16 (got ${concurrency}).` };
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+    return { edits: [], problem: `A move concurrency must be a whole number from 1 to 16 (got ${concurrency}).` };
   const edits: TextEdit[] = [];
   for (const step of runbook.steps) {
     if (step.action?.value !== 'move-mailboxes' || step.concurrency?.value === concurrency) continue;

@@ -49,9 +49,7 @@ export interface NoticeMessage {
 export type HostToWebview = RunbookMessage | NoticeMessage;
 
 /** A what-if change the engineer asks to write into the runbook. */
-export type RunbookChange =
-  | { kind: 'hotfix'; server: string }
-  | { kind: 'concurrency'; concurrency: number };
+export type RunbookChange = { kind: 'hotfix'; server: string } | { kind: 'concurrency'; concurrency: number };
 
 export type ExportFormat = 'csv' | 'json' | 'png';
 

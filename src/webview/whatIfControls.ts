@@ -39,12 +39,18 @@ export function whatIfChoices(runbook: Runbook, assumptions: Partial<Assumptions
     const key = serverKey(step.from.value);
     const state = timeline.before[step.index]?.get(key);
     const declared = runbook.servers.find((server) => server.name && serverKey(server.name.value) === key);
-    const source = sources.get(key) ?? { name: declared?.name?.value ?? step.from.value, exposedMoves: [], gatewayOutThreads: declared?.gatewayOutThreads?.value ?? 1 };
+    const source = sources.get(key) ?? {
+      name: declared?.name?.value ?? step.from.value,
+      exposedMoves: [],
+      gatewayOutThreads: declared?.gatewayOutThreads?.value ?? 1,
+    };
     if (state && flushBehaviour(state) === 'hold') source.exposedMoves.push(step.id?.value ?? `step ${step.index + 1}`);
     sources.set(key, source);
   }
   const defaultThreads = assumptions.storeTaskThreads ?? DEFAULT_ASSUMPTIONS.storeTaskThreads;
-  const servers = runbook.servers.filter((server) => server.name).map((server) => ({ name: server.name!.value, taskThreads: server.taskThreads?.value ?? defaultThreads }));
+  const servers = runbook.servers
+    .filter((server) => server.name)
+    .map((server) => ({ name: server.name!.value, taskThreads: server.taskThreads?.value ?? defaultThreads }));
   return { sources: [...sources.values()], servers, concurrency: concurrencies.size === 1 ? [...concurrencies][0] : undefined, hasMoves };
 }
 
@@ -98,7 +104,11 @@ export function renderWhatIfControls(
       const checked = (current.hotfix ?? []).some((name) => serverKey(name) === serverKey(source.name));
       const box = el('input', { type: 'checkbox', id, checked, 'data-server': source.name });
       const hint = source.exposedMoves.length > 0 ? `exposed in ${source.exposedMoves.join(', ')}` : 'not exposed';
-      const apply = button('Insert hotfix step', { icon: 'insert', secondary: true, title: `Write an install-hotfix KB924567 step for ${source.name} into the runbook, before its first exposed move` });
+      const apply = button('Insert hotfix step', {
+        icon: 'insert',
+        secondary: true,
+        title: `Write an install-hotfix KB924567 step for ${source.name} into the runbook, before its first exposed move`,
+      });
       apply.classList.add('apply');
       apply.hidden = !checked || source.exposedMoves.length === 0;
       apply.addEventListener('click', () => onApply({ kind: 'hotfix', server: source.name }));
@@ -107,19 +117,34 @@ export function renderWhatIfControls(
         apply.hidden = !box.checked || source.exposedMoves.length === 0;
         update({ ...current, hotfix: box.checked ? [...others, source.name] : others.length ? others : undefined });
       });
-      group.append(el('div', { class: 'control-row' }, box, el('label', { for: id }, source.name, ' ', el('span', { class: 'hint' }, `(${hint})`)), apply));
+      group.append(
+        el(
+          'div',
+          { class: 'control-row' },
+          box,
+          el('label', { for: id }, source.name, ' ', el('span', { class: 'hint' }, `(${hint})`)),
+          apply,
+        ),
+      );
     }
     fieldset.append(group);
 
     const gateway = el('div', { class: 'control-group' }, el('h3', {}, 'Gateway Out Threads'));
     for (const source of choices.sources) {
       gateway.append(
-        numberControl(source.name, `Gateway Out Threads on ${source.name}`, current.gatewayOutThreads?.[source.name], source.gatewayOutThreads, { min: 0, max: 100 }, (value) => {
-          const record = { ...(current.gatewayOutThreads ?? {}) };
-          if (value === undefined) delete record[source.name];
-          else record[source.name] = value;
-          update({ ...current, gatewayOutThreads: Object.keys(record).length ? record : undefined });
-        }),
+        numberControl(
+          source.name,
+          `Gateway Out Threads on ${source.name}`,
+          current.gatewayOutThreads?.[source.name],
+          source.gatewayOutThreads,
+          { min: 0, max: 100 },
+          (value) => {
+            const record = { ...(current.gatewayOutThreads ?? {}) };
+            if (value === undefined) delete record[source.name];
+            else record[source.name] = value;
+            update({ ...current, gatewayOutThreads: Object.keys(record).length ? record : undefined });
+          },
+        ),
       );
     }
     fieldset.append(gateway);
@@ -127,16 +152,27 @@ export function renderWhatIfControls(
 
   if (choices.hasMoves) {
     const group = el('div', { class: 'control-group' }, el('h3', {}, 'Move concurrency (every move step)'));
-    const apply = button('Write into runbook', { icon: 'edit', secondary: true, title: 'Set this concurrency on every move step of the runbook' });
+    const apply = button('Write into runbook', {
+      icon: 'edit',
+      secondary: true,
+      title: 'Set this concurrency on every move step of the runbook',
+    });
     apply.classList.add('apply');
     apply.hidden = current.concurrency === undefined;
     apply.addEventListener('click', () => {
       if (current.concurrency !== undefined) onApply({ kind: 'concurrency', concurrency: current.concurrency });
     });
-    const row = numberControl('Mailboxes at once', 'Move concurrency: mailboxes at once', current.concurrency, choices.concurrency, { min: 1, max: 16 }, (value) => {
-      apply.hidden = value === undefined;
-      update({ ...current, concurrency: value });
-    });
+    const row = numberControl(
+      'Mailboxes at once',
+      'Move concurrency: mailboxes at once',
+      current.concurrency,
+      choices.concurrency,
+      { min: 1, max: 16 },
+      (value) => {
+        apply.hidden = value === undefined;
+        update({ ...current, concurrency: value });
+      },
+    );
     row.append(apply);
     group.append(row);
     fieldset.append(group);
@@ -146,12 +182,19 @@ export function renderWhatIfControls(
     const group = el('div', { class: 'control-group' }, el('h3', {}, 'Store task threads'));
     for (const server of choices.servers) {
       group.append(
-        numberControl(server.name, `Store task threads on ${server.name}`, current.taskThreads?.[server.name], server.taskThreads, { min: 1, max: 1000 }, (value) => {
-          const record = { ...(current.taskThreads ?? {}) };
-          if (value === undefined) delete record[server.name];
-          else record[server.name] = value;
-          update({ ...current, taskThreads: Object.keys(record).length ? record : undefined });
-        }),
+        numberControl(
+          server.name,
+          `Store task threads on ${server.name}`,
+          current.taskThreads?.[server.name],
+          server.taskThreads,
+          { min: 1, max: 1000 },
+          (value) => {
+            const record = { ...(current.taskThreads ?? {}) };
+            if (value === undefined) delete record[server.name];
+            else record[server.name] = value;
+            update({ ...current, taskThreads: Object.keys(record).length ? record : undefined });
+          },
+        ),
       );
     }
     fieldset.append(group);

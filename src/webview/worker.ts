@@ -59,7 +59,11 @@ async function run(job: SimulateJob): Promise<void> {
   const { channel, runId } = job;
   try {
     const runbook = job.whatIf ? applyWhatIf(job.runbook, job.whatIf) : job.runbook;
-    const simulation = new Simulation(runbook, { assumptions: job.assumptions, maxEvents: job.maxEvents, shouldCancel: () => superseded(job) });
+    const simulation = new Simulation(runbook, {
+      assumptions: job.assumptions,
+      maxEvents: job.maxEvents,
+      shouldCancel: () => superseded(job),
+    });
     let lastProgressAt = started;
     let nextPartialAt = started + FIRST_PARTIAL_MS;
     while (!simulation.runFor(SLICE_EVENTS)) {

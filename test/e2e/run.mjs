@@ -52,6 +52,7 @@ function report(name, error, seconds) {
   if (!error) console.log(`  ✔ ${name} ${time}`);
   else {
     console.log(`  ✘ ${name} ${time}`);
+    // eslint-disable-next-line no-control-regex -- strips terminal colour codes
     const message = String(error instanceof Error ? error.message : error).replace(/\x1b\[[0-9;]*m/g, '');
     for (const line of message.split('\n').slice(0, 25)) console.log(`      ${line}`);
   }
@@ -195,7 +196,14 @@ async function inHostSuite({ chromium, scratch, workspace, env }) {
   try {
     ensureInHostSuiteCompiled();
     // An empty extensions folder: the extension under test comes from extensionDevelopmentPath.
-    const server = await startCodeServer({ repoRoot, scratch, name: 'in-host', extensionsDir: join(scratch, 'in-host-extensions'), folder: workspace, env });
+    const server = await startCodeServer({
+      repoRoot,
+      scratch,
+      name: 'in-host',
+      extensionsDir: join(scratch, 'in-host-extensions'),
+      folder: workspace,
+      env,
+    });
     running.servers.add(server);
     const context = await launchBrowser(chromium, scratch, 'in-host', env);
     running.contexts.add(context);

@@ -72,7 +72,9 @@ export function scenarios({ workspace }) {
   return [
     {
       name: 'exposed-language-and-problems',
-      title: `${EXPOSED}: language mode is "${LANGUAGE_NAME}", Problems lists EXR001 at Ln ${exr001Position.line}, Col ${exr001Position.column}`,
+      title:
+        `${EXPOSED}: language mode is "${LANGUAGE_NAME}", Problems lists EXR001 at Ln ` +
+        `${exr001Position.line}, Col ${exr001Position.column}`,
       async run({ page }) {
         await openFile(page, EXPOSED);
         await waitUntil(
@@ -83,11 +85,19 @@ export function scenarios({ workspace }) {
           },
           { ms: 15_000, what: `language mode "${LANGUAGE_NAME}"` },
         );
-        await problemsWhere(page, EXPOSED, (problems) => problems.some(isExr001At(exr001Position)), 'EXR001 on `from: EXCH01` of wave1 in Problems');
+        await problemsWhere(
+          page,
+          EXPOSED,
+          (problems) => problems.some(isExr001At(exr001Position)),
+          'EXR001 on `from: EXCH01` of wave1 in Problems',
+        );
         // The editor draws it too (this also proves the squiggle check of fixed-no-errors can see one).
         await openFile(page, EXPOSED);
         const lineCount = exposedOriginal.split(/\r?\n/).length;
-        await waitUntil(async () => (await errorSquigglesInFile(page, lineCount)) > 0, { ms: 10_000, what: 'an error squiggle in the editor' });
+        await waitUntil(async () => (await errorSquigglesInFile(page, lineCount)) > 0, {
+          ms: 10_000,
+          what: 'an error squiggle in the editor',
+        });
         // The CodeLens above wave1 follows the background simulation: "simulating…", then the prediction.
         await waitUntil(
           async (note) => {
@@ -185,19 +195,30 @@ export function scenarios({ workspace }) {
         await openFile(page, EXPOSED);
         await goToLine(page, exr001Position.line, exr001Position.column);
         await page.keyboard.press('Control+.');
-        await page.locator('.action-widget .monaco-list-row', { hasText: QUICK_FIX_TITLE }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await page
+          .locator('.action-widget .monaco-list-row', { hasText: QUICK_FIX_TITLE })
+          .first()
+          .waitFor({ state: 'visible', timeout: 15_000 });
         await screenshot('exr001-quick-fix-menu');
         await chooseCodeAction(page, QUICK_FIX_TITLE);
         await page.keyboard.press('Control+S');
-        const fixedText = await waitUntil(() => {
-          const text = read(EXPOSED);
-          return text !== exposedOriginal ? text : false;
-        }, { ms: 10_000, what: `${EXPOSED} to be saved with the fix` });
+        const fixedText = await waitUntil(
+          () => {
+            const text = read(EXPOSED);
+            return text !== exposedOriginal ? text : false;
+          },
+          { ms: 10_000, what: `${EXPOSED} to be saved with the fix` },
+        );
         assert.match(fixedText, /action:\s*install-hotfix/);
         assert.match(fixedText, /hotfix:\s*KB924567/);
         assert.ok(fixedText.indexOf('install-hotfix') < fixedText.indexOf('move-mailboxes'), 'the hotfix step comes before the move');
         assertLinesKeptInOrder(exposedOriginal, fixedText);
-        await problemsWhere(page, EXPOSED, (problems) => !problems.some((problem) => problem.code === 'EXR001'), 'EXR001 to leave Problems after the fix');
+        await problemsWhere(
+          page,
+          EXPOSED,
+          (problems) => !problems.some((problem) => problem.code === 'EXR001'),
+          'EXR001 to leave Problems after the fix',
+        );
       },
     },
     {
@@ -228,7 +249,10 @@ export function scenarios({ workspace }) {
 /** Scrolls to an element of a page that may re-render it meanwhile (the webview redraws as the
  *  simulation streams in): retried, as the element found may be replaced before the scroll. */
 function scrollIntoView(locator) {
-  return waitUntil(() => locator.scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => true), { ms: 10_000, what: 'an element to scroll to' });
+  return waitUntil(() => locator.scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => true), {
+    ms: 10_000,
+    what: 'an element to scroll to',
+  });
 }
 
 /**

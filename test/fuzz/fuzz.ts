@@ -88,7 +88,22 @@ export function caseSeed(seed: number, index: number): number {
 }
 
 const SEVERITY_CHOICES: SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
-const CODES = ['EXR001', 'EXR002', 'EXR003', 'EXR004', 'EXR005', 'EXR006', 'EXR007', 'EXR010', 'EXR011', 'EXR012', 'EXR100', 'EXR101', 'EXR102', '__proto__'];
+const CODES = [
+  'EXR001',
+  'EXR002',
+  'EXR003',
+  'EXR004',
+  'EXR005',
+  'EXR006',
+  'EXR007',
+  'EXR010',
+  'EXR011',
+  'EXR012',
+  'EXR100',
+  'EXR101',
+  'EXR102',
+  '__proto__',
+];
 const HOSTILE_NUMBERS = [0, -0, -1, 1, 0.5, 1e9, 1e12, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN];
 
 function hostileWhatIf(random: SeededRandom, names: string[]): WhatIf {
@@ -103,7 +118,13 @@ function hostileWhatIf(random: SeededRandom, names: string[]): WhatIf {
 }
 
 /** Runs one case; returns the failures it found (empty when it kept every invariant). */
-function runCase(text: string, base: string, random: SeededRandom, options: FuzzOptions, report: FuzzReport): { kind: FuzzFailure['kind']; detail: string }[] {
+function runCase(
+  text: string,
+  base: string,
+  random: SeededRandom,
+  options: FuzzOptions,
+  report: FuzzReport,
+): { kind: FuzzFailure['kind']; detail: string }[] {
   const found: { kind: FuzzFailure['kind']; detail: string }[] = [];
   const countSimulation = (outcome: string) => (report.simulations[outcome] = (report.simulations[outcome] ?? 0) + 1);
   const check = (diagnosticLists: RunbookDiagnostic[][]) => {
@@ -120,8 +141,18 @@ function runCase(text: string, base: string, random: SeededRandom, options: Fuzz
   } else {
     const severities: Record<string, SeveritySetting> = {};
     for (const code of CODES) if (random.chance(1, 4)) severities[code] = random.pick(SEVERITY_CHOICES);
-    const assumptions = random.chance(1, 3) ? { storeTaskThreads: random.pick(HOSTILE_NUMBERS), moveThroughputMBPerMinute: random.pick(HOSTILE_NUMBERS), deliveryServiceMs: random.pick(HOSTILE_NUMBERS) } : undefined;
-    const outcome = lintLikeExtension(text, { severities, assumptions, maxEvents: options.maxEvents, simulationEnabled: random.chance(3, 4) }, 50_000);
+    const assumptions = random.chance(1, 3)
+      ? {
+          storeTaskThreads: random.pick(HOSTILE_NUMBERS),
+          moveThroughputMBPerMinute: random.pick(HOSTILE_NUMBERS),
+          deliveryServiceMs: random.pick(HOSTILE_NUMBERS),
+        }
+      : undefined;
+    const outcome = lintLikeExtension(
+      text,
+      { severities, assumptions, maxEvents: options.maxEvents, simulationEnabled: random.chance(3, 4) },
+      50_000,
+    );
     countSimulation(outcome.simulation);
     check(outcome.diagnostics);
   }
@@ -144,7 +175,13 @@ function runCase(text: string, base: string, random: SeededRandom, options: Fuzz
     const shown = (list: RunbookDiagnostic[]) => list.map((d) => `${d.code} ${d.span.start}-${d.span.end} ${d.message}`).join('\n');
     const updated = toDiagnostics(incremental.update(text));
     report.incrementalUpdates[incremental.lastUpdate]++;
-    if (shown(updated) !== shown(diagnostics)) found.push({ kind: 'incremental', detail: `after a ${incremental.lastUpdate} update the diagnostics differ from a full analysis:\n${shown(updated).slice(0, 300)}\nvs\n${shown(diagnostics).slice(0, 300)}` });
+    if (shown(updated) !== shown(diagnostics))
+      found.push({
+        kind: 'incremental',
+        detail:
+          `after a ${incremental.lastUpdate} update the diagnostics differ from a full ` +
+          `analysis:\n${shown(updated).slice(0, 300)}\nvs\n${shown(diagnostics).slice(0, 300)}`,
+      });
   }
   if (analysis.context && random.chance(1, 4)) {
     const names = analysis.runbook.servers.flatMap((server) => (server.name ? [server.name.value] : []));
@@ -159,7 +196,10 @@ function applyEditsChecked(text: string, edits: { span: { start: number; end: nu
   let out = '';
   let cursor = 0;
   for (const edit of ordered) {
-    if (!(edit.span.start >= cursor && edit.span.start <= edit.span.end && edit.span.end <= text.length)) throw new Error(`quick-fix edit span ${edit.span.start}-${edit.span.end} is out of order or outside the text (length ${text.length})`);
+    if (!(edit.span.start >= cursor && edit.span.start <= edit.span.end && edit.span.end <= text.length))
+      throw new Error(
+        `quick-fix edit span ${edit.span.start}-${edit.span.end} is out of order or outside the text (length ${text.length})`,
+      );
     out += text.slice(cursor, edit.span.start) + edit.newText;
     cursor = edit.span.end;
   }
@@ -169,7 +209,16 @@ function applyEditsChecked(text: string, edits: { span: { start: number; end: nu
 /** Runs `options.cases` cases (or only case `only`); never throws for a failing case, it reports it. */
 export function runFuzz(options: FuzzOptions, only?: number): FuzzReport {
   const seeds = fuzzSeeds(options.examplesDir);
-  const report: FuzzReport = { cases: 0, failures: [], slowest: { caseIndex: -1, ms: 0, seedName: '' }, totalMs: 0, simulations: {}, codes: {}, fixesApplied: 0, incrementalUpdates: { incremental: 0, full: 0 } };
+  const report: FuzzReport = {
+    cases: 0,
+    failures: [],
+    slowest: { caseIndex: -1, ms: 0, seedName: '' },
+    totalMs: 0,
+    simulations: {},
+    codes: {},
+    fixesApplied: 0,
+    incrementalUpdates: { incremental: 0, full: 0 },
+  };
   const started = Date.now();
   const first = only ?? 0;
   const last = only ?? options.cases - 1;
@@ -178,14 +227,25 @@ export function runFuzz(options: FuzzOptions, only?: number): FuzzReport {
     const base = random.pick(seeds);
     const other = random.pick(seeds);
     // A quarter of the cases keep the runbook legal but extreme, so the simulator gets real work.
-    const { text, applied } = base.example && random.chance(1, 2) ? { text: mutateEdges(base.text, random), applied: ['edge-values' as const] } : mutate(base.text, random, other.text);
+    const { text, applied } =
+      base.example && random.chance(1, 2)
+        ? { text: mutateEdges(base.text, random), applied: ['edge-values' as const] }
+        : mutate(base.text, random, other.text);
     const before = prototypeSnapshot();
     const caseStarted = Date.now();
     let found: { kind: FuzzFailure['kind']; detail: string }[];
     try {
       found = runCase(text, base.text, random, options, report);
     } catch (error) {
-      found = [{ kind: 'threw', detail: String((error as Error)?.stack ?? error).split('\n').slice(0, 6).join('\n') }];
+      found = [
+        {
+          kind: 'threw',
+          detail: String((error as Error)?.stack ?? error)
+            .split('\n')
+            .slice(0, 6)
+            .join('\n'),
+        },
+      ];
     }
     const ms = Date.now() - caseStarted;
     if (ms > options.timeBoundMs) found.push({ kind: 'slow', detail: `took ${ms} ms (bound ${options.timeBoundMs} ms)` });
@@ -198,7 +258,8 @@ export function runFuzz(options: FuzzOptions, only?: number): FuzzReport {
       options.onFailure?.(failure);
     }
     report.cases++;
-    if (options.onProgress && options.progressEvery && report.cases % options.progressEvery === 0) options.onProgress(report.cases, report.failures.length);
+    if (options.onProgress && options.progressEvery && report.cases % options.progressEvery === 0)
+      options.onProgress(report.cases, report.failures.length);
   }
   report.totalMs = Date.now() - started;
   return report;
@@ -211,13 +272,22 @@ export function summarize(report: FuzzReport): string {
     `failures: ${report.failures.length}`,
     `slowest case: #${report.slowest.caseIndex} (${report.slowest.seedName}) ${report.slowest.ms} ms`,
     `total: ${(report.totalMs / 1000).toFixed(1)} s`,
-    `simulations: ${Object.entries(report.simulations).sort().map(([outcome, count]) => `${outcome} ${count}`).join(', ')}`,
+    `simulations: ${Object.entries(report.simulations)
+      .sort()
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ')}`,
     `quick fixes applied: ${report.fixesApplied}`,
     `incremental analyzer updates: ${report.incrementalUpdates.incremental} incremental, ${report.incrementalUpdates.full} full`,
-    `diagnostics by code: ${Object.entries(report.codes).sort().map(([code, count]) => `${code} ${count}`).join(', ')}`,
+    `diagnostics by code: ${Object.entries(report.codes)
+      .sort()
+      .map(([code, count]) => `${code} ${count}`)
+      .join(', ')}`,
   ];
   for (const failure of report.failures.slice(0, 20)) {
-    lines.push(`FAIL case #${failure.caseIndex} (--seed ${failure.seed} --only ${failure.caseIndex}) ${failure.kind} from ${failure.seedName} after ${failure.mutations.join('+')}: ${failure.detail}`);
+    lines.push(
+      `FAIL case #${failure.caseIndex} (--seed ${failure.seed} --only ${failure.caseIndex}) ` +
+        `${failure.kind} from ${failure.seedName} after ${failure.mutations.join('+')}: ${failure.detail}`,
+    );
   }
   return lines.join('\n');
 }

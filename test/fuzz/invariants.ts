@@ -36,10 +36,13 @@ function lineContentLength(text: string, starts: number[], line: number): number
 }
 
 function positionProblems(text: string, starts: number[], position: Position, what: string): string[] {
-  if (!Number.isInteger(position.line) || !Number.isInteger(position.character)) return [`${what} is not whole numbers: ${JSON.stringify(position)}`];
-  if (position.line < 0 || position.line >= starts.length) return [`${what} line ${position.line} is outside the document's ${starts.length} lines`];
+  if (!Number.isInteger(position.line) || !Number.isInteger(position.character))
+    return [`${what} is not whole numbers: ${JSON.stringify(position)}`];
+  if (position.line < 0 || position.line >= starts.length)
+    return [`${what} line ${position.line} is outside the document's ${starts.length} lines`];
   const length = lineContentLength(text, starts, position.line);
-  if (position.character < 0 || position.character > length) return [`${what} character ${position.character} is outside line ${position.line} (length ${length})`];
+  if (position.character < 0 || position.character > length)
+    return [`${what} character ${position.character} is outside line ${position.line} (length ${length})`];
   return [];
 }
 
@@ -60,15 +63,29 @@ export function diagnosticProblems(text: string, diagnostics: readonly RunbookDi
       problems.push(`${label}: span outside the document (length ${text.length})`);
       continue;
     }
-    problems.push(...positionProblems(text, starts, d.range.start, `${label} range start`), ...positionProblems(text, starts, d.range.end, `${label} range end`));
+    problems.push(
+      ...positionProblems(text, starts, d.range.start, `${label} range start`),
+      ...positionProblems(text, starts, d.range.end, `${label} range end`),
+    );
     if (!before(d.range.start, d.range.end)) problems.push(`${label}: range ends before it starts`);
     const expectedStart = positionOf(text, starts, start);
     const expectedEnd = positionOf(text, starts, end);
-    if (expectedStart.line !== d.range.start.line || expectedStart.character !== d.range.start.character || expectedEnd.line !== d.range.end.line || expectedEnd.character !== d.range.end.character) {
-      problems.push(`${label}: range ${JSON.stringify(d.range)} does not match its span (expected ${JSON.stringify({ start: expectedStart, end: expectedEnd })})`);
+    if (
+      expectedStart.line !== d.range.start.line ||
+      expectedStart.character !== d.range.start.character ||
+      expectedEnd.line !== d.range.end.line ||
+      expectedEnd.character !== d.range.end.character
+    ) {
+      problems.push(
+        `${label}: range ${JSON.stringify(d.range)} does not match its span (expected ` +
+          `${JSON.stringify({ start: expectedStart, end: expectedEnd })})`,
+      );
     }
     for (const related of d.related ?? ([] as RelatedInformation[])) {
-      problems.push(...positionProblems(text, starts, related.range.start, `${label} related start`), ...positionProblems(text, starts, related.range.end, `${label} related end`));
+      problems.push(
+        ...positionProblems(text, starts, related.range.start, `${label} related start`),
+        ...positionProblems(text, starts, related.range.end, `${label} related end`),
+      );
       if (!before(related.range.start, related.range.end)) problems.push(`${label}: related range ends before it starts`);
     }
   }

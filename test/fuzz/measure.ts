@@ -11,7 +11,9 @@ import { hostileCorpus } from '../fixtures/hostile/corpus';
 const RUNS = 3;
 
 function main(): void {
-  process.stdout.write('| input | characters | lintText, best of 3 (ms) | diagnostics | heap after (MB) |\n| --- | ---: | ---: | ---: | ---: |\n');
+  process.stdout.write(
+    '| input | characters | lintText, best of 3 (ms) | diagnostics | heap after (MB) |\n| --- | ---: | ---: | ---: | ---: |\n',
+  );
   for (const hostile of hostileCorpus().filter((c) => c.large)) {
     const text = hostile.text();
     let best = Infinity;
@@ -22,7 +24,10 @@ function main(): void {
       best = Math.min(best, performance.now() - started);
     }
     const heap = process.memoryUsage().heapUsed / 1048576;
-    process.stdout.write(`| ${hostile.name.replace('generated: ', '')} | ${text.length.toLocaleString('en-US')} | ${best.toFixed(0)} | ${count} | ${heap.toFixed(0)} |\n`);
+    process.stdout.write(
+      `| ${hostile.name.replace('generated: ', '')} | ${text.length.toLocaleString('en-US')} | ` +
+        `${best.toFixed(0)} | ${count} | ${heap.toFixed(0)} |\n`,
+    );
   }
   if (process.argv.includes('--under-limit')) {
     const parts = ['runbook: 1\nname: big\nservers:\n  - name: EXCH01\n    exchange: 2003\n    servicePack: 2\nsteps:\n'];
@@ -37,7 +42,11 @@ function main(): void {
     const started = performance.now();
     const count = lintText(text).diagnostics.length;
     const ms = performance.now() - started;
-    process.stdout.write(`| ${(parts.length - 1).toLocaleString('en-US')} steps, just under the size limit (once) | ${text.length.toLocaleString('en-US')} | ${ms.toFixed(0)} | ${count} | peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} |\n`);
+    process.stdout.write(
+      `| ${(parts.length - 1).toLocaleString('en-US')} steps, just under the size limit (once) | ` +
+        `${text.length.toLocaleString('en-US')} | ${ms.toFixed(0)} | ${count} | peak RSS ` +
+        `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} |\n`,
+    );
   }
 }
 

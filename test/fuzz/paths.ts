@@ -55,7 +55,11 @@ export function lintLikeExtension(text: string, settings: ExtensionSettings, eve
   if (!settings.simulationEnabled) return { diagnostics: [first], simulation: 'disabled' };
   let extra: ReturnType<typeof exhaustionFindings> = [];
   const simulation = simulateOutcome(() => {
-    const run = new Simulation(analysis.runbook, { assumptions: settings.assumptions, maxEvents: settings.maxEvents, shouldCancel: () => false });
+    const run = new Simulation(analysis.runbook, {
+      assumptions: settings.assumptions,
+      maxEvents: settings.maxEvents,
+      shouldCancel: () => false,
+    });
     while (!run.runFor(eventsPerSlice)) {
       // the extension yields to the event loop here
     }

@@ -7,11 +7,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_FUZZ_OPTIONS, runFuzz, summarize, type FuzzOptions } from './fuzz';
 
-const USAGE = 'usage: node out/test/fuzz/run.js [--cases N] [--seed S] [--time-bound-ms MS] [--max-events N] [--only I] [--save DIR] [--examples DIR]';
+const USAGE =
+  'usage: node out/test/fuzz/run.js [--cases N] [--seed S] [--time-bound-ms MS] [--max-events N] [--only I] [--save DIR] [--examples DIR]';
 
 function parse(argv: string[]): { options: FuzzOptions; only?: number; save?: string } {
   const repoRoot = resolve(__dirname, '..', '..', '..');
-  const options: FuzzOptions = { ...DEFAULT_FUZZ_OPTIONS, examplesDir: resolve(repoRoot, '..', 'shared', 'examples'), progressEvery: 10_000 };
+  const options: FuzzOptions = {
+    ...DEFAULT_FUZZ_OPTIONS,
+    examplesDir: resolve(repoRoot, '..', 'shared', 'examples'),
+    progressEvery: 10_000,
+  };
   let only: number | undefined;
   let save: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -28,9 +33,13 @@ function parse(argv: string[]): { options: FuzzOptions; only?: number; save?: st
     else if (flag === '--time-bound-ms') options.timeBoundMs = number();
     else if (flag === '--max-events') options.maxEvents = Math.floor(number());
     else if (flag === '--only') only = Math.floor(number());
-    else if (flag === '--save' && value !== undefined) (save = resolve(value)), i++;
-    else if (flag === '--examples' && value !== undefined) (options.examplesDir = resolve(value)), i++;
-    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+    else if (flag === '--save' && value !== undefined) {
+      save = resolve(value);
+      i++;
+    } else if (flag === '--examples' && value !== undefined) {
+      options.examplesDir = resolve(value);
+      i++;
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   return { options, only, save };
 }
@@ -52,7 +61,11 @@ function main(): number {
       writeFileSync(resolve(save, `case-${failure.caseIndex}-${failure.kind}.runbook.yaml`), failure.text);
     }
   };
-  process.stdout.write(`fuzzing: seed ${options.seed}, ${only === undefined ? `${options.cases} cases` : `case ${only} only`}, time bound ${options.timeBoundMs} ms, ${options.maxEvents} events per simulation\n`);
+  process.stdout.write(
+    `fuzzing: seed ${options.seed}, ` +
+      `${only === undefined ? `${options.cases} cases` : `case ${only} only`}, time bound ` +
+      `${options.timeBoundMs} ms, ${options.maxEvents} events per simulation\n`,
+  );
   const report = runFuzz(options, only);
   process.stdout.write(summarize(report) + '\n');
   if (save && report.failures.length > 0) process.stdout.write(`failing inputs saved in ${save}\n`);

@@ -22,7 +22,11 @@ function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
 }
 
 /** Resolves with the document's diagnostics once `accept` likes them; rejects after WAIT_MS. */
-function diagnosticsWhere(uri: vscode.Uri, accept: (diagnostics: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
+function diagnosticsWhere(
+  uri: vscode.Uri,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+  what: string,
+): Promise<vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const diagnostics = vscode.languages.getDiagnostics(uri);
@@ -130,20 +134,27 @@ describe('Exchange Runbook Studio in a real extension host', () => {
     // debounce to have long passed, then read what is there.
     await diagnosticsChangeOrQuiet(fixed.uri, 3000);
     const errors = vscode.languages.getDiagnostics(fixed.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-    assert.deepEqual(errors.map((d) => `${codeOf(d)}: ${d.message}`), []);
+    assert.deepEqual(
+      errors.map((d) => `${codeOf(d)}: ${d.message}`),
+      [],
+    );
     await vscode.window.showTextDocument(exposed);
   });
 
   it('offers the EXR001 quick fix, and applying it inserts the hotfix step and clears EXR001', async () => {
     const range = wave1FromValueRange(exposed);
     await diagnosticsWhere(exposed.uri, (all) => all.some((d) => codeOf(d) === 'EXR001'), 'EXR001');
-    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', exposed.uri, range)) ?? [];
+    const actions =
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', exposed.uri, range)) ?? [];
     const fix = actions.find((action) => action.title.startsWith('Insert KB924567 install step'));
     assert.ok(fix, `no "Insert KB924567 install step…" action among: ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.ok(fix.kind && vscode.CodeActionKind.QuickFix.contains(fix.kind), 'the fix is a quick fix');
     assert.ok(fix.edit, 'the fix carries a workspace edit');
 
-    const commentsBefore = exposed.getText().split(/\r?\n/).filter((line) => line.trimStart().startsWith('#'));
+    const commentsBefore = exposed
+      .getText()
+      .split(/\r?\n/)
+      .filter((line) => line.trimStart().startsWith('#'));
     assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the edit applied');
     const after = exposed.getText();
     assert.match(after, /action:\s*install-hotfix/);

@@ -33,7 +33,10 @@ export function run(): Promise<void> {
       runner.on('fail', (test, error: Error) => {
         failed++;
         say(`✘ ${test.title}`);
-        for (const line of String(error?.message ?? error).split('\n').slice(0, 12)) say(`    ${line}`);
+        for (const line of String(error?.message ?? error)
+          .split('\n')
+          .slice(0, 12))
+          say(`    ${line}`);
       });
     } catch (error) {
       reject(error);

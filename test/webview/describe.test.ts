@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { ServerSummary, SimulationResult } from '../../src/core/simulator/result';
-import { consequenceSentence, describeWhatIf, exhaustionSentence, formatTime, serverVerdict, summaryRows, whatIfVerdict } from '../../src/webview/describe';
+import {
+  consequenceSentence,
+  describeWhatIf,
+  exhaustionSentence,
+  formatTime,
+  serverVerdict,
+  summaryRows,
+  whatIfVerdict,
+} from '../../src/webview/describe';
 import { resultsToCsv } from '../../src/webview/exportData';
 
 function summary(overrides: Partial<ServerSummary> = {}): ServerSummary {
@@ -29,7 +37,13 @@ function summary(overrides: Partial<ServerSummary> = {}): ServerSummary {
 function result(servers: ServerSummary[], clockOrigin: number | null = Date.UTC(2026, 11, 5, 22, 0)): SimulationResult {
   return {
     servers: Object.fromEntries(
-      servers.map((s) => [s.server, { summary: s, series: { t: [0, 1], delivery: [1, 2], owa: [0, 1], move: [4, 4], flush: [0, 1], deliveryQueue: [0, 3], pool: [40, 40] } }]),
+      servers.map((s) => [
+        s.server,
+        {
+          summary: s,
+          series: { t: [0, 1], delivery: [1, 2], owa: [0, 1], move: [4, 4], flush: [0, 1], deliveryQueue: [0, 3], pool: [40, 40] },
+        },
+      ]),
     ),
     steps: [{ id: 'wave1', index: 0, action: 'move-mailboxes', start: 0, end: 600, completed: true }],
     seed: 1,
@@ -42,10 +56,20 @@ function result(servers: ServerSummary[], clockOrigin: number | null = Date.UTC(
 }
 
 describe('what the simulation panel says', () => {
-  const exhausted = summary({ exhaustedAt: 107, exhaustedDuringStep: 'wave1', flushThreadsAtExhaustion: 38, maxLocalDeliveryQueue: 5213, owaUnanswered: 120, p95DeliveryDelaySeconds: 2400 });
+  const exhausted = summary({
+    exhaustedAt: 107,
+    exhaustedDuringStep: 'wave1',
+    flushThreadsAtExhaustion: 38,
+    maxLocalDeliveryQueue: 5213,
+    owaUnanswered: 120,
+    p95DeliveryDelaySeconds: 2400,
+  });
 
   it('says when, how far into which step, and how many threads flushes hold', () => {
-    assert.equal(exhaustionSentence(result([exhausted]), exhausted), 'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes');
+    assert.equal(
+      exhaustionSentence(result([exhausted]), exhausted),
+      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes',
+    );
   });
 
   it('names a later exhaustion in another step, with the flushes then', () => {
@@ -60,12 +84,17 @@ describe('what the simulation panel says', () => {
     });
     assert.equal(
       serverVerdict(result([twice]), twice),
-      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: all 40 busy with delivery, OWA and moves; again at 2026-12-06 00:10 UTC, 2 h 10 m into wave1: 36 of 40 held by transit-mail flushes',
+      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: all 40 busy with ' +
+        'delivery, OWA and moves; again at 2026-12-06 00:10 UTC, 2 h 10 m into wave1: 36 of 40 held ' +
+        'by transit-mail flushes',
     );
   });
 
   it('uses offsets from the start when the runbook gives no clock time', () => {
-    assert.equal(exhaustionSentence(result([exhausted], null), exhausted), 'EXCH01 runs out of store threads at +1h47m, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes');
+    assert.equal(
+      exhaustionSentence(result([exhausted], null), exhausted),
+      'EXCH01 runs out of store threads at +1h47m, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes',
+    );
   });
 
   it('adds the date once the time is past the first day', () => {
@@ -80,7 +109,11 @@ describe('what the simulation panel says', () => {
   });
 
   it('names the consequences for mail and OWA', () => {
-    assert.equal(consequenceSentence(exhausted), 'The local delivery queue reaches 5,213 messages; 1 message in 20 takes longer than 40 m to deliver; 120 of 1,000 OWA requests go unanswered.');
+    assert.equal(
+      consequenceSentence(exhausted),
+      'The local delivery queue reaches 5,213 messages; 1 message in 20 takes longer than 40 m to ' +
+        'deliver; 120 of 1,000 OWA requests go unanswered.',
+    );
   });
 
   it('describes the what-if and its verdict', () => {
@@ -89,7 +122,10 @@ describe('what the simulation panel says', () => {
     const fixed = summary({ peakThreadsBusy: 9 });
     assert.equal(whatIfVerdict({ hotfix: ['EXCH01'] }, result([exhausted]), result([fixed])), 'With KB924567 on EXCH01: no exhaustion');
     const later = summary({ exhaustedAt: 150, exhaustedDuringStep: 'wave1', flushThreadsAtExhaustion: 39 });
-    assert.equal(whatIfVerdict({ concurrency: 2 }, result([exhausted]), result([later])), 'With move concurrency 2: EXCH01 still runs out of store threads at 2026-12-06 00:30 UTC (43 m later)');
+    assert.equal(
+      whatIfVerdict({ concurrency: 2 }, result([exhausted]), result([later])),
+      'With move concurrency 2: EXCH01 still runs out of store threads at 2026-12-06 00:30 UTC (43 m later)',
+    );
   });
 
   it('puts every summary field in the table, in words', () => {

@@ -17,7 +17,16 @@ import { readExample, repoRoot } from '../support';
 import { DARK, type HarnessTheme } from './themes';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
 const WEBVIEW_DIST = join(repoRoot, 'dist', 'webview');
 
 /**
@@ -36,7 +45,12 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+};
 
 /** Serves `/` (the panel HTML, as the extension builds it) and `/dist/webview/*`. */
 export class HarnessServer {
@@ -98,7 +112,11 @@ export class PanelPage {
     page.on('pageerror', (error) => this.pageErrors.push(error.message));
   }
 
-  static async open(browser: Browser, server: HarnessServer, options: { theme?: HarnessTheme; width?: number; height?: number; beforeLoad?: (page: Page) => Promise<unknown> } = {}): Promise<PanelPage> {
+  static async open(
+    browser: Browser,
+    server: HarnessServer,
+    options: { theme?: HarnessTheme; width?: number; height?: number; beforeLoad?: (page: Page) => Promise<unknown> } = {},
+  ): Promise<PanelPage> {
     const page = await browser.newPage({ viewport: { width: options.width ?? 900, height: options.height ?? 900 }, deviceScaleFactor: 1 });
     // The stand-in for the VS Code webview API: messages to the host are recorded, state lives in
     // sessionStorage (so it survives a reload, like vscode.setState).
@@ -136,17 +154,28 @@ export class PanelPage {
   }
 
   async waitForPosted(type: WebviewToHost['type']): Promise<WebviewToHost> {
-    const handle = await this.page.waitForFunction((wanted) => window.__posted.find((message) => message.type === wanted), type, { timeout: 20_000 });
+    const handle = await this.page.waitForFunction((wanted) => window.__posted.find((message) => message.type === wanted), type, {
+      timeout: 20_000,
+    });
     return (await handle.jsonValue()) as WebviewToHost;
   }
 
   /** Waits until the simulation of the current runbook is shown (the status line says how long it took). */
   async waitForResult(): Promise<void> {
     try {
-      await this.page.waitForFunction(() => /^(Simulated |The simulation)/.test(document.querySelector('.status')?.textContent ?? ''), undefined, { timeout: 50_000 });
+      await this.page.waitForFunction(
+        () => /^(Simulated |The simulation)/.test(document.querySelector('.status')?.textContent ?? ''),
+        undefined,
+        { timeout: 50_000 },
+      );
     } catch (error) {
-      const status = await this.page.locator('.status').textContent().catch(() => '?');
-      throw new Error(`no simulation result shown; status line: "${status}"; page errors: ${this.pageErrors.join(' | ') || 'none'}; ${(error as Error).message}`);
+      const status = await this.page
+        .locator('.status')
+        .textContent()
+        .catch(() => '?');
+      throw new Error(`no simulation result shown; status line: "${status}"; page errors: ${this.pageErrors.join(' | ') || 'none'}`, {
+        cause: error,
+      });
     }
   }
 
@@ -174,7 +203,11 @@ export class PanelPage {
 /** The message the extension posts for a runbook text (linted and modelled by the core, as in the extension). */
 export function runbookMessageFor(text: string, fileName: string, extra: Partial<RunbookMessage> = {}): RunbookMessage {
   const lint = lintText(text);
-  const message = buildRunbookMessage(lint, { uri: `file:///work/${fileName}`, fileName, version: 1 }, { assumptions: {}, maxEvents: 50_000_000 });
+  const message = buildRunbookMessage(
+    lint,
+    { uri: `file:///work/${fileName}`, fileName, version: 1 },
+    { assumptions: {}, maxEvents: 50_000_000 },
+  );
   return { ...message, ...extra };
 }
 

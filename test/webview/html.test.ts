@@ -12,10 +12,12 @@ describe('simulation panel HTML', () => {
   };
   const html = buildSimulationHtml({ cspSource, nonce, uris });
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
-  const directives = new Map((csp ?? '').split(';').map((part) => {
-    const [name, ...values] = part.trim().split(/\s+/);
-    return [name, values] as const;
-  }));
+  const directives = new Map(
+    (csp ?? '').split(';').map((part) => {
+      const [name, ...values] = part.trim().split(/\s+/);
+      return [name, values] as const;
+    }),
+  );
 
   it('has a strict Content-Security-Policy with a nonce', () => {
     assert.ok(csp, 'the page declares a CSP');
@@ -37,11 +39,17 @@ describe('simulation panel HTML', () => {
     assert.equal(scripts[0][2], '');
     assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
     assert.doesNotMatch(html, /style=/, 'no inline styles');
-    for (const match of html.matchAll(/(?:href|src|data-worker-uri)="([^"]*)"/g)) assert.ok(match[1].startsWith(`${cspSource}/ext/dist/webview/`), match[1]);
+    for (const match of html.matchAll(/(?:href|src|data-worker-uri)="([^"]*)"/g))
+      assert.ok(match[1].startsWith(`${cspSource}/ext/dist/webview/`), match[1]);
   });
 
   it('escapes what it puts in attributes', () => {
-    const hostile = buildSimulationHtml({ cspSource, nonce, uris: { ...uris, worker: '"><script>alert(1)</script>' }, title: '</title><script>' });
+    const hostile = buildSimulationHtml({
+      cspSource,
+      nonce,
+      uris: { ...uris, worker: '"><script>alert(1)</script>' },
+      title: '</title><script>',
+    });
     assert.equal([...hostile.matchAll(/<script/g)].length, 1);
   });
 
@@ -49,6 +57,9 @@ describe('simulation panel HTML', () => {
     const bytes = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
     const made = makeNonce(() => bytes);
     assert.match(made, /^[A-Za-z0-9]{32}$/);
-    assert.notEqual(makeNonce(() => bytes.map((b) => b + 1)), made);
+    assert.notEqual(
+      makeNonce(() => bytes.map((b) => b + 1)),
+      made,
+    );
   });
 });

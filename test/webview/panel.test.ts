@@ -73,7 +73,9 @@ describe('simulation webview in Chromium', function () {
 
     await panel.page.getByRole('button', { name: 'Insert hotfix step' }).click();
     const posted = (await panel.posted()).filter((message) => message.type === 'apply');
-    assert.deepEqual(posted, [{ type: 'apply', documentUri: 'file:///work/kb924567-exposed.runbook.yaml', change: { kind: 'hotfix', server: 'EXCH01' } }]);
+    assert.deepEqual(posted, [
+      { type: 'apply', documentUri: 'file:///work/kb924567-exposed.runbook.yaml', change: { kind: 'hotfix', server: 'EXCH01' } },
+    ]);
 
     await panel.page.getByRole('checkbox', { name: /^EXCH01/ }).uncheck();
     await verdict.waitFor({ state: 'detached' });
@@ -140,13 +142,17 @@ describe('simulation webview in Chromium', function () {
       beforeLoad: (page) =>
         page.route('**/worker.js', async (route) => {
           const response = await route.fetch();
-          const crash = `self.addEventListener('message', (event) => { if (JSON.stringify(event.data).includes('${crashOn}')) { self.close(); throw new Error('simulated crash'); } });\n`;
+          const crash =
+            `self.addEventListener('message', (event) => { if ` +
+            `(JSON.stringify(event.data).includes('${crashOn}')) { self.close(); throw new Error('simulated crash'); } });\n`;
           await route.fulfill({ response, body: crash + (await response.text()) });
         }),
     });
     const text = readExample('kb924567-exposed.runbook.yaml').replace(/^name: .*$/m, `name: ${crashOn}`);
     await panel.post(runbookMessageFor(text, 'crash.runbook.yaml'));
-    await panel.page.waitForFunction(() => /simulator stopped/.test(document.querySelector('.status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await panel.page.waitForFunction(() => /simulator stopped/.test(document.querySelector('.status')?.textContent ?? ''), undefined, {
+      timeout: 30_000,
+    });
     assert.match(await panel.text('.status'), /The simulation cannot run: the simulator stopped: .*simulated crash/);
     await panel.post(exampleMessage('kb924567-exposed'));
     await panel.waitForResult();
@@ -155,7 +161,9 @@ describe('simulation webview in Chromium', function () {
 
   it('shows runbook text as text: a server named <img src=x onerror=alert(1)> creates no element and runs nothing', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
-    const text = readExample('kb924567-exposed.runbook.yaml').replace(/EXCH01/g, `"${hostile}"`).replace(/^name: .*$/m, `name: "${hostile} wave"`);
+    const text = readExample('kb924567-exposed.runbook.yaml')
+      .replace(/EXCH01/g, `"${hostile}"`)
+      .replace(/^name: .*$/m, `name: "${hostile} wave"`);
     const message = runbookMessageFor(text, 'hostile.runbook.yaml', { simulatable: true, blockingProblems: [], errorCount: 0 });
     panel = await PanelPage.open(browser, server);
     await panel.post(message);
@@ -187,7 +195,9 @@ describe('simulation webview in Chromium', function () {
     await panel.post(exampleMessage('multi-wave'));
     await panel.waitForResult();
     for (const name of ['CSV', 'JSON', 'PNG']) await panel.page.getByRole('button', { name, exact: true }).click();
-    const exports = (await panel.posted()).filter((message): message is Extract<WebviewToHost, { type: 'export' }> => message.type === 'export');
+    const exports = (await panel.posted()).filter(
+      (message): message is Extract<WebviewToHost, { type: 'export' }> => message.type === 'export',
+    );
     assert.deepEqual(
       exports.map((message) => [message.format, message.suggestedName]),
       [
@@ -197,7 +207,10 @@ describe('simulation webview in Chromium', function () {
       ],
     );
     const csvLines = exports[0].content.trim().split('\r\n');
-    assert.equal(csvLines[0], 'run,server,minute,time_utc,threads_delivery,threads_owa,threads_move,threads_flush,threads_busy,thread_pool,local_delivery_queue');
+    assert.equal(
+      csvLines[0],
+      'run,server,minute,time_utc,threads_delivery,threads_owa,threads_move,threads_flush,threads_busy,thread_pool,local_delivery_queue',
+    );
     assert.ok(csvLines.some((line) => line.startsWith('as written,EXCH03,')));
     const json = JSON.parse(exports[1].content);
     assert.deepEqual(Object.keys(json.baseline.servers).sort(), ['EXCH01', 'EXCH02', 'EXCH03']);

@@ -19,11 +19,15 @@ describe('simulation panel, host side', () => {
     assert.ok('description' in outcome, JSON.stringify(outcome));
     const changed = applyEdits(text, outcome.edits);
     const after = lintText(changed);
-    assert.deepEqual(after.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnostic.code), []);
+    assert.deepEqual(
+      after.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnostic.code),
+      [],
+    );
     const hotfixIndex = after.runbook.steps.findIndex((step) => step.action?.value === 'install-hotfix');
     const moveIndex = after.runbook.steps.findIndex((step) => step.action?.value === 'move-mailboxes');
     assert.ok(hotfixIndex >= 0 && hotfixIndex < moveIndex);
-    for (const comment of text.split('\n').filter((line) => line.trimStart().startsWith('#'))) assert.ok(changed.includes(comment), comment);
+    for (const comment of text.split('\n').filter((line) => line.trimStart().startsWith('#')))
+      assert.ok(changed.includes(comment), comment);
     assert.equal(firstExposedMove(after.runbook, 'EXCH01'), undefined);
   });
 
@@ -39,17 +43,27 @@ describe('simulation panel, host side', () => {
     const runbook = lintText(text).runbook;
     const outcome = editsForChange(text, runbook, { kind: 'concurrency', concurrency: 2 });
     const moves = lintText(applyEdits(text, outcome.edits)).runbook.steps.filter((step) => step.action?.value === 'move-mailboxes');
-    assert.deepEqual(moves.map((step) => step.concurrency?.value), [2, 2, 2]);
+    assert.deepEqual(
+      moves.map((step) => step.concurrency?.value),
+      [2, 2, 2],
+    );
     const refused = editsForChange(text, runbook, { kind: 'concurrency', concurrency: 40 });
     assert.deepEqual(refused.edits, []);
   });
 
   it('posts the runbook as plain data, with the errors that stop the simulation', () => {
     const broken = readExample('kb924567-exposed.runbook.yaml').replace('to: EXCH02', 'to: EXCH09');
-    const message = buildRunbookMessage(lintText(broken), { uri: 'file:///r.runbook.yaml', fileName: 'r.runbook.yaml', version: 3 }, { assumptions: {}, maxEvents: 1000 });
+    const message = buildRunbookMessage(
+      lintText(broken),
+      { uri: 'file:///r.runbook.yaml', fileName: 'r.runbook.yaml', version: 3 },
+      { assumptions: {}, maxEvents: 1000 },
+    );
     assert.equal(message.simulatable, false);
     assert.ok(message.errorCount >= 1);
-    assert.ok(message.blockingProblems.some((problem) => problem.code === 'EXR010' && /EXCH09/.test(problem.message)), JSON.stringify(message.blockingProblems));
+    assert.ok(
+      message.blockingProblems.some((problem) => problem.code === 'EXR010' && /EXCH09/.test(problem.message)),
+      JSON.stringify(message.blockingProblems),
+    );
     assert.deepEqual(JSON.parse(JSON.stringify(message)), message);
   });
 });

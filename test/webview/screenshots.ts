@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const folder = join(repoRoot, 'docs', 'images');
   mkdirSync(folder, { recursive: true });
   try {
-    for (const [name, theme] of [['dark', DARK], ['light', LIGHT]] as const) {
+    for (const [name, theme] of [
+      ['dark', DARK],
+      ['light', LIGHT],
+    ] as const) {
       const panel = await PanelPage.open(browser, server, { theme, width: 1000, height: 1300 });
       await panel.post(exampleMessage('kb924567-exposed'));
       await panel.waitForResult();

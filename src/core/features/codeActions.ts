@@ -47,22 +47,46 @@ function fixesFor(analysis: Analysis, diagnostic: RunbookDiagnostic): CodeAction
   const { runbook } = analysis;
   const stepIndex = stepIndexOf(analysis, diagnostic);
   const step = stepIndex === undefined ? undefined : runbook.steps[stepIndex];
-  const server = typeof diagnostic.data?.server === 'string' ? diagnostic.data.server : step?.from?.value ?? step?.server?.value;
-  const action = (title: string, edits: TextEdit[], isPreferred?: boolean): CodeActionItem => ({ title, kind: 'quickfix', diagnosticCode: diagnostic.code, diagnostic, isPreferred, edits });
+  const server = typeof diagnostic.data?.server === 'string' ? diagnostic.data.server : (step?.from?.value ?? step?.server?.value);
+  const action = (title: string, edits: TextEdit[], isPreferred?: boolean): CodeActionItem => ({
+    title,
+    kind: 'quickfix',
+    diagnosticCode: diagnostic.code,
+    diagnostic,
+    isPreferred,
+    edits,
+  });
   const fixes: CodeActionItem[] = [];
   if (analysis.context && stepIndex !== undefined && server !== undefined) {
     switch (diagnostic.code) {
       case 'EXR001':
-        fixes.push(action(`Insert KB924567 install step on ${server} before this move`, insertHotfixStepBefore(text, runbook, stepIndex, server), true));
-        fixes.push(action(`Enable the MTA service on ${server} before this move`, insertEnableMtaStepBefore(text, runbook, stepIndex, server)));
+        fixes.push(
+          action(
+            `Insert KB924567 install step on ${server} before this move`,
+            insertHotfixStepBefore(text, runbook, stepIndex, server),
+            true,
+          ),
+        );
+        fixes.push(
+          action(`Enable the MTA service on ${server} before this move`, insertEnableMtaStepBefore(text, runbook, stepIndex, server)),
+        );
         break;
       case 'EXR004':
-        fixes.push(action(`Set Gateway Out Threads to 0 on ${server}`, setGatewayOutThreadsZeroBefore(text, runbook, stepIndex, server), true));
+        fixes.push(
+          action(`Set Gateway Out Threads to 0 on ${server}`, setGatewayOutThreadsZeroBefore(text, runbook, stepIndex, server), true),
+        );
         break;
       case 'EXR002': {
         const state = analysis.context.states.before[stepIndex]?.get(serverKey(server));
         // A service pack only helps an Exchange 2003 server; other versions cannot take this hotfix at all.
-        if (state?.exchange === 2003) fixes.push(action('Insert install-service-pack 2 before the hotfix', insertServicePackStepBefore(text, runbook, stepIndex, server, 2), true));
+        if (state?.exchange === 2003)
+          fixes.push(
+            action(
+              'Insert install-service-pack 2 before the hotfix',
+              insertServicePackStepBefore(text, runbook, stepIndex, server, 2),
+              true,
+            ),
+          );
         break;
       }
       case 'EXR007':
@@ -80,11 +104,19 @@ function fixesFor(analysis: Analysis, diagnostic: RunbookDiagnostic): CodeAction
   }
   if (diagnostic.code === 'EXR102') {
     const code = typeof diagnostic.data?.suppressedCode === 'string' ? diagnostic.data.suppressedCode : undefined;
-    fixes.push(action(code ? `Remove ${code} from this suppression comment` : 'Remove this suppression comment', removeSuppression(text, diagnostic.span, code), true));
+    fixes.push(
+      action(
+        code ? `Remove ${code} from this suppression comment` : 'Remove this suppression comment',
+        removeSuppression(text, diagnostic.span, code),
+        true,
+      ),
+    );
   }
   if (!UNSUPPRESSIBLE.has(diagnostic.code)) {
-    if (step && startsItsLine(text, step)) fixes.push(action(`Suppress ${diagnostic.code} for this step`, suppressForStep(text, runbook, stepIndex!, diagnostic.code)));
-    else if (!step) fixes.push(action(`Suppress ${diagnostic.code} on this line`, suppressAtLine(text, diagnostic.span.start, diagnostic.code)));
+    if (step && startsItsLine(text, step))
+      fixes.push(action(`Suppress ${diagnostic.code} for this step`, suppressForStep(text, runbook, stepIndex!, diagnostic.code)));
+    else if (!step)
+      fixes.push(action(`Suppress ${diagnostic.code} on this line`, suppressAtLine(text, diagnostic.span.start, diagnostic.code)));
   }
   return fixes;
 }

@@ -46,7 +46,9 @@ export function predictionFor(step: Step, stepIndex: number, status: SimulationS
   const parts: string[] = [];
   for (const [name, { summary }] of Object.entries(result.servers)) {
     if (!servers.includes(serverKey(name))) continue;
-    const exhaustion = summary.exhaustions.find((record) => record.stepIndex === stepIndex || (record.stepIndex === null && step.id !== undefined && record.step === step.id.value));
+    const exhaustion = summary.exhaustions.find(
+      (record) => record.stepIndex === stepIndex || (record.stepIndex === null && step.id !== undefined && record.step === step.id.value),
+    );
     if (!exhaustion) continue;
     const held = exhaustion.flushThreads > 0 ? ` (${exhaustion.flushThreads} of ${exhaustion.threadPool} held by flushes)` : '';
     parts.push(`${name}: threads run out at ${formatOffset(exhaustion.at)}${held}`);

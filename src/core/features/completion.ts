@@ -53,7 +53,11 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
     if (!inList && /[\s,{[]/.test(typed.slice(0, typed.length - word.length))) return [];
     const prefix = space === '' ? ' ' : '';
     const context = siblingFields(lines, lineNo, indent.length + dashes.length);
-    return valueItems(lines, [...mapPath, key], context.values.get('action'), analysis).map((item) => ({ ...item, insertText: prefix + item.insertText, range }));
+    return valueItems(lines, [...mapPath, key], context.values.get('action'), analysis).map((item) => ({
+      ...item,
+      insertText: prefix + item.insertText,
+      range,
+    }));
   }
 
   // A key (or a scalar list item) at the start of a line.
@@ -85,7 +89,13 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
   for (const [key, property] of Object.entries(schema.properties)) {
     if (fields.keys.has(key)) continue;
     const field = fieldSchema([...mapPath, key], () => action) ?? property;
-    const insertText = colonFollows ? key : BLOCK_LIST_KEYS.has(key) ? `${key}:${eol}${childIndent}- ` : BLOCK_KEYS.has(key) ? `${key}:${eol}${childIndent}` : `${key}: `;
+    const insertText = colonFollows
+      ? key
+      : BLOCK_LIST_KEYS.has(key)
+        ? `${key}:${eol}${childIndent}- `
+        : BLOCK_KEYS.has(key)
+          ? `${key}:${eol}${childIndent}`
+          : `${key}: `;
     items.push({
       label: key,
       kind: 'field',
@@ -102,21 +112,43 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
 // ---------------------------------------------------------------------------------------------
 // Values
 
-function valueItems(lines: Line[], fieldPath: PathSegment[], action: string | undefined, analysis: Analysis | undefined): Omit<CompletionItem, 'range'>[] {
+function valueItems(
+  lines: Line[],
+  fieldPath: PathSegment[],
+  action: string | undefined,
+  analysis: Analysis | undefined,
+): Omit<CompletionItem, 'range'>[] {
   const key = fieldPath[fieldPath.length - 1];
   const inStep = fieldPath[0] === 'steps' && fieldPath.length === 3;
   const inServer = fieldPath[0] === 'servers' && fieldPath.length === 3;
   if (inStep && key === 'action') {
-    return actionDescriptions().map(({ action: name, description }) => ({ label: name, kind: 'action', detail: description, documentation: description, insertText: name }));
+    return actionDescriptions().map(({ action: name, description }) => ({
+      label: name,
+      kind: 'action',
+      detail: description,
+      documentation: description,
+      insertText: name,
+    }));
   }
   if (inStep && (key === 'server' || key === 'from' || key === 'to')) {
     return declaredServers(lines, analysis).map(({ name, detail }) => ({ label: name, kind: 'server', detail, insertText: name }));
   }
   if ((inStep && key === 'hotfix') || (inServer && key === 'hotfixes')) {
-    return Object.entries(KNOWN_KBS).map(([kb, info]) => ({ label: kb, kind: 'kb', detail: info.title, documentation: info.summary, insertText: kb }));
+    return Object.entries(KNOWN_KBS).map(([kb, info]) => ({
+      label: kb,
+      kind: 'kb',
+      detail: info.title,
+      documentation: info.summary,
+      insertText: kb,
+    }));
   }
   const schema = fieldSchema(fieldPath, () => action);
-  return enumValues(schema).map((value) => ({ label: String(value), kind: 'enum', detail: schema?.description, insertText: String(value) }));
+  return enumValues(schema).map((value) => ({
+    label: String(value),
+    kind: 'enum',
+    detail: schema?.description,
+    insertText: String(value),
+  }));
 }
 
 function enumValues(schema: SchemaNode | undefined): unknown[] {
@@ -201,7 +233,7 @@ function mappingPath(lines: Line[], lineNo: number, indent: number, dashes: stri
     const shape = shapeOf(lines[i].text);
     if (!shape) continue;
     // A line may answer more than one question: `- key:` is both a list item and a parent key.
-    for (let settled = false; !settled; ) {
+    for (let settled = false; !settled;) {
       settled = true;
       if (kind === 'map') {
         if (shape.hasDash && shape.contentColumn === column) {

@@ -17,21 +17,58 @@ const ASSUMED = 'no source gives this number: an assumption you can change';
 
 export const FACTS: Readonly<Record<string, FactText>> = Object.fromEntries(
   [
-    ['F1', 'Symptoms when moving high-volume mailboxes from an Exchange 2003 SP2 server: e-mail stays in the local delivery queue; OWA does not respond; the SMTP service stops responding.', KB924567_SOURCE],
+    [
+      'F1',
+      'Symptoms when moving high-volume mailboxes from an Exchange 2003 SP2 server: e-mail stays in ' +
+        'the local delivery queue; OWA does not respond; the SMTP service stops responding.',
+      KB924567_SOURCE,
+    ],
     ['F2', 'It occurs when the MTA service is disabled on the Exchange 2003 SP2 server.', KB924567_SOURCE],
-    ['F3', 'Cause: the Information Store service registers a flush in the transit mail task for each mailbox moved; the flush uses the MTA.', KB924567_SOURCE],
+    [
+      'F3',
+      'Cause: the Information Store service registers a flush in the transit mail task for each mailbox moved; the flush uses the MTA.',
+      KB924567_SOURCE,
+    ],
     ['F4', 'With the MTA disabled the flush takes 150 minutes to time out.', KB924567_SOURCE],
-    ['F5', 'Meanwhile fewer Information Store tasks are available; eventually task thread exhaustion, which affects other functions such as local delivery.', KB924567_SOURCE],
+    [
+      'F5',
+      'Meanwhile fewer Information Store tasks are available; eventually task thread exhaustion, ' +
+        'which affects other functions such as local delivery.',
+      KB924567_SOURCE,
+    ],
     ['F6', 'Hotfix files: Exosal.dll, Mdbmsg.dll and Store.exe 6.5.7652.5, dated 06-Dec-2006, x86.', KB924567_SOURCE],
     ['F7', 'Prerequisite: Exchange Server 2003 Service Pack 2.', KB924567_SOURCE],
-    ['F8', 'No computer restart; applying it restarts the Microsoft Exchange Information Store, Microsoft Search and IIS Admin services and all dependent services.', KB924567_SOURCE],
-    ['F9', 'Set "Gateway Out Threads" to 0 when disabling the MTA; that value is the sign of a disabled MTA.', 'Microsoft KB810489 (MTA Stacks service supportability guidelines)'],
-    ['F10', 'After the hotfix, the store recognises Gateway Out Threads = 0 and does not register the flush for each mailbox.', KB924567_SOURCE],
+    [
+      'F8',
+      'No computer restart; applying it restarts the Microsoft Exchange Information Store, ' +
+        'Microsoft Search and IIS Admin services and all dependent services.',
+      KB924567_SOURCE,
+    ],
+    [
+      'F9',
+      'Set "Gateway Out Threads" to 0 when disabling the MTA; that value is the sign of a disabled MTA.',
+      'Microsoft KB810489 (MTA Stacks service supportability guidelines)',
+    ],
+    [
+      'F10',
+      'After the hotfix, the store recognises Gateway Out Threads = 0 and does not register the flush for each mailbox.',
+      KB924567_SOURCE,
+    ],
     ['F11', 'The hotfix does not replace any other hotfix.', KB924567_SOURCE],
     ['U1', 'store.exe builds: Exchange 2003 RTM 6.5.6944, SP1 6.5.7226, SP2 6.5.7638.', UNVERIFIED],
     ['U2', "Exchange 2003's Move Mailbox Wizard moves up to 4 mailboxes at once by default.", UNVERIFIED],
-    ['N1', `The default number of Information Store task threads (the product assumes ${DEFAULT_ASSUMPTIONS.storeTaskThreads}; set store.taskThreads).`, ASSUMED],
-    ['N2', `Per-mailbox move throughput (the product assumes ${DEFAULT_ASSUMPTIONS.moveThroughputMBPerMinute} MB/min per concurrent move; set throughputMBPerMinute).`, ASSUMED],
+    [
+      'N1',
+      `The default number of Information Store task threads (the product assumes ` +
+        `${DEFAULT_ASSUMPTIONS.storeTaskThreads}; set store.taskThreads).`,
+      ASSUMED,
+    ],
+    [
+      'N2',
+      `Per-mailbox move throughput (the product assumes ` +
+        `${DEFAULT_ASSUMPTIONS.moveThroughputMBPerMinute} MB/min per concurrent move; set throughputMBPerMinute).`,
+      ASSUMED,
+    ],
     ['N3', 'Store thread time per delivered message and per OWA request (set load.deliveryServiceMs / load.owaServiceMs).', ASSUMED],
   ].map(([id, text, source]) => [id, { id, text, source }]),
 );

@@ -1,4 +1,7 @@
-/** Hover text (Markdown: the product's own texts as written, every piece of runbook text escaped): rule explanations, a server's state at a step, KB ids, field descriptions and assumed defaults. */
+/**
+ * Hover text (Markdown: the product's own texts as written, every piece of runbook text escaped):
+ * rule explanations, a server's state at a step, KB ids, field descriptions and assumed defaults.
+ */
 import type { RunbookDiagnostic, Span } from '../diagnostics';
 import type { Analysis } from '../lint';
 import { ASSUMPTION_DESCRIPTIONS, withAssumptions, type Assumptions } from '../model/assumptions';
@@ -73,17 +76,26 @@ function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
       parts.push(serverAtStep(analysis, timeline(analysis), step, hit.value));
     } else if (server && field === 'name' && hit.path.length === 3) {
       const state = timeline(analysis).before[0]?.get(serverKey(hit.value)) ?? timeline(analysis).after.get(serverKey(hit.value));
-      parts.push(state ? stateSection(`${escapeMarkdown(state.name)} in the inventory (before the first step)`, state, analysis) : `Server ${escapeMarkdown(hit.value)}`);
+      parts.push(
+        state
+          ? stateSection(`${escapeMarkdown(state.name)} in the inventory (before the first step)`, state, analysis)
+          : `Server ${escapeMarkdown(hit.value)}`,
+      );
     } else if ((step && field === 'hotfix') || (server && field === 'hotfixes' && typeof itemIndex === 'number')) {
       parts.push(kbSection(hit.value));
     } else if (step && field === 'action' && hit.path.length === 3) {
       const description = ACTION_TEXT[hit.value];
-      parts.push(description ? `**${escapeMarkdown(hit.value)}**: ${description}` : `**${escapeMarkdown(hit.value)}** is not an action (see the completion list for the actions).`);
+      parts.push(
+        description
+          ? `**${escapeMarkdown(hit.value)}**: ${description}`
+          : `**${escapeMarkdown(hit.value)}** is not an action (see the completion list for the actions).`,
+      );
     }
   } else if (hit.part === 'key') {
     const schema = fieldSchema(hit.path, (i) => runbook.steps[i]?.action?.value);
     const key = String(hit.path[hit.path.length - 1]);
-    if (schema) parts.push(`**${key}**${typeLabel(schema) ? ` (${typeLabel(schema)})` : ''}${schema.description ? `: ${schema.description}` : ''}`);
+    if (schema)
+      parts.push(`**${key}**${typeLabel(schema) ? ` (${typeLabel(schema)})` : ''}${schema.description ? `: ${schema.description}` : ''}`);
     else if (hit.path.length > 1) parts.push(`**${escapeMarkdown(key)}** is not a field here.`);
   }
   // Assumed defaults show on the step's id/action and the server's name.
@@ -98,7 +110,9 @@ function timeline(analysis: Analysis): StateTimeline {
 
 const ACTION_TEXT: Record<string, string> = {
   'move-mailboxes': 'moves mailboxes from `from` to `to`; runs for size ÷ (concurrency × throughput).',
-  'install-hotfix': 'adds the KB to the server\'s hotfixes; KB924567 also sets store.exe to 6.5.7652.5 and restarts the Information Store, Microsoft Search and IIS Admin services (no reboot).',
+  'install-hotfix':
+    "adds the KB to the server's hotfixes; KB924567 also sets store.exe to 6.5.7652.5 and restarts " +
+    'the Information Store, Microsoft Search and IIS Admin services (no reboot).',
   'install-service-pack': 'sets the service pack (and the matching store build).',
   'set-mta': 'sets the MTA service state and/or the Gateway Out Threads value.',
   'restart-services': 'restarts the listed services; a move from or to that server is interrupted.',
@@ -129,13 +143,20 @@ function stateSection(heading: string, state: ServerState, analysis: Analysis): 
   ];
   switch (flushBehaviour(state)) {
     case 'hold':
-      lines.push(`⚠ Moves off this server here are **exposed to KB924567**: each moved mailbox registers a transit-mail flush that holds a store task thread for ~${Math.round(flushMinutes)} minutes.`);
+      lines.push(
+        `⚠ Moves off this server here are **exposed to KB924567**: each moved mailbox registers a ` +
+          `transit-mail flush that holds a store task thread for ~${Math.round(flushMinutes)} minutes.`,
+      );
       break;
     case 'none':
       lines.push('Moves off this server here are protected: KB924567 with Gateway Out Threads 0 registers no flush.');
       break;
     default:
-      lines.push(state.exchange === 2003 && state.servicePack === 2 ? 'Moves off this server here are not exposed: the MTA runs, so each flush finishes in about a second.' : 'Moves off this server here are not exposed to KB924567 (it concerns Exchange 2003 SP2 only).');
+      lines.push(
+        state.exchange === 2003 && state.servicePack === 2
+          ? 'Moves off this server here are not exposed: the MTA runs, so each flush finishes in about a second.'
+          : 'Moves off this server here are not exposed to KB924567 (it concerns Exchange 2003 SP2 only).',
+      );
   }
   return lines.join('\n');
 }
@@ -158,7 +179,8 @@ function stepAssumptions(step: Step, assumptions: Assumptions): string[] {
 function serverAssumptions(server: ServerDecl, assumptions: Assumptions): string[] {
   const notes: string[] = [];
   if (!server.taskThreads) notes.push(assumed('storeTaskThreads', assumptions.storeTaskThreads, ' threads'));
-  if (server.load.localDeliveryPerMinute && !server.load.deliveryServiceMs) notes.push(assumed('deliveryServiceMs', assumptions.deliveryServiceMs, ' ms'));
+  if (server.load.localDeliveryPerMinute && !server.load.deliveryServiceMs)
+    notes.push(assumed('deliveryServiceMs', assumptions.deliveryServiceMs, ' ms'));
   if (server.load.owaRequestsPerMinute && !server.load.owaServiceMs) notes.push(assumed('owaServiceMs', assumptions.owaServiceMs, ' ms'));
   return notes;
 }

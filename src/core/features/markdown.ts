@@ -2,7 +2,9 @@
 
 /** Escapes every character Markdown or HTML could read as syntax. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '\\' + c)).replace(/\r?\n|\r/g, ' ');
+  return text
+    .replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '\\' + c))
+    .replace(/\r?\n|\r/g, ' ');
 }
 
 /** Runbook text shown as inline code: backticks are removed (they would end the span) and the length is capped. */

@@ -48,7 +48,9 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
 
 function serverSymbol(text: string, server: ServerDecl): DocumentSymbolItem {
   const span = { start: dashBefore(text, server.span.start), end: endOfContent(text, server.span.start, server.span.end) };
-  const version = server.exchange ? `Exchange ${server.exchange.value}${server.servicePack ? (server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`) : ''}` : '';
+  const version = server.exchange
+    ? `Exchange ${server.exchange.value}${server.servicePack ? (server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`) : ''}`
+    : '';
   return {
     name: server.name?.value || `server ${server.index + 1}`,
     detail: version,

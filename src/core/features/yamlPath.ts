@@ -35,7 +35,8 @@ function visit(node: Node | null, path: PathSegment[], offset: number): NodeHit 
       if (key === undefined) continue;
       if (contains(pair.key, offset)) return { path: [...path, key], part: 'key', start: pair.key!.range![0], end: pair.key!.range![1] };
       if (contains(pair.value, offset)) {
-        if (isScalar(pair.value)) return { path: [...path, key], part: 'value', start: pair.value.range![0], end: pair.value.range![1], value: pair.value.value };
+        if (isScalar(pair.value))
+          return { path: [...path, key], part: 'value', start: pair.value.range![0], end: pair.value.range![1], value: pair.value.value };
         return visit(pair.value, [...path, key], offset);
       }
     }
@@ -112,7 +113,8 @@ function commonStepSchema(): SchemaNode {
   const actions = (ROOT.definitions.step.properties?.action?.enum ?? []) as string[];
   const perAction = actions.map((action) => ROOT.definitions[`step-${action}`]?.properties ?? {});
   const properties: Record<string, SchemaNode> = {};
-  for (const [key, property] of Object.entries(perAction[0] ?? {})) if (perAction.every((props) => key in props)) properties[key] = property;
+  for (const [key, property] of Object.entries(perAction[0] ?? {}))
+    if (perAction.every((props) => key in props)) properties[key] = property;
   commonStep = { ...ROOT.definitions.step, properties };
   return commonStep;
 }

@@ -2,7 +2,8 @@
 
 const UNIT_MINUTES: Record<string, number> = { ms: 1 / 60000, s: 1 / 60, m: 1, h: 60, d: 1440 };
 const SHORT_DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/;
-const ISO_DURATION = /^P(?:([0-9]+(?:\.[0-9]+)?)W)?(?:([0-9]+(?:\.[0-9]+)?)D)?(?:T(?:([0-9]+(?:\.[0-9]+)?)H)?(?:([0-9]+(?:\.[0-9]+)?)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?)?$/;
+const ISO_DURATION =
+  /^P(?:([0-9]+(?:\.[0-9]+)?)W)?(?:([0-9]+(?:\.[0-9]+)?)D)?(?:T(?:([0-9]+(?:\.[0-9]+)?)H)?(?:([0-9]+(?:\.[0-9]+)?)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?)?$/;
 
 /** Parses `90s`, `150m`, `2h`, `1d` or ISO 8601 `PT2H30M` into minutes; undefined if it is not a duration. */
 export function parseDurationMinutes(text: string): number | undefined {
@@ -14,7 +15,8 @@ export function parseDurationMinutes(text: string): number | undefined {
   return finite(weeks * 10080 + days * 1440 + hours * 60 + minutes + seconds / 60);
 }
 
-const DATE_TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]+)?)?([Zz]|([+-])([0-9]{2}):?([0-9]{2}))$/;
+const DATE_TIME =
+  /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]+)?)?([Zz]|([+-])([0-9]{2}):?([0-9]{2}))$/;
 
 /** Parses an ISO 8601 date-time with a zone into epoch milliseconds; undefined if malformed or out of range. */
 export function parseDateTime(text: string): number | undefined {

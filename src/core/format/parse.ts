@@ -19,8 +19,15 @@ export interface ParsedText {
 export const MAX_ALIAS_COUNT = 100;
 
 /** How every runbook YAML text is parsed (the incremental analyzer parses its pieces the same way). */
-// logLevel 'error': the parser's warnings (a list used as a key…) would otherwise go to the console/stderr; the schema check reports such keys.
-export const YAML_PARSE_OPTIONS = { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: true, logLevel: 'error' } as const;
+// logLevel 'error': the parser's warnings (a list used as a key…) would otherwise go to the console/stderr;
+// the schema check reports such keys.
+export const YAML_PARSE_OPTIONS = {
+  prettyErrors: false,
+  keepSourceTokens: false,
+  uniqueKeys: true,
+  strict: true,
+  logLevel: 'error',
+} as const;
 
 /**
  * Longer texts are refused before parsing (docs/reliability.md): the YAML parser needs about a second
@@ -30,7 +37,9 @@ export const YAML_PARSE_OPTIONS = { prettyErrors: false, keepSourceTokens: false
 export const MAX_RUNBOOK_CHARS = 8 * 1024 * 1024;
 
 const FRIENDLY_YAML_ERRORS: Record<string, string> = {
-  MULTIPLE_DOCS: 'this file holds more than one YAML document; a runbook is one document (remove the `---` separator and what follows, or split the file)',
+  MULTIPLE_DOCS:
+    'this file holds more than one YAML document; a runbook is one document (remove the `---` ' +
+    'separator and what follows, or split the file)',
   TAB_AS_INDENT: 'a tab is used for indentation; YAML indents with spaces only',
   BAD_ALIAS: 'this alias (`*name`) refers to no anchor',
   ALIAS_PROPS: 'an alias cannot have an anchor or tag',
@@ -44,7 +53,10 @@ export function parseText(text: string): ParsedText {
     syntaxFindings.push({
       code: 'EXR101',
       span: firstLineSpan(lines),
-      message: `This file holds ${(text.length / 1048576).toFixed(1)} MB of text; files over ${MAX_RUNBOOK_CHARS / 1048576} MB are not checked. A runbook is far smaller: split it into several runbooks or remove what is not part of it.`,
+      message:
+        `This file holds ${(text.length / 1048576).toFixed(1)} MB of text; files over ` +
+        `${MAX_RUNBOOK_CHARS / 1048576} MB are not checked. A runbook is far smaller: split it into ` +
+        `several runbooks or remove what is not part of it.`,
     });
     return { text, lines, doc: parseDocument('') as ParsedDocument, syntaxFindings, data: undefined };
   }

@@ -105,23 +105,41 @@ function translateOne(doc: ParsedDocument, data: unknown, error: SchemaError): F
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return finding(valueSpan, `${label} must be ${expectation(schema, field, error.data)}, not ${show(error.data)}${whereSuffix(where, segments)}.`);
+      return finding(
+        valueSpan,
+        `${label} must be ${expectation(schema, field, error.data)}, not ${show(error.data)}${whereSuffix(where, segments)}.`,
+      );
     case 'enum':
-      return finding(valueSpan, `${label} must be one of ${(schema.enum as unknown[]).join(', ')}, not ${show(error.data)}${whereSuffix(where, segments)}.`);
+      return finding(
+        valueSpan,
+        `${label} must be one of ${(schema.enum as unknown[]).join(', ')}, not ${show(error.data)}${whereSuffix(where, segments)}.`,
+      );
     case 'const':
       if (field === 'runbook') return finding(valueSpan, `\`runbook\` must be 1 (the only format version), not ${show(error.data)}.`);
       return finding(valueSpan, `${label} must be ${String(schema.const)}, not ${show(error.data)}.`);
     case 'pattern':
-      return finding(valueSpan, `${label} must be ${EXPECTED_TEXT[field] ?? `text matching ${String(error.params.pattern)}`}, not ${show(error.data)}${whereSuffix(where, segments)}.`);
+      return finding(
+        valueSpan,
+        `${label} must be ${EXPECTED_TEXT[field] ?? `text matching ${String(error.params.pattern)}`}, not ` +
+          `${show(error.data)}${whereSuffix(where, segments)}.`,
+      );
     case 'minLength':
     case 'maxLength': {
       const limit = error.params.limit;
       const bound = error.keyword === 'minLength' ? `at least ${limit}` : `at most ${limit}`;
       const extra = field === 'name' || field === 'server' || field === 'from' || field === 'to' ? ' (a NetBIOS computer name)' : '';
-      return finding(valueSpan, `${label} must be ${bound} characters long${extra}, not ${show(error.data)}${whereSuffix(where, segments)}.`);
+      return finding(
+        valueSpan,
+        `${label} must be ${bound} characters long${extra}, not ${show(error.data)}${whereSuffix(where, segments)}.`,
+      );
     }
     case 'minItems':
-      return finding(valueSpan, field === 'servers' ? '`servers` must list at least one server.' : `${label} must have at least ${String(error.params.limit)} item(s)${whereSuffix(where, segments)}.`);
+      return finding(
+        valueSpan,
+        field === 'servers'
+          ? '`servers` must list at least one server.'
+          : `${label} must have at least ${String(error.params.limit)} item(s)${whereSuffix(where, segments)}.`,
+      );
     case 'maxItems':
       return finding(valueSpan, `${label} has more than ${String(error.params.limit)} items${whereSuffix(where, segments)}.`);
     default:
@@ -141,7 +159,8 @@ function checkValues(doc: ParsedDocument, data: unknown): Finding[] {
     if (!span) return;
     const label = fieldLabel(segments);
     if (minutes === undefined) {
-      if (/^P/.test(value)) findings.push({ code: 'EXR100', span, message: `${label} must be ${EXPECTED_TEXT.duration}, not \`${clip(value)}\`.` });
+      if (/^P/.test(value))
+        findings.push({ code: 'EXR100', span, message: `${label} must be ${EXPECTED_TEXT.duration}, not \`${clip(value)}\`.` });
     } else if (mustBePositive && minutes <= 0) {
       findings.push({ code: 'EXR100', span, message: `${label} must be longer than zero, not \`${clip(value)}\`.` });
     }
@@ -156,7 +175,15 @@ function checkValues(doc: ParsedDocument, data: unknown): Finding[] {
       if (!record) return;
       if (typeof record.start === 'string' && /^[0-9]{4}-/.test(record.start) && parseDateTime(record.start) === undefined) {
         const span = spanAtPath(doc, ['steps', String(index), 'start']);
-        if (span) findings.push({ code: 'EXR100', span, message: `\`start\` is not a real date and time: ${show(record.start)} (check the month, day, hour and zone)${whereSuffix(describeLocation(data, ['steps', String(index)]), ['steps', String(index), 'start'])}.` });
+        if (span)
+          findings.push({
+            code: 'EXR100',
+            span,
+            message:
+              `\`start\` is not a real date and time: ${show(record.start)} (check the ` +
+              `month, day, hour and ` +
+              `zone)${whereSuffix(describeLocation(data, ['steps', String(index)]), ['steps', String(index), 'start'])}.`,
+          });
       }
       if ('duration' in record) checkDuration(['steps', String(index), 'duration'], record.duration, false);
     });
@@ -179,14 +206,16 @@ function missingHint(field: string): string {
 }
 
 function expectation(schema: Record<string, unknown>, field: string, data: unknown): string {
-  if (EXPECTED_TEXT[field] && (field === 'mailboxes' || field === 'services' || DURATION_FIELDS.has(field) || field === 'start')) return EXPECTED_TEXT[field];
+  if (EXPECTED_TEXT[field] && (field === 'mailboxes' || field === 'services' || DURATION_FIELDS.has(field) || field === 'start'))
+    return EXPECTED_TEXT[field];
   const type = schema.type;
   const min = schema.minimum as number | undefined;
   const max = schema.maximum as number | undefined;
   const exclusiveMin = schema.exclusiveMinimum as number | undefined;
   if (type === 'integer' || type === 'number') {
     // "a number" reads best; "whole" only when the value given was a fraction.
-    const noun = type === 'integer' && typeof data === 'number' && Number.isFinite(data) && !Number.isInteger(data) ? 'a whole number' : 'a number';
+    const noun =
+      type === 'integer' && typeof data === 'number' && Number.isFinite(data) && !Number.isInteger(data) ? 'a whole number' : 'a number';
     if (Array.isArray(schema.enum)) return `one of ${schema.enum.join(', ')}`;
     if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`;
     if (exclusiveMin !== undefined) return `${noun} greater than ${exclusiveMin}`;
@@ -201,7 +230,10 @@ function expectation(schema: Record<string, unknown>, field: string, data: unkno
 
 function pathSegments(instancePath: string): string[] {
   if (!instancePath) return [];
-  return instancePath.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function fieldName(segments: string[]): string {
@@ -232,7 +264,11 @@ function describeLocation(data: unknown, segments: string[]): string {
       const handle = parent === 'steps' ? record?.id : record?.name;
       const noun = parent === 'steps' ? 'step' : 'server';
       description = typeof handle === 'string' && handle.length > 0 ? `${noun} \`${clip(handle)}\`` : `${noun} ${Number(segment) + 1}`;
-    } else if (!/^[0-9]+$/.test(segment) && i < segments.length - 1 && (segment === 'simulation' || segment === 'mta' || segment === 'store' || segment === 'load' || segment === 'mailboxes')) {
+    } else if (
+      !/^[0-9]+$/.test(segment) &&
+      i < segments.length - 1 &&
+      (segment === 'simulation' || segment === 'mta' || segment === 'store' || segment === 'load' || segment === 'mailboxes')
+    ) {
       description = `\`${segment}\` of ${description}`;
     } else if (segment === 'simulation' && i === segments.length - 1) {
       description = '`simulation`';
@@ -313,6 +349,7 @@ function show(value: unknown): string {
 }
 
 function clip(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
   const oneLine = text.replace(/[\u0000-\u001f\u007f]/g, '�');
   return oneLine.length > 40 ? oneLine.slice(0, 40) + '…' : oneLine;
 }

@@ -5,7 +5,10 @@ export class LineIndex {
   private readonly lineStarts: number[];
 
   /** `knownLineStarts`: the offsets of the lines' starts when the caller has them already (the incremental analyzer). */
-  constructor(private readonly text: string, knownLineStarts?: number[]) {
+  constructor(
+    private readonly text: string,
+    knownLineStarts?: number[],
+  ) {
     if (knownLineStarts) {
       this.lineStarts = knownLineStarts;
       return;

@@ -47,7 +47,10 @@ export class IncrementalAnalyzer {
   private text = '';
   private items: (ItemRecord | undefined)[] = [];
   private blocks = new Map<string, BlockRecord>();
-  /** How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze(). Benchmarks and tests read it. */
+  /**
+   * How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze().
+   * Benchmarks and tests read it.
+   */
   lastUpdate: 'incremental' | 'full' = 'full';
 
   /** Forgets everything cached (the next update parses the whole text). */

@@ -105,7 +105,11 @@ export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, inde
   const services = reader.stringList('services');
   const servicesNode = reader.pair('services');
   if (services.length > 0 && servicesNode) {
-    step.services = { value: services.map((s) => s.value), span: nodeSpan(servicesNode.value as Node)!, keySpan: nodeSpan(servicesNode.key as Node) };
+    step.services = {
+      value: services.map((s) => s.value),
+      span: nodeSpan(servicesNode.value as Node)!,
+      keySpan: nodeSpan(servicesNode.key as Node),
+    };
   }
   return step;
 }
@@ -243,4 +247,3 @@ class MapReader {
     return isMap(value) ? new MapReader(this.doc, value as YAMLMap) : undefined;
   }
 }
-

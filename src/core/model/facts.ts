@@ -23,12 +23,20 @@ export const STORE_VERSION_PREFIX: Record<number, number[]> = { 2000: [6, 0], 20
 /** What KB ids the product knows, for hover and completion. */
 export const KNOWN_KBS: Record<string, { title: string; summary: string }> = {
   KB924567: {
-    title: 'E-mail messages remain in the local delivery queue, OWA does not respond, or the SMTP service stops responding in Exchange Server 2003 SP2',
+    title:
+      'E-mail messages remain in the local delivery queue, OWA does not respond, or the SMTP ' +
+      'service stops responding in Exchange Server 2003 SP2',
     summary:
-      'Store hotfix (store.exe 6.5.7652.5) for Exchange 2003 SP2. With the MTA disabled, every moved mailbox registers a transit-mail flush that holds a store task thread for 150 minutes; after the hotfix the store sees Gateway Out Threads = 0 and registers no flush. Prerequisite SP2; no reboot, but it restarts the Information Store, Microsoft Search and IIS Admin services. It replaces no other hotfix.',
+      'Store hotfix (store.exe 6.5.7652.5) for Exchange 2003 SP2. With the MTA disabled, every ' +
+      'moved mailbox registers a transit-mail flush that holds a store task thread for 150 ' +
+      'minutes; after the hotfix the store sees Gateway Out Threads = 0 and registers no flush. ' +
+      'Prerequisite SP2; no reboot, but it restarts the Information Store, Microsoft Search and ' +
+      'IIS Admin services. It replaces no other hotfix.',
   },
   KB810489: {
     title: 'MTA Stacks service supportability guidelines for Exchange 2000 Server and Exchange Server 2003',
-    summary: 'How to disable the MTA: set the "Gateway Out Threads" registry value to 0, the sign of a disabled MTA that the KB924567 store recognises.',
+    summary:
+      'How to disable the MTA: set the "Gateway Out Threads" registry value to 0, the sign of a ' +
+      'disabled MTA that the KB924567 store recognises.',
   },
 };

@@ -53,7 +53,11 @@ export function stepMinutes(step: Step, assumptions: Assumptions): number {
  * The steps before the first explicit `start` are placed so they lead up to it.
  * `durationOf` lets the simulator substitute its own durations (e.g. actual move batches).
  */
-export function buildSchedule(runbook: Runbook, assumptions: Assumptions, durationOf = (step: Step) => stepMinutes(step, assumptions)): Schedule {
+export function buildSchedule(
+  runbook: Runbook,
+  assumptions: Assumptions,
+  durationOf = (step: Step) => stepMinutes(step, assumptions),
+): Schedule {
   const steps: StepTiming[] = [];
   let chainEnd = 0;
   let origin: number | undefined;

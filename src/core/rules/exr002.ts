@@ -11,7 +11,8 @@ export const exr002: SemanticRule = {
   title: 'KB924567 installed on a server that is not Exchange 2003 SP2',
   facts: ['F7'],
   explanation:
-    'KB924567 requires Exchange Server 2003 Service Pack 2; on any other version or service pack it does not install. Fix: install SP2 first (an install-service-pack step before the hotfix).',
+    'KB924567 requires Exchange Server 2003 Service Pack 2; on any other version or service pack it ' +
+    'does not install. Fix: install SP2 first (an install-service-pack step before the hotfix).',
   check(context) {
     const findings: Finding[] = [];
     context.runbook.steps.forEach((step, index) => {
@@ -26,11 +27,14 @@ export const exr002: SemanticRule = {
           : state.exchange === undefined
             ? 'of an unknown Exchange version'
             : `Exchange ${state.exchange}`;
-      const remedy = state.exchange === 2003 ? ` Install Service Pack 2 on ${server} before this step.` : ' This hotfix is only for Exchange 2003 SP2.';
+      const remedy =
+        state.exchange === 2003 ? ` Install Service Pack 2 on ${server} before this step.` : ' This hotfix is only for Exchange 2003 SP2.';
       findings.push({
         code: 'EXR002',
         span: step.hotfix!.span,
-        message: `Step ${stepLabel(step)} installs KB924567 on ${server}, which is ${now} at that step; the hotfix requires Exchange Server 2003 Service Pack 2 and will not install.${remedy}`,
+        message:
+          `Step ${stepLabel(step)} installs KB924567 on ${server}, which is ${now} at that ` +
+          `step; the hotfix requires Exchange Server 2003 Service Pack 2 and will not install.${remedy}`,
         data: { server, stepIndex: index, exchange: state.exchange, servicePack: state.servicePack },
       });
     });

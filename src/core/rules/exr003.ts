@@ -19,7 +19,10 @@ export const exr003: SemanticRule = {
   title: 'Store restart while a mailbox move on that server is running',
   facts: ['F8'],
   explanation:
-    'Installing KB924567 restarts the Information Store, Microsoft Search and IIS Admin services; restart-services and reboot steps restart the store too. A mailbox move from or to that server that is running at that moment is interrupted. The check uses the static schedule: step starts from `start`, durations from mailbox sizes, concurrency and throughput.',
+    'Installing KB924567 restarts the Information Store, Microsoft Search and IIS Admin services; ' +
+    'restart-services and reboot steps restart the store too. A mailbox move from or to that ' +
+    'server that is running at that moment is interrupted. The check uses the static schedule: ' +
+    'step starts from `start`, durations from mailbox sizes, concurrency and throughput.',
   check(context) {
     const findings: Finding[] = [];
     const { steps } = context.runbook;
@@ -33,11 +36,19 @@ export const exr003: SemanticRule = {
       if (!move) return;
       const window = timings[move.index];
       const server = declaredName(context, key, step.server.value);
-      const what = step.action?.value === 'install-hotfix' ? 'Installing KB924567 restarts the Information Store' : step.action?.value === 'reboot' ? 'The reboot restarts the Information Store' : 'Restarting these services interrupts the Information Store';
+      const what =
+        step.action?.value === 'install-hotfix'
+          ? 'Installing KB924567 restarts the Information Store'
+          : step.action?.value === 'reboot'
+            ? 'The reboot restarts the Information Store'
+            : 'Restarting these services interrupts the Information Store';
       findings.push({
         code: 'EXR003',
         span: (step.start ?? step.server).span,
-        message: `${what} on ${server} ${formatMinutes(at - window.start)} into move ${stepLabel(move)}, which still has ${formatMinutes(window.end - at)} to run: the moves in flight are interrupted. Schedule step ${stepLabel(step)} before the move starts or after it ends.`,
+        message:
+          `${what} on ${server} ${formatMinutes(at - window.start)} into move ` +
+          `${stepLabel(move)}, which still has ${formatMinutes(window.end - at)} to run: the moves in ` +
+          `flight are interrupted. Schedule step ${stepLabel(step)} before the move starts or after it ends.`,
         related: move.id ? [{ message: `move ${stepLabel(move)}`, span: move.id.span }] : undefined,
         data: { server, stepIndex: index, moveIndex: move.index },
       });

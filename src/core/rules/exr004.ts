@@ -11,7 +11,10 @@ export const exr004: SemanticRule = {
   title: 'KB924567 installed but Gateway Out Threads is not 0',
   facts: ['F9', 'F10'],
   explanation:
-    'After KB924567 the store recognises a disabled MTA only by the registry value Gateway Out Threads = 0 (KB810489). With the MTA service stopped or disabled but Gateway Out Threads left at another value, every moved mailbox still registers a transit-mail flush that holds a store thread for 150 minutes. Fix: set Gateway Out Threads to 0.',
+    'After KB924567 the store recognises a disabled MTA only by the registry value Gateway Out ' +
+    'Threads = 0 (KB810489). With the MTA service stopped or disabled but Gateway Out Threads ' +
+    'left at another value, every moved mailbox still registers a transit-mail flush that holds ' +
+    'a store thread for 150 minutes. Fix: set Gateway Out Threads to 0.',
   check(context) {
     const findings: Finding[] = [];
     context.runbook.steps.forEach((step, index) => {
@@ -25,8 +28,11 @@ export const exr004: SemanticRule = {
         code: 'EXR004',
         span: step.from.span,
         message:
-          `${server} has KB924567 and its MTA service is ${state.mtaService}, but Gateway Out Threads is ${state.gatewayOutThreads}, not 0: ` +
-          `the fixed store recognises a disabled MTA only by Gateway Out Threads = 0 (KB810489), so step ${stepLabel(step)} still registers a transit-mail flush per mailbox, each holding a store thread for ~150 minutes. Set Gateway Out Threads to 0 on ${server} before this move.`,
+          `${server} has KB924567 and its MTA service is ${state.mtaService}, but Gateway Out ` +
+          `Threads is ${state.gatewayOutThreads}, not 0: ` +
+          `the fixed store recognises a disabled MTA only by Gateway Out Threads = 0 (KB810489), so ` +
+          `step ${stepLabel(step)} still registers a transit-mail flush per mailbox, each holding a ` +
+          `store thread for ~150 minutes. Set Gateway Out Threads to 0 on ${server} before this move.`,
         data: { server, stepIndex: index },
       });
     });

@@ -37,16 +37,27 @@ function contradiction(server: ServerDecl): string | undefined {
       return `store.exe ${declared} is not an Exchange ${exchange} build (Exchange ${exchange}'s store is ${prefix.join('.')}.x)`;
     }
   }
-  if (server.hotfixes.some((kb) => kb.value.toUpperCase() === KB924567) && compareVersions(version, parseVersion(KB924567_STORE_VERSION)) < 0) {
-    return `KB924567 is listed as installed, but store.exe ${declared} is older than ${KB924567_STORE_VERSION}, the version the hotfix installs`;
+  if (
+    server.hotfixes.some((kb) => kb.value.toUpperCase() === KB924567) &&
+    compareVersions(version, parseVersion(KB924567_STORE_VERSION)) < 0
+  ) {
+    return (
+      `KB924567 is listed as installed, but store.exe ${declared} is older than ` +
+      `${KB924567_STORE_VERSION}, the version the hotfix installs`
+    );
   }
   if (exchange === 2003 && server.servicePack && version[0] === 6 && version[1] === 5) {
     const declaredSp = server.servicePack.value;
     const buildSp = servicePackOfBuild(version[2]);
     if (buildSp !== undefined && buildSp !== declaredSp) {
-      return `servicePack is ${declaredSp} (${spName(declaredSp)}) but store.exe build ${version[2]} is an Exchange 2003 ${spName(buildSp)} build (${spName(declaredSp)} is build ${EXCHANGE_2003_STORE_BUILDS[declaredSp] ?? '?'})`;
+      return (
+        `servicePack is ${declaredSp} (${spName(declaredSp)}) but store.exe build ` +
+        `${version[2]} is an Exchange 2003 ${spName(buildSp)} build (${spName(declaredSp)} is build ` +
+        `${EXCHANGE_2003_STORE_BUILDS[declaredSp] ?? '?'})`
+      );
     }
-    if (buildSp === undefined) return `store.exe build ${version[2]} is older than any Exchange 2003 build (RTM is ${EXCHANGE_2003_STORE_BUILDS[0]})`;
+    if (buildSp === undefined)
+      return `store.exe build ${version[2]} is older than any Exchange 2003 build (RTM is ${EXCHANGE_2003_STORE_BUILDS[0]})`;
   }
   return undefined;
 }
@@ -58,7 +69,10 @@ export const exr006: SemanticRule = {
   title: 'Store version contradicts the service pack or hotfixes',
   facts: ['F6', 'U1'],
   explanation:
-    'The inventory\'s store.exe version disagrees with its service pack or hotfixes: for example KB924567 listed while store.exe is older than 6.5.7652.5 (the version the hotfix installs), or an SP1 build on a server declared SP2. The rules judge by servicePack and hotfixes, so a wrong inventory hides or invents problems.',
+    "The inventory's store.exe version disagrees with its service pack or hotfixes: for example " +
+    'KB924567 listed while store.exe is older than 6.5.7652.5 (the version the hotfix installs), ' +
+    'or an SP1 build on a server declared SP2. The rules judge by servicePack and hotfixes, so a ' +
+    'wrong inventory hides or invents problems.',
   check(context) {
     const findings: Finding[] = [];
     for (const server of context.runbook.servers) {
@@ -69,7 +83,9 @@ export const exr006: SemanticRule = {
       findings.push({
         code: 'EXR006',
         span: server.storeVersion.span,
-        message: `The inventory of ${name} contradicts itself: ${problem}. Check which is true on the server; the rules judge by servicePack and hotfixes.`,
+        message:
+          `The inventory of ${name} contradicts itself: ${problem}. Check which is true on ` +
+          `the server; the rules judge by servicePack and hotfixes.`,
         data: { server: name },
       });
     }

@@ -10,7 +10,8 @@ export const exr007: SemanticRule = {
   title: 'Unneeded reboot after KB924567',
   facts: ['F8'],
   explanation:
-    'KB924567 needs no reboot: applying it restarts the Information Store, Microsoft Search and IIS Admin services. A reboot right after it only lengthens the outage.',
+    'KB924567 needs no reboot: applying it restarts the Information Store, Microsoft Search and IIS ' +
+    'Admin services. A reboot right after it only lengthens the outage.',
   check(context) {
     const findings: Finding[] = [];
     const { steps } = context.runbook;
@@ -24,7 +25,10 @@ export const exr007: SemanticRule = {
       findings.push({
         code: 'EXR007',
         span: step.action.span,
-        message: `KB924567 needs no reboot: installing it (step ${stepLabel(previous)}) already restarts the Information Store, Microsoft Search and IIS Admin services on ${server}. Step ${stepLabel(step)} can be removed to shorten the outage.`,
+        message:
+          `KB924567 needs no reboot: installing it (step ${stepLabel(previous)}) already ` +
+          `restarts the Information Store, Microsoft Search and IIS Admin services on ${server}. Step ` +
+          `${stepLabel(step)} can be removed to shorten the outage.`,
         data: { server, stepIndex: index },
       });
     });

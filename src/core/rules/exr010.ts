@@ -38,7 +38,8 @@ export const exr010: SemanticRule = {
   title: 'Step names an undeclared server',
   facts: [],
   explanation:
-    'Every server a step names (`server`, `from`, `to`) must be declared under `servers`; names compare case-insensitively, as Windows compares computer names.',
+    'Every server a step names (`server`, `from`, `to`) must be declared under `servers`; names ' +
+    'compare case-insensitively, as Windows compares computer names.',
   check(context) {
     const findings: Finding[] = [];
     const names = [...context.declared.values()].map((server) => server.name!.value);
@@ -46,10 +47,11 @@ export const exr010: SemanticRule = {
       for (const field of [step.server, step.from, step.to]) {
         if (!field || context.declared.has(serverKey(field.value))) continue;
         const suggestion = closestServer(field.value, names);
+        const hint = suggestion ? `; did you mean ${suggestion}?` : names.length > 0 ? ` (declared: ${names.join(', ')}).` : '.';
         findings.push({
           code: 'EXR010',
           span: field.span,
-          message: `Step ${stepLabel(step)} names server ${field.value}, which is not declared under \`servers\`${suggestion ? `; did you mean ${suggestion}?` : names.length > 0 ? ` (declared: ${names.join(', ')}).` : '.'}`,
+          message: `Step ${stepLabel(step)} names server ${field.value}, which is not declared ` + `under \`servers\`${hint}`,
           data: { server: field.value, stepIndex: step.index, suggestion },
         });
       }

@@ -9,7 +9,8 @@ export const exr011: SemanticRule = {
   title: 'Duplicate step id or server name',
   facts: [],
   explanation:
-    'Step ids name steps in results, suppressions and the simulator; server names identify servers. Each must be unique (server names case-insensitively).',
+    'Step ids name steps in results, suppressions and the simulator; server names identify servers. ' +
+    'Each must be unique (server names case-insensitively).',
   check(context) {
     const findings: Finding[] = [];
     const firstServer = new Map<string, Span>();
@@ -24,7 +25,9 @@ export const exr011: SemanticRule = {
       findings.push({
         code: 'EXR011',
         span: server.name.span,
-        message: `Server ${server.name.value} is declared twice (Windows computer names ignore case); steps would not know which declaration to use. Remove or rename one.`,
+        message:
+          `Server ${server.name.value} is declared twice (Windows computer names ignore ` +
+          `case); steps would not know which declaration to use. Remove or rename one.`,
         related: [{ message: 'first declared here', span: first }],
         data: { server: server.name.value },
       });
@@ -40,7 +43,9 @@ export const exr011: SemanticRule = {
       findings.push({
         code: 'EXR011',
         span: step.id.span,
-        message: `Step id \`${step.id.value}\` is used by an earlier step too; step ids must be unique so results and suppressions name one step.`,
+        message:
+          `Step id \`${step.id.value}\` is used by an earlier step too; step ids must be ` +
+          `unique so results and suppressions name one step.`,
         related: [{ message: 'first used here', span: first }],
         data: { stepIndex: step.index },
       });

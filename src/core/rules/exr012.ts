@@ -8,8 +8,7 @@ export const exr012: SemanticRule = {
   defaultSeverity: 'error',
   title: 'Move from a server to itself',
   facts: [],
-  explanation:
-    'A move needs a different source and target server.',
+  explanation: 'A move needs a different source and target server.',
   check(context) {
     const findings: Finding[] = [];
     for (const step of context.runbook.steps) {
@@ -18,7 +17,9 @@ export const exr012: SemanticRule = {
       findings.push({
         code: 'EXR012',
         span: step.to.span,
-        message: `Step ${stepLabel(step)} moves mailboxes from ${step.from.value} to ${step.to.value}, the same server; \`to\` must name another server.`,
+        message:
+          `Step ${stepLabel(step)} moves mailboxes from ${step.from.value} to ` +
+          `${step.to.value}, the same server; \`to\` must name another server.`,
         related: [{ message: '`from` is here', span: step.from.span }],
         data: { server: step.from.value, stepIndex: step.index },
       });

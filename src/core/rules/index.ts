@@ -20,11 +20,36 @@ const OTHER_RULES: readonly RuleInfo[] = [
     title: 'Simulation predicts store task-thread exhaustion during a move',
     facts: ['F3', 'F4', 'F5', 'N1', 'N2', 'N3'],
     explanation:
-      'The simulator runs the runbook against a model of each server\'s Information Store (task threads, local delivery, OWA, moves and transit-mail flushes) and predicts that every store task thread is busy while work waits during a move step. Numbers no source gives (task threads, throughput, service times) are assumptions you can set.',
+      "The simulator runs the runbook against a model of each server's Information Store (task " +
+      'threads, local delivery, OWA, moves and transit-mail flushes) and predicts that every store ' +
+      'task thread is busy while work waits during a move step. Numbers no source gives (task ' +
+      'threads, throughput, service times) are assumptions you can set.',
   },
-  { code: 'EXR100', defaultSeverity: 'error', title: 'The runbook breaks the schema', facts: [], explanation: 'A field has the wrong type or value, is unknown, or is missing (schemas/runbook.schema.json). One diagnostic per problem, on the exact node.' },
-  { code: 'EXR101', defaultSeverity: 'error', title: 'Not well-formed YAML', facts: [], explanation: 'The file is not well-formed YAML (or expands too far through aliases); nothing else is checked until it is.' },
-  { code: 'EXR102', defaultSeverity: 'warning', title: 'Suppression comment that suppresses nothing', facts: [], explanation: 'An `# exrunbook-disable-next-line CODE` comment names a code that has no diagnostic on the next line or step, or a code that does not exist. Stale suppressions hide future problems.' },
+  {
+    code: 'EXR100',
+    defaultSeverity: 'error',
+    title: 'The runbook breaks the schema',
+    facts: [],
+    explanation:
+      'A field has the wrong type or value, is unknown, or is missing ' +
+      '(schemas/runbook.schema.json). One diagnostic per problem, on the exact node.',
+  },
+  {
+    code: 'EXR101',
+    defaultSeverity: 'error',
+    title: 'Not well-formed YAML',
+    facts: [],
+    explanation: 'The file is not well-formed YAML (or expands too far through aliases); nothing else is checked until it is.',
+  },
+  {
+    code: 'EXR102',
+    defaultSeverity: 'warning',
+    title: 'Suppression comment that suppresses nothing',
+    facts: [],
+    explanation:
+      'An `# exrunbook-disable-next-line CODE` comment names a code that has no diagnostic on the ' +
+      'next line or step, or a code that does not exist. Stale suppressions hide future problems.',
+  },
 ];
 
 /** Every rule code with its metadata, sorted by code. */

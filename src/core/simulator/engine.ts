@@ -281,7 +281,8 @@ export class Simulation {
       this.stores.push(store);
       this.storesByKey.set(key, store);
     }
-    if (this.stores.length >= 1 << (31 - KIND_BITS)) throw new SimulationError('invalid', 'this runbook declares too many servers to simulate');
+    if (this.stores.length >= 1 << (31 - KIND_BITS))
+      throw new SimulationError('invalid', 'this runbook declares too many servers to simulate');
 
     const schedule = buildSchedule(runbook, assumptions);
     this.clockOrigin = schedule.clockOrigin ?? null;
@@ -589,13 +590,22 @@ export class Simulation {
   /** Records every sample whose time is before `time` (default: now): the state after all events up to it. */
   private takeSamples(time = this.now): void {
     const interval = this.settings.sampleInterval;
-    for (let sampleTime = this.sampleCount * interval; sampleTime < time && sampleTime <= this.endTime; sampleTime = this.sampleCount * interval) {
+    for (
+      let sampleTime = this.sampleCount * interval;
+      sampleTime < time && sampleTime <= this.endTime;
+      sampleTime = this.sampleCount * interval
+    ) {
       if (this.sampleCount >= MAX_SAMPLES) {
-        throw new SimulationError('budget', `this run would need more than ${formatCount(MAX_SAMPLES)} samples per server; raise simulation.sampleInterval or shorten the run`);
+        throw new SimulationError(
+          'budget',
+          `this run would need more than ${formatCount(MAX_SAMPLES)} samples per server; raise ` +
+            `simulation.sampleInterval or shorten the run`,
+        );
       }
       for (const store of this.stores) {
         this.expireOwa(store, sampleTime);
-        if (store.episodeActive && !store.episodeConfirmed && sampleTime - store.episodeStart >= EXHAUSTION_MIN_MINUTES) this.confirmEpisode(store);
+        if (store.episodeActive && !store.episodeConfirmed && sampleTime - store.episodeStart >= EXHAUSTION_MIN_MINUTES)
+          this.confirmEpisode(store);
         const series = store.series;
         series.t.push(sampleTime);
         series.delivery.push(store.busyDelivery);
@@ -690,7 +700,6 @@ export class Simulation {
       this.startEpisode(store);
     }
   }
-
 
   private takeThread(store: Store): void {
     if (++store.busy > store.peakBusy) store.peakBusy = store.busy;
@@ -998,7 +1007,7 @@ export class Simulation {
     for (const lane of aborted) this.requestSource(lane, now);
   }
 
-  private storeUp(store: Store, now: number): void {
+  private storeUp(store: Store, _now: number): void {
     store.downCount = Math.max(0, store.downCount - 1);
     if (store.downCount > 0 || store.up) return;
     store.up = true;
@@ -1021,7 +1030,8 @@ export class Simulation {
     if (samples > MAX_SAMPLES) {
       throw new SimulationError(
         'budget',
-        `this run would need ~${formatCount(samples)} samples per server; the limit is ${formatCount(MAX_SAMPLES)}; raise simulation.sampleInterval or shorten the run`,
+        `this run would need ~${formatCount(samples)} samples per server; the limit is ` +
+          `${formatCount(MAX_SAMPLES)}; raise simulation.sampleInterval or shorten the run`,
       );
     }
   }
@@ -1044,7 +1054,8 @@ function nonNegative(value: number | undefined): number {
 function budgetError(needed: number, limit: number): SimulationError {
   return new SimulationError(
     'budget',
-    `this runbook would need ~${formatCount(needed)} events; the limit is ${formatCount(limit)}; raise simulation.maxEvents or shorten the run`,
+    `this runbook would need ~${formatCount(needed)} events; the limit is ${formatCount(limit)}; ` +
+      `raise simulation.maxEvents or shorten the run`,
   );
 }
 
@@ -1061,8 +1072,10 @@ function resolveSettings(runbook: Runbook, options: SimulateOptions): Settings {
   const assumed = new Set<keyof Assumptions>();
   const servers = runbook.servers.filter((server) => server.name);
   if (servers.some((server) => server.taskThreads === undefined)) assumed.add('storeTaskThreads');
-  if (servers.some((server) => (server.load.localDeliveryPerMinute?.value ?? 0) > 0 && !server.load.deliveryServiceMs)) assumed.add('deliveryServiceMs');
-  if (servers.some((server) => (server.load.owaRequestsPerMinute?.value ?? 0) > 0 && !server.load.owaServiceMs)) assumed.add('owaServiceMs');
+  if (servers.some((server) => (server.load.localDeliveryPerMinute?.value ?? 0) > 0 && !server.load.deliveryServiceMs))
+    assumed.add('deliveryServiceMs');
+  if (servers.some((server) => (server.load.owaRequestsPerMinute?.value ?? 0) > 0 && !server.load.owaServiceMs))
+    assumed.add('owaServiceMs');
   const durationKey: Partial<Record<ActionName, keyof Assumptions>> = {
     'install-hotfix': 'hotfixInstallMinutes',
     'install-service-pack': 'servicePackInstallMinutes',

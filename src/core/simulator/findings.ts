@@ -33,7 +33,10 @@ export function exhaustionFindings(runbook: Runbook, result: SimulationResult): 
       findings.push({
         code: 'EXR005',
         span: { start: field.span.start, end: field.span.end },
-        message: `The simulation predicts ${summary.server} runs out of store task threads at ${when} (+${formatMinutes(intoStep)} into step \`${stepName}\`): ${held}; mail waits in the local delivery queue and OWA stops answering.`,
+        message:
+          `The simulation predicts ${summary.server} runs out of store task threads at ` +
+          `${when} (+${formatMinutes(intoStep)} into step \`${stepName}\`): ${held}; mail waits in the ` +
+          `local delivery queue and OWA stops answering.`,
         data: { server: summary.server, stepIndex: record.stepIndex, exhaustedAt: record.at },
       });
     }

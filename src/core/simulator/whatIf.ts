@@ -42,7 +42,9 @@ export function applyWhatIf(runbook: Runbook, whatIf: WhatIf): Runbook {
 
 /** The CLI's `--what-if hotfix`: every server a move takes mailboxes from gets the hotfix. */
 export function hotfixEverySource(runbook: Runbook): WhatIf {
-  const declared = new Map(runbook.servers.filter((server) => server.name).map((server) => [serverKey(server.name!.value), server.name!.value]));
+  const declared = new Map(
+    runbook.servers.filter((server) => server.name).map((server) => [serverKey(server.name!.value), server.name!.value]),
+  );
   const sources = new Set<string>();
   for (const step of runbook.steps) {
     if (step.action?.value !== 'move-mailboxes' || !step.from) continue;

@@ -20,7 +20,9 @@ export class RunbookCodeLens implements vscode.CodeLensProvider, vscode.Disposab
     return codeLenses(state.analysis, { simulation: state.simulation, simulating }).map((lens) => {
       const range = toVsRangeFromSpan(document, lens.span);
       // A lens without a command id renders as plain text.
-      const command: vscode.Command = lens.command ? { title: lens.title, command: lens.command, arguments: [document.uri, lens.stepIndex] } : { title: lens.title, command: '' };
+      const command: vscode.Command = lens.command
+        ? { title: lens.title, command: lens.command, arguments: [document.uri, lens.stepIndex] }
+        : { title: lens.title, command: '' };
       return new vscode.CodeLens(range, command);
     });
   }

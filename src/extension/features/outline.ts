@@ -19,7 +19,13 @@ export class RunbookSymbols implements vscode.DocumentSymbolProvider {
     const convert = (item: DocumentSymbolItem): vscode.DocumentSymbol => {
       const range = toVsRangeFromSpan(document, item.span);
       const selection = toVsRangeFromSpan(document, item.selectionSpan);
-      const symbol = new vscode.DocumentSymbol(item.name, item.detail, KIND[item.kind], range, range.contains(selection) ? selection : new vscode.Range(range.start, range.start));
+      const symbol = new vscode.DocumentSymbol(
+        item.name,
+        item.detail,
+        KIND[item.kind],
+        range,
+        range.contains(selection) ? selection : new vscode.Range(range.start, range.start),
+      );
       symbol.children = item.children.map(convert);
       return symbol;
     };
@@ -29,6 +35,9 @@ export class RunbookSymbols implements vscode.DocumentSymbolProvider {
 
 export class RunbookFolding implements vscode.FoldingRangeProvider {
   provideFoldingRanges(document: vscode.TextDocument): vscode.FoldingRange[] {
-    return foldingRanges(document.getText()).map((range) => new vscode.FoldingRange(range.startLine, range.endLine, range.kind === 'comment' ? vscode.FoldingRangeKind.Comment : undefined));
+    return foldingRanges(document.getText()).map(
+      (range) =>
+        new vscode.FoldingRange(range.startLine, range.endLine, range.kind === 'comment' ? vscode.FoldingRangeKind.Comment : undefined),
+    );
   }
 }

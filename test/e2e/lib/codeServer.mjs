@@ -15,7 +15,12 @@ export function codeServerEntry(repoRoot) {
 /** Environment that keeps code-server's (and chromium's) files inside the run's scratch folder. */
 export function isolatedEnv(scratch) {
   const env = { ...process.env };
-  for (const [name, folder] of [['HOME', 'home'], ['XDG_CONFIG_HOME', 'xdg/config'], ['XDG_DATA_HOME', 'xdg/data'], ['XDG_CACHE_HOME', 'xdg/cache']]) {
+  for (const [name, folder] of [
+    ['HOME', 'home'],
+    ['XDG_CONFIG_HOME', 'xdg/config'],
+    ['XDG_DATA_HOME', 'xdg/data'],
+    ['XDG_CACHE_HOME', 'xdg/cache'],
+  ]) {
     env[name] = join(scratch, folder);
     mkdirSync(env[name], { recursive: true });
   }
@@ -72,14 +77,18 @@ export async function startCodeServer({ repoRoot, scratch, name, extensionsDir, 
   await new Promise((resolve) => log.on('open', resolve));
   const args = [
     codeServerEntry(repoRoot),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     folder,
   ];
   const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', log, log] });
@@ -124,4 +133,3 @@ function readLogTail(logFile, lines) {
   if (!existsSync(logFile)) return '';
   return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
-

@@ -48,9 +48,7 @@ export async function openFile(page, fileName) {
   await dismissWidgets(page);
   await page.keyboard.press('Control+P');
   await pickFromQuickInput(page, fileName, fileName);
-  await page
-    .locator('.editor-group-container.active .tab.active', { hasText: fileName })
-    .waitFor({ state: 'visible', timeout: 10_000 });
+  await page.locator('.editor-group-container.active .tab.active', { hasText: fileName }).waitFor({ state: 'visible', timeout: 10_000 });
   await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ state: 'visible', timeout: 10_000 });
 }
 

@@ -81,7 +81,9 @@ describe('exrunbook lint', () => {
     const withSimulation = cli('lint', '--format', 'json', exposed);
     const simulated = JSON.parse(withSimulation.stdout).files[0].diagnostics.map((d: { code: string }) => d.code);
     assert.ok(simulated.includes('EXR005'), simulated.join());
-    const without = JSON.parse(cli('lint', '--format', 'json', '--no-simulate', exposed).stdout).files[0].diagnostics.map((d: { code: string }) => d.code);
+    const without = JSON.parse(cli('lint', '--format', 'json', '--no-simulate', exposed).stdout).files[0].diagnostics.map(
+      (d: { code: string }) => d.code,
+    );
     assert.deepEqual(without, ['EXR001']);
   });
 

@@ -81,7 +81,10 @@ describe('rule documentation pages (docs/rules)', () => {
         assert.ok(existsSync(path), `${ruleDocPath(rule.code)} is missing`);
         const lines = page().split(/\r?\n/);
         assert.equal(lines[0], `# ${rule.code}: ${rule.title}`);
-        assert.ok(lines.includes(`Default severity: **${rule.defaultSeverity}**`), `the page must state "Default severity: **${rule.defaultSeverity}**"`);
+        assert.ok(
+          lines.includes(`Default severity: **${rule.defaultSeverity}**`),
+          `the page must state "Default severity: **${rule.defaultSeverity}**"`,
+        );
       });
 
       it('quotes every fact the rule rests on, and says how to suppress it and change its severity', () => {
@@ -97,12 +100,21 @@ describe('rule documentation pages (docs/rules)', () => {
         const produced = diagnosticsOf(example(), simulated);
         if (output.marker === '<!-- not-checked -->') {
           // The wording is not final, but the example must still trip the rule.
-          assert.ok(produced.some((d) => d.code === rule.code), `the example produces no ${rule.code}`);
-          assert.ok(nonEmptyLines(output.body).some((line) => line.includes(` ${rule.code} `)), `the output shown has no ${rule.code} line`);
+          assert.ok(
+            produced.some((d) => d.code === rule.code),
+            `the example produces no ${rule.code}`,
+          );
+          assert.ok(
+            nonEmptyLines(output.body).some((line) => line.includes(` ${rule.code} `)),
+            `the output shown has no ${rule.code} line`,
+          );
           return;
         }
         const expected = nonEmptyLines(output.body);
-        assert.ok(expected.some((line) => line.includes(` ${rule.code} `)), `the output shown has no ${rule.code} line`);
+        assert.ok(
+          expected.some((line) => line.includes(` ${rule.code} `)),
+          `the output shown has no ${rule.code} line`,
+        );
         assert.deepEqual(produced.map(asCliLine), expected);
       });
 
@@ -144,6 +156,9 @@ describe('rule documentation pages (docs/rules)', () => {
   it('has no page for a code that does not exist', () => {
     const codes = new Set(RULES.map((rule) => rule.code));
     const pages = readdirSync(resolve(repoRoot, 'docs/rules')).filter((name) => name !== 'README.md' && name.endsWith('.md'));
-    assert.deepEqual(pages.filter((name) => !codes.has(name.replace(/\.md$/, ''))), []);
+    assert.deepEqual(
+      pages.filter((name) => !codes.has(name.replace(/\.md$/, ''))),
+      [],
+    );
   });
 });

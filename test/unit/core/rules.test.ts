@@ -19,9 +19,21 @@ function runbook(exch01: string[], steps: string[]): string {
   );
 }
 
-const MOVE = ['- id: move', '  action: move-mailboxes', '  from: EXCH01', '  to: EXCH02', '  mailboxes: { count: 10, averageSizeMB: 100 }', '  concurrency: 2'];
+const MOVE = [
+  '- id: move',
+  '  action: move-mailboxes',
+  '  from: EXCH01',
+  '  to: EXCH02',
+  '  mailboxes: { count: 10, averageSizeMB: 100 }',
+  '  concurrency: 2',
+];
 const DISABLED_MTA = ['servicePack: 2', 'mta: { service: disabled, gatewayOutThreads: 0 }'];
-const hotfixStep = (id: string, server = 'EXCH01') => [`- id: ${id}`, '  action: install-hotfix', `  server: ${server}`, '  hotfix: KB924567'];
+const hotfixStep = (id: string, server = 'EXCH01') => [
+  `- id: ${id}`,
+  '  action: install-hotfix',
+  `  server: ${server}`,
+  '  hotfix: KB924567',
+];
 
 describe('EXR001: moves off an exposed Exchange 2003 SP2 server', () => {
   it('fires for MTA disabled, no hotfix, on the `from` value', () => {
@@ -32,7 +44,9 @@ describe('EXR001: moves off an exposed Exchange 2003 SP2 server', () => {
     assert.match(diagnostics[0].message, /each of the 10 mailboxes/);
   });
   it('fires when only Gateway Out Threads is 0 (the KB810489 sign) and the service runs', () => {
-    assert.deepEqual(codes(lint(runbook(['servicePack: 2', 'mta: { service: running, gatewayOutThreads: 0 }'], MOVE)).diagnostics), ['EXR001']);
+    assert.deepEqual(codes(lint(runbook(['servicePack: 2', 'mta: { service: running, gatewayOutThreads: 0 }'], MOVE)).diagnostics), [
+      'EXR001',
+    ]);
   });
   it('fires for a stopped MTA service', () => {
     assert.deepEqual(codes(lint(runbook(['servicePack: 2', 'mta: { service: stopped }'], MOVE)).diagnostics), ['EXR001']);
@@ -64,7 +78,15 @@ describe('EXR001: moves off an exposed Exchange 2003 SP2 server', () => {
       ...MOVE,
     ];
     assert.deepEqual(codes(lint(runbook(['servicePack: 1'], steps)).diagnostics), ['EXR001']);
-    const reenabled = [...steps.slice(0, 9), '- id: mta-on', '  action: set-mta', '  server: EXCH01', '  service: running', '  gatewayOutThreads: 1', ...MOVE];
+    const reenabled = [
+      ...steps.slice(0, 9),
+      '- id: mta-on',
+      '  action: set-mta',
+      '  server: EXCH01',
+      '  service: running',
+      '  gatewayOutThreads: 1',
+      ...MOVE,
+    ];
     assert.deepEqual(lint(runbook(['servicePack: 1'], reenabled)).diagnostics, []);
   });
 });
@@ -82,9 +104,19 @@ describe('EXR002: KB924567 needs Exchange 2003 SP2', () => {
     assert.deepEqual(lint(runbook(['servicePack: 1'], steps)).diagnostics, []);
   });
   it('fires for Exchange 2000 and ignores other hotfixes', () => {
-    const text = yaml('runbook: 1', 'name: t', 'servers:', '  - { name: OLD, exchange: 2000, servicePack: 3 }', 'steps:', ...hotfixStep('h', 'OLD').map((l) => '  ' + l));
+    const text = yaml(
+      'runbook: 1',
+      'name: t',
+      'servers:',
+      '  - { name: OLD, exchange: 2000, servicePack: 3 }',
+      'steps:',
+      ...hotfixStep('h', 'OLD').map((l) => '  ' + l),
+    );
     assert.deepEqual(codes(lint(text).diagnostics), ['EXR002']);
-    assert.deepEqual(lint(runbook(['servicePack: 1'], ['- id: h', '  action: install-hotfix', '  server: EXCH01', '  hotfix: KB123456'])).diagnostics, []);
+    assert.deepEqual(
+      lint(runbook(['servicePack: 1'], ['- id: h', '  action: install-hotfix', '  server: EXCH01', '  hotfix: KB123456'])).diagnostics,
+      [],
+    );
   });
 });
 
@@ -101,15 +133,33 @@ describe('EXR003: store restarts during a running move (static schedule)', () =>
   it('fires for a reboot or service restart of the target server too', () => {
     const reboot = ['- id: reboot', '  action: reboot', '  server: EXCH02', '  start: 2026-12-05T22:05:00Z'];
     assert.deepEqual(codes(lint(runbook(['servicePack: 2'], [...timedMove, ...reboot])).diagnostics), ['EXR003']);
-    const restart = ['- id: restart', '  action: restart-services', '  server: EXCH02', '  services: [MSExchangeIS]', '  start: 2026-12-05T22:05:00Z'];
+    const restart = [
+      '- id: restart',
+      '  action: restart-services',
+      '  server: EXCH02',
+      '  services: [MSExchangeIS]',
+      '  start: 2026-12-05T22:05:00Z',
+    ];
     assert.deepEqual(codes(lint(runbook(['servicePack: 2'], [...timedMove, ...restart])).diagnostics), ['EXR003']);
   });
   it('does not fire after the move ends, or for an unrelated server', () => {
-    assert.deepEqual(lint(runbook(['servicePack: 2'], [...timedMove, ...hotfixStep('hotfix'), '  start: 2026-12-05T22:20:00Z'])).diagnostics, []);
+    assert.deepEqual(
+      lint(runbook(['servicePack: 2'], [...timedMove, ...hotfixStep('hotfix'), '  start: 2026-12-05T22:20:00Z'])).diagnostics,
+      [],
+    );
     assert.deepEqual(lint(runbook(['servicePack: 2'], [...timedMove, ...hotfixStep('hotfix')])).diagnostics, [], 'chained after the move');
-    const other = yaml('runbook: 1', 'name: t', 'servers:', '  - { name: A, exchange: 2003, servicePack: 2 }', '  - { name: B, exchange: 2003, servicePack: 2 }', '  - { name: C, exchange: 2003, servicePack: 2 }', 'steps:',
-      '  - { id: m, action: move-mailboxes, from: A, to: B, mailboxes: { count: 10, averageSizeMB: 100 }, concurrency: 1, start: "2026-12-05T22:00:00Z" }',
-      '  - { id: r, action: reboot, server: C, start: "2026-12-05T22:05:00Z" }');
+    const other = yaml(
+      'runbook: 1',
+      'name: t',
+      'servers:',
+      '  - { name: A, exchange: 2003, servicePack: 2 }',
+      '  - { name: B, exchange: 2003, servicePack: 2 }',
+      '  - { name: C, exchange: 2003, servicePack: 2 }',
+      'steps:',
+      '  - { id: m, action: move-mailboxes, from: A, to: B, mailboxes: { count: 10, averageSizeMB: ' +
+        '100 }, concurrency: 1, start: "2026-12-05T22:00:00Z" }',
+      '  - { id: r, action: reboot, server: C, start: "2026-12-05T22:05:00Z" }',
+    );
     assert.deepEqual(lint(other).diagnostics, []);
   });
 });
@@ -122,8 +172,14 @@ describe('EXR004: hotfix in, MTA disabled, Gateway Out Threads not 0', () => {
     assert.equal(covered(text, diagnostics[0]), 'EXCH01');
   });
   it('does not fire when Gateway Out Threads is 0 or the MTA runs', () => {
-    assert.deepEqual(lint(runbook(['servicePack: 2', 'hotfixes: [KB924567]', 'mta: { service: disabled, gatewayOutThreads: 0 }'], MOVE)).diagnostics, []);
-    assert.deepEqual(lint(runbook(['servicePack: 2', 'hotfixes: [KB924567]', 'mta: { service: running, gatewayOutThreads: 1 }'], MOVE)).diagnostics, []);
+    assert.deepEqual(
+      lint(runbook(['servicePack: 2', 'hotfixes: [KB924567]', 'mta: { service: disabled, gatewayOutThreads: 0 }'], MOVE)).diagnostics,
+      [],
+    );
+    assert.deepEqual(
+      lint(runbook(['servicePack: 2', 'hotfixes: [KB924567]', 'mta: { service: running, gatewayOutThreads: 1 }'], MOVE)).diagnostics,
+      [],
+    );
   });
   it('a set-mta step before the move clears it', () => {
     const steps = ['- id: got0', '  action: set-mta', '  server: EXCH01', '  gatewayOutThreads: 0', ...MOVE];
@@ -157,21 +213,35 @@ describe('EXR007: reboot right after KB924567', () => {
     assert.equal(covered(text, diagnostics[0]), 'reboot');
   });
   it('does not fire for a reboot of another server or after another step', () => {
-    assert.deepEqual(lint(runbook(['servicePack: 2'], [...hotfixStep('hotfix'), '- id: reboot', '  action: reboot', '  server: EXCH02'])).diagnostics, []);
+    assert.deepEqual(
+      lint(runbook(['servicePack: 2'], [...hotfixStep('hotfix'), '- id: reboot', '  action: reboot', '  server: EXCH02'])).diagnostics,
+      [],
+    );
     assert.deepEqual(lint(runbook(['servicePack: 2'], ['- id: reboot', '  action: reboot', '  server: EXCH01'])).diagnostics, []);
   });
 });
 
 describe('EXR010–EXR012: names', () => {
   it('EXR010: an undeclared server, with a did-you-mean', () => {
-    const text = runbook(['servicePack: 2'], MOVE.map((line) => line.replace('to: EXCH02', 'to: EXCH2')));
+    const text = runbook(
+      ['servicePack: 2'],
+      MOVE.map((line) => line.replace('to: EXCH02', 'to: EXCH2')),
+    );
     const { diagnostics } = lint(text);
     assert.deepEqual(codes(diagnostics), ['EXR010']);
     assert.equal(covered(text, diagnostics[0]), 'EXCH2');
     assert.match(diagnostics[0].message, /did you mean EXCH02\?/);
   });
   it('EXR010: names compare case-insensitively', () => {
-    assert.deepEqual(lint(runbook(['servicePack: 2'], MOVE.map((line) => line.replace('to: EXCH02', 'to: exch02')))).diagnostics, []);
+    assert.deepEqual(
+      lint(
+        runbook(
+          ['servicePack: 2'],
+          MOVE.map((line) => line.replace('to: EXCH02', 'to: exch02')),
+        ),
+      ).diagnostics,
+      [],
+    );
   });
   it('EXR011: duplicate step ids and server names, on the second one', () => {
     const text = runbook(['servicePack: 2'], [...hotfixStep('same'), ...hotfixStep('same')]);
@@ -179,11 +249,21 @@ describe('EXR010–EXR012: names', () => {
     assert.deepEqual(codes(diagnostics), ['EXR011']);
     assert.equal(diagnostics[0].range.start.line, 14);
     assert.equal(diagnostics[0].related?.[0].range.start.line, 10);
-    const servers = yaml('runbook: 1', 'name: t', 'servers:', '  - { name: A, exchange: 2003 }', '  - { name: a, exchange: 2003 }', 'steps: []');
+    const servers = yaml(
+      'runbook: 1',
+      'name: t',
+      'servers:',
+      '  - { name: A, exchange: 2003 }',
+      '  - { name: a, exchange: 2003 }',
+      'steps: []',
+    );
     assert.deepEqual(codes(lint(servers).diagnostics), ['EXR011']);
   });
   it('EXR012: from and to are the same server, on `to`', () => {
-    const text = runbook(['servicePack: 2'], MOVE.map((line) => line.replace('to: EXCH02', 'to: exch01')));
+    const text = runbook(
+      ['servicePack: 2'],
+      MOVE.map((line) => line.replace('to: EXCH02', 'to: exch01')),
+    );
     const { diagnostics } = lint(text);
     assert.deepEqual(codes(diagnostics), ['EXR012']);
     assert.equal(covered(text, diagnostics[0]), 'exch01');

@@ -26,13 +26,26 @@ describe('EXR100: schema problems in plain words on the exact node', () => {
     assert.match(diagnostics[0].message, /a `reboot` step takes/);
   });
   it('a missing field names the step', () => {
-    const text = yaml(...VALID_HEAD, 'steps:', '  - id: m', '    action: move-mailboxes', '    from: EXCH01', '    mailboxes: { count: 1, averageSizeMB: 1 }', '    concurrency: 1');
+    const text = yaml(
+      ...VALID_HEAD,
+      'steps:',
+      '  - id: m',
+      '    action: move-mailboxes',
+      '    from: EXCH01',
+      '    mailboxes: { count: 1, averageSizeMB: 1 }',
+      '    concurrency: 1',
+    );
     const { diagnostics } = lint(text);
     assert.deepEqual(codes(diagnostics), ['EXR100']);
     assert.equal(diagnostics[0].message, 'Step `m` is missing `to` (the target server).');
   });
   it('one diagnostic for a mailboxes value of the wrong shape (no cascade from the two alternatives)', () => {
-    const text = yaml(...VALID_HEAD, '  - { name: EXCH02, exchange: 2003 }', 'steps:', '  - { id: m, action: move-mailboxes, from: EXCH01, to: EXCH02, mailboxes: lots, concurrency: 1 }');
+    const text = yaml(
+      ...VALID_HEAD,
+      '  - { name: EXCH02, exchange: 2003 }',
+      'steps:',
+      '  - { id: m, action: move-mailboxes, from: EXCH01, to: EXCH02, mailboxes: lots, concurrency: 1 }',
+    );
     const { diagnostics } = lint(text);
     assert.deepEqual(codes(diagnostics), ['EXR100']);
     assert.equal(covered(text, diagnostics[0]), 'lots');
@@ -44,7 +57,12 @@ describe('EXR100: schema problems in plain words on the exact node', () => {
     assert.match(diagnostics[0].message, /one of move-mailboxes, install-hotfix/);
   });
   it('malformed durations and impossible dates are errors at the exact characters', () => {
-    const text = yaml(...VALID_HEAD, 'steps:', '  - { id: w, action: wait, duration: 10 minutes }', '  - { id: v, action: wait, duration: 1h, start: "2026-02-30T10:00:00Z" }');
+    const text = yaml(
+      ...VALID_HEAD,
+      'steps:',
+      '  - { id: w, action: wait, duration: 10 minutes }',
+      '  - { id: v, action: wait, duration: 1h, start: "2026-02-30T10:00:00Z" }',
+    );
     const { diagnostics } = lint(text);
     assert.deepEqual(codes(diagnostics), ['EXR100', 'EXR100']);
     assert.equal(covered(text, diagnostics[0]), '10 minutes');
@@ -74,7 +92,12 @@ describe('EXR101: YAML that is not well-formed', () => {
   });
   it('an alias bomb is refused quickly with a diagnostic', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill('*' + String.fromCharCode(96 + i))
+          .join(',')}]`,
+      );
     const { diagnostics } = lint(yaml(...lines));
     assert.deepEqual(codes(diagnostics), ['EXR101']);
     assert.match(diagnostics[0].message, /alias/);

@@ -28,7 +28,10 @@ function applyAndRelint(text: string, action: CodeActionItem): string {
   const fixed = applyEdits(text, action.edits);
   const after = lint(fixed).diagnostics;
   const key = (d: RunbookDiagnostic) => `${d.code} ${d.message}`;
-  assert.ok(!after.some((d) => key(d) === key(action.diagnostic)), `"${action.title}" removed ${action.diagnostic.code}; left: ${after.map(key).join('\n')}`);
+  assert.ok(
+    !after.some((d) => key(d) === key(action.diagnostic)),
+    `"${action.title}" removed ${action.diagnostic.code}; left: ${after.map(key).join('\n')}`,
+  );
   const previous = new Set(before.map(key));
   const added = after.filter((d) => !previous.has(key(d)));
   assert.deepEqual(added.map(key), [], `"${action.title}" added no diagnostic`);
@@ -75,7 +78,10 @@ describe('quick fixes', () => {
     it('sets Gateway Out Threads 0 with a set-mta step when a step before the move changes that MTA', () => {
       const fixed = applyAndRelint(MTA_STOPPED_BY_STEP, pick(actionsFor(MTA_STOPPED_BY_STEP, 'EXR001').actions, 'Insert KB924567'));
       keepsLines(MTA_STOPPED_BY_STEP, fixed);
-      assert.match(fixed, /- id: gateway-out-threads-exch01\n {4}title: Set Gateway Out Threads to 0 on EXCH01 \(KB810489\)\n {4}action: set-mta\n {4}server: EXCH01\n {4}gatewayOutThreads: 0\n {2}- id: kb924567-exch01\n[^]*\n {2}- id: wave1\n/);
+      assert.match(
+        fixed,
+        /- id: gateway-out-threads-exch01\n {4}title: Set Gateway Out Threads to 0 on EXCH01 \(KB810489\)\n {4}action: set-mta\n {4}server: EXCH01\n {4}gatewayOutThreads: 0\n {2}- id: kb924567-exch01\n[^]*\n {2}- id: wave1\n/,
+      );
       assert.deepEqual(codes(lint(fixed).diagnostics), []);
     });
 
@@ -89,7 +95,10 @@ describe('quick fixes', () => {
     it('enables the MTA with a set-mta step (and a non-zero Gateway Out Threads when it was 0)', () => {
       const text = readExample('kb924567-exposed.runbook.yaml');
       const fixed = applyAndRelint(text, pick(actionsFor(text, 'EXR001').actions, 'Enable the MTA service on EXCH01'));
-      assert.match(fixed, /\n {2}- id: mta-on-exch01\n {4}title: Run the MTA service on EXCH01 during the move\n {4}action: set-mta\n {4}server: EXCH01\n {4}service: running\n {4}gatewayOutThreads: 1\n {2}- id: wave1/);
+      assert.match(
+        fixed,
+        /\n {2}- id: mta-on-exch01\n {4}title: Run the MTA service on EXCH01 during the move\n {4}action: set-mta\n {4}server: EXCH01\n {4}service: running\n {4}gatewayOutThreads: 1\n {2}- id: wave1/,
+      );
       keepsLines(text, fixed);
     });
 
@@ -105,13 +114,19 @@ describe('quick fixes', () => {
     it('writes flow-style steps into a flow sequence and a flow server mapping', () => {
       const fixed = applyAndRelint(FLOW_STEPS, pick(actionsFor(FLOW_STEPS, 'EXR001').actions, 'Insert KB924567'));
       assert.match(fixed, /mta: \{ service: disabled, gatewayOutThreads: 0 \} \}/);
-      assert.match(fixed, /steps: \[\n {2}\{ id: kb924567-exch01, title: "Install KB924567 on EXCH01 \(restarts the Information Store, Microsoft Search and IIS Admin services; no reboot\)", action: install-hotfix, server: EXCH01, hotfix: KB924567 \}, \{ id: wave1,/);
+      assert.match(
+        fixed,
+        /steps: \[\n {2}\{ id: kb924567-exch01, title: "Install KB924567 on EXCH01 \(restarts the Information Store, Microsoft Search and IIS Admin services; no reboot\)", action: install-hotfix, server: EXCH01, hotfix: KB924567 \}, \{ id: wave1,/,
+      );
       assert.deepEqual(lint(fixed).diagnostics, []);
     });
 
     it('follows an indentless sequence with a wide gap after the dash', () => {
       const fixed = applyAndRelint(INDENTLESS_STEPS, pick(actionsFor(INDENTLESS_STEPS, 'EXR001').actions, 'Insert KB924567'));
-      assert.match(fixed, /\nsteps:\n- {3}id: kb924567-exch01\n {4}title: [^\n]+\n {4}action: install-hotfix\n {4}server: EXCH01\n {4}hotfix: KB924567\n- {3}id: wave1\n/);
+      assert.match(
+        fixed,
+        /\nsteps:\n- {3}id: kb924567-exch01\n {4}title: [^\n]+\n {4}action: install-hotfix\n {4}server: EXCH01\n {4}hotfix: KB924567\n- {3}id: wave1\n/,
+      );
       assert.match(fixed, /\n {2}mta:\n {4}service: disabled\n {4}gatewayOutThreads: 0\n- name: EXCH02/);
       assert.deepEqual(lint(fixed).diagnostics, []);
     });
@@ -127,26 +142,41 @@ describe('quick fixes', () => {
   });
 
   it('EXR004: uses a set-mta step when a step before the move set the MTA', () => {
-    const text = MTA_STOPPED_BY_STEP.replace('    servicePack: 2\n  - name: EXCH02', '    servicePack: 2\n    hotfixes: [KB924567]\n  - name: EXCH02');
+    const text = MTA_STOPPED_BY_STEP.replace(
+      '    servicePack: 2\n  - name: EXCH02',
+      '    servicePack: 2\n    hotfixes: [KB924567]\n  - name: EXCH02',
+    );
     const fixed = applyAndRelint(text, pick(actionsFor(text, 'EXR004').actions, 'Set Gateway Out Threads to 0'));
     assert.match(fixed, /- id: gateway-out-threads-exch01\n[^]*gatewayOutThreads: 0\n {2}- id: wave1/);
     keepsLines(text, fixed);
   });
 
   it('EXR002: inserts install-service-pack 2 before the hotfix, above the comment that belongs to it', () => {
-    const fixed = applyAndRelint(SP1_HOTFIX_THEN_REBOOT, pick(actionsFor(SP1_HOTFIX_THEN_REBOOT, 'EXR002').actions, 'Insert install-service-pack 2 before the hotfix'));
+    const fixed = applyAndRelint(
+      SP1_HOTFIX_THEN_REBOOT,
+      pick(actionsFor(SP1_HOTFIX_THEN_REBOOT, 'EXR002').actions, 'Insert install-service-pack 2 before the hotfix'),
+    );
     keepsLines(SP1_HOTFIX_THEN_REBOOT, fixed);
-    assert.match(fixed, /\nsteps:\n {2}- id: sp2-ts-mbx1\n {4}title: Install Exchange Service Pack 2 on TS-MBX1\n {4}action: install-service-pack\n {4}server: TS-MBX1\n {4}servicePack: 2\n {2}# the store fix first\n {2}- id: hotfix\n/);
+    assert.match(
+      fixed,
+      /\nsteps:\n {2}- id: sp2-ts-mbx1\n {4}title: Install Exchange Service Pack 2 on TS-MBX1\n {4}action: install-service-pack\n {4}server: TS-MBX1\n {4}servicePack: 2\n {2}# the store fix first\n {2}- id: hotfix\n/,
+    );
   });
 
   it('EXR002: offers no service pack for a server that is not Exchange 2003', () => {
     const text = SP1_HOTFIX_THEN_REBOOT.replace('    exchange: 2003\n    servicePack: 1', '    exchange: 2000\n    servicePack: 3');
     const { actions } = actionsFor(text, 'EXR002');
-    assert.deepEqual(actions.map((a) => a.title), ['Suppress EXR002 for this step']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Suppress EXR002 for this step'],
+    );
   });
 
   it('EXR007: removes the reboot step, and only it', () => {
-    const fixed = applyAndRelint(SP1_HOTFIX_THEN_REBOOT, pick(actionsFor(SP1_HOTFIX_THEN_REBOOT, 'EXR007').actions, 'Remove the unneeded reboot'));
+    const fixed = applyAndRelint(
+      SP1_HOTFIX_THEN_REBOOT,
+      pick(actionsFor(SP1_HOTFIX_THEN_REBOOT, 'EXR007').actions, 'Remove the unneeded reboot'),
+    );
     assert.equal(fixed, SP1_HOTFIX_THEN_REBOOT.replace('  - id: reboot-after\n    action: reboot\n    server: TS-MBX1\n', ''));
   });
 
@@ -169,11 +199,17 @@ describe('quick fixes', () => {
 
   describe('EXR102 (a suppression that suppresses nothing)', () => {
     it('removes the unused code and keeps the used one', () => {
-      const text = SP1_HOTFIX_THEN_REBOOT.replace('  - id: reboot-after', '  # exrunbook-disable-next-line EXR003, EXR007\n  - id: reboot-after');
+      const text = SP1_HOTFIX_THEN_REBOOT.replace(
+        '  - id: reboot-after',
+        '  # exrunbook-disable-next-line EXR003, EXR007\n  - id: reboot-after',
+      );
       const fixed = applyAndRelint(text, pick(actionsFor(text, 'EXR102').actions, 'Remove EXR003 from this suppression comment'));
       assert.match(fixed, /\n {2}# exrunbook-disable-next-line EXR007\n {2}- id: reboot-after/);
       const reversed = text.replace('EXR003, EXR007', 'EXR007 EXR003');
-      assert.match(applyAndRelint(reversed, pick(actionsFor(reversed, 'EXR102').actions, 'Remove EXR003')), /# exrunbook-disable-next-line EXR007\n/);
+      assert.match(
+        applyAndRelint(reversed, pick(actionsFor(reversed, 'EXR102').actions, 'Remove EXR003')),
+        /# exrunbook-disable-next-line EXR007\n/,
+      );
     });
 
     it('removes a comment line that suppresses nothing at all, or a trailing comment after content', () => {
@@ -182,7 +218,10 @@ describe('quick fixes', () => {
       const trailing = SP1_HOTFIX_THEN_REBOOT.replace('    duration: 30m', '    duration: 30m  # exrunbook-disable-next-line EXR001');
       assert.equal(applyAndRelint(trailing, pick(actionsFor(trailing, 'EXR102').actions, 'Remove EXR001')), SP1_HOTFIX_THEN_REBOOT);
       const bare = crlf(SP1_HOTFIX_THEN_REBOOT.replace('  - id: settle', '  # exrunbook-disable-next-line\n  - id: settle'));
-      assert.equal(applyAndRelint(bare, pick(actionsFor(bare, 'EXR102').actions, 'Remove this suppression comment')), crlf(SP1_HOTFIX_THEN_REBOOT));
+      assert.equal(
+        applyAndRelint(bare, pick(actionsFor(bare, 'EXR102').actions, 'Remove this suppression comment')),
+        crlf(SP1_HOTFIX_THEN_REBOOT),
+      );
     });
   });
 
@@ -215,7 +254,10 @@ describe('quick fixes', () => {
     });
 
     it('offers a line suppression for a finding outside the steps, and none for broken YAML', () => {
-      const text = readExample('kb924567-fixed.runbook.yaml').replace('storeVersion: 6.5.7638.1\n    mta', 'storeVersion: 6.5.7638.1\n    colour: blue\n    mta');
+      const text = readExample('kb924567-fixed.runbook.yaml').replace(
+        'storeVersion: 6.5.7638.1\n    mta',
+        'storeVersion: 6.5.7638.1\n    colour: blue\n    mta',
+      );
       const { actions } = actionsFor(text, 'EXR100');
       const fixed = applyAndRelint(text, pick(actions, 'Suppress EXR100 on this line'));
       assert.match(fixed, /\n {4}# exrunbook-disable-next-line EXR100\n {4}colour: blue\n/);
@@ -225,7 +267,9 @@ describe('quick fixes', () => {
 
   it('every action offered on every example and fixture removes its diagnostic and adds none', () => {
     const texts = [
-      ...['kb924567-exposed', 'kb924567-fixed', 'gateway-out-threads-trap', 'multi-wave'].map((name) => readExample(`${name}.runbook.yaml`)),
+      ...['kb924567-exposed', 'kb924567-fixed', 'gateway-out-threads-trap', 'multi-wave'].map((name) =>
+        readExample(`${name}.runbook.yaml`),
+      ),
       ...Object.values(fixtures).filter((value): value is string => typeof value === 'string'),
     ];
     let checked = 0;
@@ -253,6 +297,10 @@ describe('quick fixes', () => {
     const { diagnostics, analysis } = lint(text);
     const bare = { ...diagnostics[0], data: undefined };
     const titles = codeActions(analysis, [bare]).map((a) => a.title);
-    assert.deepEqual(titles, ['Insert KB924567 install step on EXCH01 before this move', 'Enable the MTA service on EXCH01 before this move', 'Suppress EXR001 for this step']);
+    assert.deepEqual(titles, [
+      'Insert KB924567 install step on EXCH01 before this move',
+      'Enable the MTA service on EXCH01 before this move',
+      'Suppress EXR001 for this step',
+    ]);
   });
 });

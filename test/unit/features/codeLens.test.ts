@@ -56,7 +56,11 @@ describe('CodeLens', () => {
   });
 
   it('predicts per step from the last result: when threads run out and how many flushes hold them', () => {
-    const result = resultWith({ EXCH03: [{ at: 107, stepIndex: moves[1], step: 'wave2a', flushThreads: 38, threadPool: 40 }] }, ['EXCH01', 'EXCH02', 'EXCH03']);
+    const result = resultWith({ EXCH03: [{ at: 107, stepIndex: moves[1], step: 'wave2a', flushThreads: 38, threadPool: 40 }] }, [
+      'EXCH01',
+      'EXCH02',
+      'EXCH03',
+    ]);
     const predictions = codeLenses(analysis, { simulation: { result }, simulating: true }).filter((lens) => !lens.command);
     assert.deepEqual(
       predictions.map((lens) => [lens.stepIndex, lens.title]),
@@ -69,13 +73,22 @@ describe('CodeLens', () => {
   });
 
   it('names the target server too when it is the one that runs out', () => {
-    const result = resultWith({ EXCH02: [{ at: 30, stepIndex: moves[0], step: 'wave1', flushThreads: 0, threadPool: 40 }] }, ['EXCH01', 'EXCH02', 'EXCH03']);
-    const wave1 = codeLenses(analysis, { simulation: { result }, simulating: true }).find((lens) => lens.stepIndex === moves[0] && !lens.command)!;
+    const result = resultWith({ EXCH02: [{ at: 30, stepIndex: moves[0], step: 'wave1', flushThreads: 0, threadPool: 40 }] }, [
+      'EXCH01',
+      'EXCH02',
+      'EXCH03',
+    ]);
+    const wave1 = codeLenses(analysis, { simulation: { result }, simulating: true }).find(
+      (lens) => lens.stepIndex === moves[0] && !lens.command,
+    )!;
     assert.equal(wave1.title, '⚠ EXCH02: threads run out at +30m');
   });
 
   it('says why there is no prediction, or shows none when simulation is off', () => {
-    const failed = codeLenses(analysis, { simulation: { error: 'The run would need more than 1,000 events.\nDetails…' }, simulating: true });
+    const failed = codeLenses(analysis, {
+      simulation: { error: 'The run would need more than 1,000 events.\nDetails…' },
+      simulating: true,
+    });
     assert.equal(failed[1].title, 'no prediction: The run would need more than 1,000 events.');
     assert.deepEqual(
       codeLenses(analysis, { simulating: false }).map((lens) => lens.title),

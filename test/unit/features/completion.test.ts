@@ -12,12 +12,21 @@ function at(textWithCursor: string) {
 
 const labels = (items: { label: string }[]) => items.map((item) => item.label);
 
-const HEAD = 'runbook: 1\nname: n\nservers:\n  - name: EXCH01\n    exchange: 2003\n    servicePack: 2\n  - name: exch02\n    exchange: 2003\n';
+const HEAD =
+  'runbook: 1\nname: n\nservers:\n  - name: EXCH01\n    exchange: 2003\n    servicePack: 2\n  - name: exch02\n    exchange: 2003\n';
 
 describe('completion', () => {
   it('action names with their one-line descriptions after `action: ` with nothing after it', () => {
     const { items } = at(HEAD + 'steps:\n  - id: a\n    action: |\n');
-    assert.deepEqual(labels(items), ['move-mailboxes', 'install-hotfix', 'install-service-pack', 'set-mta', 'restart-services', 'reboot', 'wait']);
+    assert.deepEqual(labels(items), [
+      'move-mailboxes',
+      'install-hotfix',
+      'install-service-pack',
+      'set-mta',
+      'restart-services',
+      'reboot',
+      'wait',
+    ]);
     assert.equal(items[0].kind, 'action');
     assert.equal(items[0].detail, "Move mailboxes from one server's store to another's.");
     assert.equal(items[0].insertText, 'move-mailboxes');
@@ -58,8 +67,16 @@ describe('completion', () => {
   });
 
   it('enum values: MTA service, Exchange version, service time; the format version', () => {
-    assert.deepEqual(labels(at(HEAD.replace('    exchange: 2003\n', '    exchange: 2003\n    mta:\n      service: |\n')).items), ['running', 'stopped', 'disabled']);
-    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: set-mta\n    service: |\n').items), ['running', 'stopped', 'disabled']);
+    assert.deepEqual(labels(at(HEAD.replace('    exchange: 2003\n', '    exchange: 2003\n    mta:\n      service: |\n')).items), [
+      'running',
+      'stopped',
+      'disabled',
+    ]);
+    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: set-mta\n    service: |\n').items), [
+      'running',
+      'stopped',
+      'disabled',
+    ]);
     assert.deepEqual(labels(at(HEAD.replace('    exchange: 2003\n', '    exchange: |\n')).items), ['2000', '2003', '2007', '2010']);
     assert.deepEqual(labels(at(HEAD.replace('    servicePack: 2\n', '    servicePack: |\n')).items), ['0', '1', '2', '3']);
     assert.deepEqual(labels(at(HEAD + 'simulation:\n  serviceTime: |\n').items), ['exponential', 'deterministic']);
@@ -81,14 +98,41 @@ describe('completion', () => {
   });
 
   it('set-mta fields differ from move fields; a step without an action yet offers the fields every action takes', () => {
-    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: set-mta\n    |\n').items).sort(), ['gatewayOutThreads', 'notes', 'server', 'service', 'start', 'title']);
-    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: wait\n  - |\n').items).sort(), ['action', 'id', 'notes', 'start', 'title']);
-    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: wait\n  - id: b\n    |\n').items).sort(), ['action', 'notes', 'start', 'title']);
+    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: set-mta\n    |\n').items).sort(), [
+      'gatewayOutThreads',
+      'notes',
+      'server',
+      'service',
+      'start',
+      'title',
+    ]);
+    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: wait\n  - |\n').items).sort(), [
+      'action',
+      'id',
+      'notes',
+      'start',
+      'title',
+    ]);
+    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: wait\n  - id: b\n    |\n').items).sort(), [
+      'action',
+      'notes',
+      'start',
+      'title',
+    ]);
   });
 
   it('server fields, nested mta fields, and top-level keys with a block for lists', () => {
-    assert.deepEqual(labels(at(HEAD.replace('  - name: exch02\n', '    |\n  - name: exch02\n')).items).sort(), ['hotfixes', 'load', 'mta', 'store', 'storeVersion']);
-    assert.deepEqual(labels(at(HEAD.replace('    exchange: 2003\n', '    exchange: 2003\n    mta:\n      service: disabled\n      |\n')).items), ['gatewayOutThreads']);
+    assert.deepEqual(labels(at(HEAD.replace('  - name: exch02\n', '    |\n  - name: exch02\n')).items).sort(), [
+      'hotfixes',
+      'load',
+      'mta',
+      'store',
+      'storeVersion',
+    ]);
+    assert.deepEqual(
+      labels(at(HEAD.replace('    exchange: 2003\n', '    exchange: 2003\n    mta:\n      service: disabled\n      |\n')).items),
+      ['gatewayOutThreads'],
+    );
     const top = at('runbook: 1\n|\n');
     assert.deepEqual(labels(top.items).sort(), ['description', 'name', 'servers', 'simulation', 'steps']);
     assert.equal(top.items.find((item) => item.label === 'steps')!.insertText, 'steps:\n  - ');

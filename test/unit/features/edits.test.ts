@@ -36,7 +36,13 @@ describe('core edits', () => {
       assert.equal(edits.length, 1);
       assert.equal(text.slice(edits[0].span.start, edits[0].span.end), '4');
       const fixed = applyEdits(text, edits);
-      assert.equal(fixed.split('\n').filter((line, i) => line !== text.split('\n')[i]).join('|'), '    concurrency: 8');
+      assert.equal(
+        fixed
+          .split('\n')
+          .filter((line, i) => line !== text.split('\n')[i])
+          .join('|'),
+        '    concurrency: 8',
+      );
     });
 
     it('gives no edit when the step already has that concurrency', () => {
@@ -99,7 +105,10 @@ describe('core edits', () => {
       const text = FLOW_STEPS;
       const fixed = applyEdits(text, insertHotfixStepBefore(text, lint(text).runbook, 0, 'EXCH01'));
       const step = lint(fixed).runbook.steps[0];
-      assert.equal(step.title?.value, 'Install KB924567 on EXCH01 (restarts the Information Store, Microsoft Search and IIS Admin services; no reboot)');
+      assert.equal(
+        step.title?.value,
+        'Install KB924567 on EXCH01 (restarts the Information Store, Microsoft Search and IIS Admin services; no reboot)',
+      );
     });
   });
 });

@@ -17,7 +17,10 @@ describe('hover', () => {
   it('on a diagnostic: the rule explanation, the facts it rests on with their source, and the rule page', () => {
     const result = hoverAt(multiWave, 'from: EXCH03', 7, 1)!;
     assert.match(result.contents, /\*\*EXR001\*\*: Mailbox move from an Exchange 2003 SP2 server with a disabled MTA and no KB924567/);
-    assert.match(result.contents, /- F4: With the MTA disabled the flush takes 150 minutes to time out\. _\(Microsoft KB924567 \(revision 5\)\)_/);
+    assert.match(
+      result.contents,
+      /- F4: With the MTA disabled the flush takes 150 minutes to time out\. _\(Microsoft KB924567 \(revision 5\)\)_/,
+    );
     assert.match(result.contents, /- F9: .*KB810489/);
     assert.match(result.contents, /\[Rule documentation\]\(https:\/\/docs\.invalid\/EXR001\)/);
   });
@@ -47,7 +50,10 @@ describe('hover', () => {
   });
 
   it('on a KB id in a step or in the inventory: what it is', () => {
-    for (const [needle, into] of [['hotfix: KB924567', 9], ['hotfixes: [KB924567]', 12]] as const) {
+    for (const [needle, into] of [
+      ['hotfix: KB924567', 9],
+      ['hotfixes: [KB924567]', 12],
+    ] as const) {
       const result = hoverAt(multiWave, needle, into)!;
       assert.match(result.contents, /^\*\*KB924567\*\*: E-mail messages remain in the local delivery queue/);
       assert.match(result.contents, /Prerequisite SP2; no reboot/);
@@ -58,7 +64,10 @@ describe('hover', () => {
 
   it('on a field key: the schema description, for the step action the key belongs to', () => {
     const concurrency = hoverAt(multiWave, 'concurrency: 6', 2)!;
-    assert.match(concurrency.contents, /^\*\*concurrency\*\* \(integer\): Mailboxes moved at once \(1–16\)\. The Exchange 2003 Move Mailbox Wizard moves 4 at once by default\./);
+    assert.match(
+      concurrency.contents,
+      /^\*\*concurrency\*\* \(integer\): Mailboxes moved at once \(1–16\)\. The Exchange 2003 Move Mailbox Wizard moves 4 at once by default\./,
+    );
     const service = hoverAt(multiWave, 'service: disabled\n', 2, 1)!;
     assert.match(service.contents, /^\*\*service\*\* \(running \| stopped \| disabled\): The MTA service state\./);
     const sampleInterval = hoverAt(multiWave, 'sampleInterval', 2)!;
@@ -69,7 +78,10 @@ describe('hover', () => {
 
   it('on an action value: what the action does', () => {
     const result = hoverAt(multiWave, 'action: install-hotfix', 10)!;
-    assert.match(result.contents, /^\*\*install\\-hotfix\*\*: adds the KB to the server's hotfixes; KB924567 also sets store\.exe to 6\.5\.7652\.5/);
+    assert.match(
+      result.contents,
+      /^\*\*install\\-hotfix\*\*: adds the KB to the server's hotfixes; KB924567 also sets store\.exe to 6\.5\.7652\.5/,
+    );
   });
 
   it('on a move step without throughputMBPerMinute and a server without store.taskThreads: the assumed defaults', () => {

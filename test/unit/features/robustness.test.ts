@@ -27,7 +27,11 @@ describe('editor features on damaged text', () => {
 
   it('never throw on the example cut short, or with a character removed, doubled or replaced (deterministic sample)', () => {
     for (let cut = 0; cut < example.length; cut += 37) exercise(example.slice(0, cut), 11);
-    const damage = [(t: string, i: number) => t.slice(0, i) + t.slice(i + 1), (t: string, i: number) => t.slice(0, i) + t[i] + t.slice(i), (t: string, i: number) => t.slice(0, i) + ':[{- #"'[i % 7] + t.slice(i + 1)];
+    const damage = [
+      (t: string, i: number) => t.slice(0, i) + t.slice(i + 1),
+      (t: string, i: number) => t.slice(0, i) + t[i] + t.slice(i),
+      (t: string, i: number) => t.slice(0, i) + ':[{- #"'[i % 7] + t.slice(i + 1),
+    ];
     for (let i = 0; i < example.length; i += 53) for (const change of damage) exercise(change(example, i), 29);
   });
 });

@@ -23,7 +23,18 @@ function expand(snippet: Snippet, indent = ''): string {
     .replace(/\$0/g, '');
 }
 
-const BASE = yaml('runbook: 1', 'name: base', 'servers:', '  - name: EXCH01', '    exchange: 2003', '    servicePack: 2', '  - name: EXCH02', '    exchange: 2003', '    servicePack: 2', 'steps:');
+const BASE = yaml(
+  'runbook: 1',
+  'name: base',
+  'servers:',
+  '  - name: EXCH01',
+  '    exchange: 2003',
+  '    servicePack: 2',
+  '  - name: EXCH02',
+  '    exchange: 2003',
+  '    servicePack: 2',
+  'steps:',
+);
 
 describe('snippets', () => {
   it('there is one for a new runbook, a server, and each action', () => {
@@ -38,7 +49,10 @@ describe('snippets', () => {
   });
 
   it('a server inserted under servers lints clean', () => {
-    const text = BASE.replace('  - name: EXCH02', '  ' + expand(snippets.Server, '  ').replace('EXCH01', 'EXCH03').trimEnd() + '\n  - name: EXCH02');
+    const text = BASE.replace(
+      '  - name: EXCH02',
+      '  ' + expand(snippets.Server, '  ').replace('EXCH01', 'EXCH03').trimEnd() + '\n  - name: EXCH02',
+    );
     assert.deepEqual(lint(text + '  - id: w\n    action: wait\n    duration: 1m\n').diagnostics, []);
   });
 

@@ -4,7 +4,10 @@ import { analyze } from '../../../src/core/lint';
 import { readExample, yaml } from '../../support';
 
 function outline(symbols: DocumentSymbolItem[]): string[] {
-  return symbols.flatMap((symbol) => [`${symbol.name} [${symbol.kind}] ${symbol.detail}`, ...symbol.children.map((child) => `  ${child.name} [${child.kind}] ${child.detail}`)]);
+  return symbols.flatMap((symbol) => [
+    `${symbol.name} [${symbol.kind}] ${symbol.detail}`,
+    ...symbol.children.map((child) => `  ${child.name} [${child.kind}] ${child.detail}`),
+  ]);
 }
 
 describe('document symbols', () => {
@@ -46,8 +49,16 @@ describe('document symbols', () => {
   });
 
   it('names unnamed entries by position and survives broken YAML', () => {
-    const symbols = documentSymbols(analyze(yaml('runbook: 1', 'servers:', '  - exchange: 2003', 'steps:', '  - action: wait', '    duration: 1h')));
-    assert.deepEqual(outline(symbols), ['runbook [property] 1', 'Servers [namespace] 1 declared', '  server 1 [server] Exchange 2003', 'Steps [namespace] 1 in order', '  step 1 [step] wait']);
+    const symbols = documentSymbols(
+      analyze(yaml('runbook: 1', 'servers:', '  - exchange: 2003', 'steps:', '  - action: wait', '    duration: 1h')),
+    );
+    assert.deepEqual(outline(symbols), [
+      'runbook [property] 1',
+      'Servers [namespace] 1 declared',
+      '  server 1 [server] Exchange 2003',
+      'Steps [namespace] 1 in order',
+      '  step 1 [step] wait',
+    ]);
     assert.doesNotThrow(() => documentSymbols(analyze('runbook: 1\nsteps:\n  - id: [\n')));
     assert.deepEqual(documentSymbols(analyze('- just a list\n')), []);
   });

@@ -47,12 +47,18 @@ describe('hostile corpus: the CLI in process (run() with a fake io)', function (
       const hasError = diagnostics.some((d) => d.severity === 'error');
       assert.equal(json.code, hasError ? 1 : 0);
       // JSON output carries ranges only; check them against the document with spans rebuilt from nothing.
-      const problems = diagnosticProblems(text, diagnostics.map((d) => ({ ...d, span: { start: 0, end: 0 } }))).filter((problem) => !/does not match its span/.test(problem));
+      const problems = diagnosticProblems(
+        text,
+        diagnostics.map((d) => ({ ...d, span: { start: 0, end: 0 } })),
+      ).filter((problem) => !/does not match its span/.test(problem));
       assert.deepEqual(problems, []);
 
       const plain = cliWith({ [file]: text }, 'lint', file);
       assert.equal(plain.code, json.code);
-      assert.ok(plain.stdout.split('\n').every((line) => !line.includes('\r')), 'no raw CR in text output lines');
+      assert.ok(
+        plain.stdout.split('\n').every((line) => !line.includes('\r')),
+        'no raw CR in text output lines',
+      );
 
       const simulated = cliWith({ [file]: text }, 'simulate', '--json', file);
       assert.ok(simulated.code === 0 || simulated.code === 1, `simulate exits 0 or 1, not ${simulated.code}: ${simulated.stderr}`);
@@ -117,7 +123,12 @@ describe('hostile inputs through the built CLI (dist/cli.js as a child process)'
   });
 
   it('a UTF-16 file, random binary, the alias bomb and an empty file: exit 1 with diagnostics, nothing on stderr', () => {
-    for (const name of ['bytes: UTF-16LE with BOM', 'bytes: random binary', 'file: billion-laughs.runbook.yaml', 'file: empty.runbook.yaml']) {
+    for (const name of [
+      'bytes: UTF-16LE with BOM',
+      'bytes: random binary',
+      'file: billion-laughs.runbook.yaml',
+      'file: empty.runbook.yaml',
+    ]) {
       const result = exrunbook('lint', '--format', 'sarif', write(byName(name)));
       assert.equal(result.code, 1, `${name}: ${result.stderr}`);
       assert.equal(result.stderr, '', name);

@@ -15,8 +15,17 @@ function codesOf(diagnostics: { code: string }[]): string[] {
 }
 
 function assertExpectation(hostile: HostileCase, diagnostics: { code: string; message: string }[]): void {
-  if (hostile.expect.clean) assert.deepEqual(diagnostics.map((d) => `${d.code} ${d.message}`), [], `${hostile.name} should be clean`);
-  for (const code of hostile.expect.codes ?? []) assert.ok(diagnostics.some((d) => d.code === code), `${hostile.name} should report ${code}; got ${codesOf(diagnostics).join(', ') || 'nothing'}`);
+  if (hostile.expect.clean)
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code} ${d.message}`),
+      [],
+      `${hostile.name} should be clean`,
+    );
+  for (const code of hostile.expect.codes ?? [])
+    assert.ok(
+      diagnostics.some((d) => d.code === code),
+      `${hostile.name} should report ${code}; got ${codesOf(diagnostics).join(', ') || 'nothing'}`,
+    );
 }
 
 describe('hostile corpus: the core (lintText)', function () {
@@ -35,7 +44,12 @@ describe('hostile corpus: the core (lintText)', function () {
 
 describe('hostile corpus: the extension diagnostics path (analyze + toDiagnostics + background simulation)', function () {
   this.timeout(60_000);
-  const settings = { severities: { EXR003: 'error', EXR007: 'off', EXR100: 'hint' } as const, assumptions: { storeTaskThreads: 8 }, maxEvents: 2_000_000, simulationEnabled: true };
+  const settings = {
+    severities: { EXR003: 'error', EXR007: 'off', EXR100: 'hint' } as const,
+    assumptions: { storeTaskThreads: 8 },
+    maxEvents: 2_000_000,
+    simulationEnabled: true,
+  };
   for (const hostile of corpus.filter((c) => !c.large)) {
     it(hostile.name, () => {
       const text = hostile.text();
@@ -57,7 +71,10 @@ describe('hostile corpus: specific outcomes', function () {
     const { diagnostics, simulatable } = lintText(text);
     assert.deepEqual(codesOf(diagnostics), ['EXR101']);
     assert.equal(diagnostics.length, 1);
-    assert.ok(diagnostics[0].message.includes(`MB of text; files over ${MAX_RUNBOOK_CHARS / 1048576} MB are not checked`), diagnostics[0].message);
+    assert.ok(
+      diagnostics[0].message.includes(`MB of text; files over ${MAX_RUNBOOK_CHARS / 1048576} MB are not checked`),
+      diagnostics[0].message,
+    );
     assert.deepEqual(diagnostics[0].range.start, { line: 0, character: 0 });
     assert.equal(simulatable, false);
   });
@@ -80,7 +97,9 @@ describe('hostile corpus: specific outcomes', function () {
   it('__proto__ and constructor keys are reported as unknown fields and never reach the model', () => {
     const text = fixture('proto-keys.runbook.yaml');
     const { diagnostics, runbook } = lintText(text);
-    const unknown = diagnostics.filter((d) => /^Unknown field `(__proto__|constructor|toString|valueOf|hasOwnProperty|prototype|__defineGetter__)`/.test(d.message)).map((d) => covered(text, d));
+    const unknown = diagnostics
+      .filter((d) => /^Unknown field `(__proto__|constructor|toString|valueOf|hasOwnProperty|prototype|__defineGetter__)`/.test(d.message))
+      .map((d) => covered(text, d));
     assert.ok(unknown.filter((key) => key === '__proto__').length >= 5, `__proto__ reported at every level: ${unknown.join(', ')}`);
     assert.ok(unknown.includes('constructor'));
     assert.deepEqual(runbook.servers[0].hotfixes, [], 'a hotfix list under __proto__ is not inherited');
@@ -104,7 +123,8 @@ describe('hostile corpus: specific outcomes', function () {
   it('negative, zero-length and malformed durations are errors at the exact value; zero waits are allowed', () => {
     const text = fixture('durations.runbook.yaml');
     const flagged = lintText(text).diagnostics.map((d) => covered(text, d));
-    for (const value of ['0m', '-1h', 'PT', 'P', '1e309h', '""', '5']) assert.ok(flagged.includes(value), `${value} is flagged: ${flagged.join(', ')}`);
+    for (const value of ['0m', '-1h', 'PT', 'P', '1e309h', '""', '5'])
+      assert.ok(flagged.includes(value), `${value} is flagged: ${flagged.join(', ')}`);
     for (const value of ['0s', 'PT0S', '1ms']) assert.ok(!flagged.includes(value), `${value} is a legal duration`);
   });
 
@@ -112,7 +132,15 @@ describe('hostile corpus: specific outcomes', function () {
     const text = fixture('dates-out-of-range.runbook.yaml');
     const { diagnostics } = lintText(text);
     const flagged = diagnostics.map((d) => covered(text, d));
-    for (const value of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-12-05T24:00:00Z', '2026-12-05T22:00:00+99:00', '2026-12-05T22:00:00', '+275760-09-13T00:00:00Z', '2026-12-05']) {
+    for (const value of [
+      '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-12-05T24:00:00Z',
+      '2026-12-05T22:00:00+99:00',
+      '2026-12-05T22:00:00',
+      '+275760-09-13T00:00:00Z',
+      '2026-12-05',
+    ]) {
       assert.equal(flagged.filter((v) => v === value).length, 1, `${value} is flagged exactly once`);
     }
     const far = lintText(fixture('far-apart-starts.runbook.yaml'));
@@ -136,7 +164,10 @@ describe('hostile corpus: specific outcomes', function () {
   it('an empty, blank or comment-only file gets one "file is empty" EXR100, not a crash', () => {
     for (const text of ['', '   \n\t\n', '# just a comment\n', '\uFEFF', '---\n', '...\n']) {
       const { diagnostics } = lintText(text);
-      assert.ok(diagnostics.some((d) => d.code === 'EXR100' && /empty/.test(d.message)), `${JSON.stringify(text)}: ${diagnostics.map((d) => d.message).join(' | ')}`);
+      assert.ok(
+        diagnostics.some((d) => d.code === 'EXR100' && /empty/.test(d.message)),
+        `${JSON.stringify(text)}: ${diagnostics.map((d) => d.message).join(' | ')}`,
+      );
     }
   });
 
@@ -157,7 +188,8 @@ describe('hostile corpus: specific outcomes', function () {
 
   it('130,000 identical steps (5 MB): one EXR011 per repeat, no stack overflow from spreading 100,000+ findings', function () {
     this.timeout(180_000);
-    const text = 'runbook: 1\nname: x\nservers: [{ name: A, exchange: 2003 }]\nsteps:\n' + '- { id: a, action: reboot, server: A }\n'.repeat(130_000);
+    const text =
+      'runbook: 1\nname: x\nservers: [{ name: A, exchange: 2003 }]\nsteps:\n' + '- { id: a, action: reboot, server: A }\n'.repeat(130_000);
     const { diagnostics } = lintText(text);
     assert.equal(diagnostics.filter((d) => d.code === 'EXR011').length, 129_999);
   });
@@ -175,6 +207,7 @@ describe('hostile corpus: specific outcomes', function () {
     const { diagnostics } = lintText(text);
     assert.ok(diagnostics.length > 0);
     assert.deepEqual(diagnosticProblems(text, diagnostics), []);
-    for (const d of diagnostics) assert.ok(!/^\n/.test(text.slice(d.span.end)) || text[d.span.end - 1] !== '\r', `span ${d.span.start}-${d.span.end} splits a CRLF`);
+    for (const d of diagnostics)
+      assert.ok(!/^\n/.test(text.slice(d.span.end)) || text[d.span.end - 1] !== '\r', `span ${d.span.start}-${d.span.end} splits a CRLF`);
   });
 });

@@ -48,11 +48,15 @@ function expectedRegion(analysis: Analysis, diagnostic: RunbookDiagnostic): Set<
   };
   addSpan(diagnostic.span.start, diagnostic.span.end);
   const steps = analysis.runbook.steps;
-  const stepIndex = typeof diagnostic.data?.stepIndex === 'number' ? diagnostic.data.stepIndex : steps.findIndex((step) => step.itemStart <= diagnostic.span.start && diagnostic.span.start <= step.span.end);
+  const stepIndex =
+    typeof diagnostic.data?.stepIndex === 'number'
+      ? diagnostic.data.stepIndex
+      : steps.findIndex((step) => step.itemStart <= diagnostic.span.start && diagnostic.span.start <= step.span.end);
   if (steps[stepIndex]) addSpan(steps[stepIndex].itemStart, steps[stepIndex].span.end);
   const server = diagnostic.data?.server;
   for (const declared of analysis.runbook.servers) {
-    if (typeof server === 'string' && declared.name?.value.toUpperCase() === server.toUpperCase()) addSpan(declared.span.start, declared.span.end);
+    if (typeof server === 'string' && declared.name?.value.toUpperCase() === server.toUpperCase())
+      addSpan(declared.span.start, declared.span.end);
   }
   linesOf(text).forEach((line, index) => {
     if (DIRECTIVE.test(line)) region.add(index);
@@ -85,7 +89,10 @@ function fixProblems(analysis: Analysis, fix: CodeActionItem): string[] {
   const touched = touchedLines(text, fix.edits);
   const allowed = expectedRegion(analysis, fix.diagnostic);
   const outside = [...touched].filter((line) => !allowed.has(line));
-  if (outside.length > 0) problems.push(`changes lines outside its region: ${outside.map((line) => `${line + 1}: ${JSON.stringify(original[line])}`).join(', ')}`);
+  if (outside.length > 0)
+    problems.push(
+      `changes lines outside its region: ${outside.map((line) => `${line + 1}: ${JSON.stringify(original[line])}`).join(', ')}`,
+    );
   const untouched = original.filter((_line, index) => !touched.has(index));
   const lostLine = isSubsequence(untouched, result);
   if (lostLine !== undefined) problems.push(`an untouched line is gone or moved: ${JSON.stringify(lostLine)}`);
@@ -93,7 +100,8 @@ function fixProblems(analysis: Analysis, fix: CodeActionItem): string[] {
   // except inside a step the fix removes on purpose (EXR007's "Remove the unneeded reboot").
   const ownLines = new Set<number>();
   for (let line = fix.diagnostic.range.start.line; line <= fix.diagnostic.range.end.line; line++) ownLines.add(line);
-  if (fix.edits.length === 1 && fix.edits[0].newText === '' && /^Remove the unneeded/.test(fix.title)) for (const line of touched) ownLines.add(line);
+  if (fix.edits.length === 1 && fix.edits[0].newText === '' && /^Remove the unneeded/.test(fix.title))
+    for (const line of touched) ownLines.add(line);
   original.forEach((line, index) => {
     if (ownLines.has(index) || DIRECTIVE.test(line)) return;
     const comment = /(^|\s)(#.*)$/.exec(line)?.[2];
@@ -102,11 +110,13 @@ function fixProblems(analysis: Analysis, fix: CodeActionItem): string[] {
   const before = lineEndingKinds(text);
   if (before.size === 1) {
     const after = lineEndingKinds(fixed);
-    if (after.size > 1 || (after.size === 1 && [...after][0] !== [...before][0])) problems.push(`line endings changed from ${[...before].join()} to ${[...after].join()}`);
+    if (after.size > 1 || (after.size === 1 && [...after][0] !== [...before][0]))
+      problems.push(`line endings changed from ${[...before].join()} to ${[...after].join()}`);
   }
   const hadSyntaxErrors = analysis.parsed.syntaxFindings.length > 0;
   const fixedDiagnostics = toDiagnostics(analyze(fixed));
-  if (!hadSyntaxErrors && fixedDiagnostics.some((d) => d.code === 'EXR101')) problems.push(`the fixed text is not well-formed YAML: ${fixedDiagnostics.find((d) => d.code === 'EXR101')!.message}`);
+  if (!hadSyntaxErrors && fixedDiagnostics.some((d) => d.code === 'EXR101'))
+    problems.push(`the fixed text is not well-formed YAML: ${fixedDiagnostics.find((d) => d.code === 'EXR101')!.message}`);
   return problems;
 }
 
@@ -127,11 +137,23 @@ function loadExamples(): Example[] {
     });
 }
 
-/** Steps that invite each kind of fix: a reboot after the hotfix (EXR007), a misspelt server (EXR010), a repeated id (EXR011), a stale suppression (EXR102). */
+/**
+ * Steps that invite each kind of fix: a reboot after the hotfix (EXR007), a misspelt server (EXR010),
+ * a repeated id (EXR011), a stale suppression (EXR102).
+ */
 function situations(server: string): string[][] {
   const misspelt = server.slice(0, -1) + (server.endsWith('1') ? '7' : '1');
   return [
-    ['  - id: hf-extra', '    # a comment inside the hotfix step', '    action: install-hotfix', `    server: ${server}`, '    hotfix: KB924567', '  - id: rb-extra', '    action: reboot   # trailing note on the reboot', `    server: ${server}`],
+    [
+      '  - id: hf-extra',
+      '    # a comment inside the hotfix step',
+      '    action: install-hotfix',
+      `    server: ${server}`,
+      '    hotfix: KB924567',
+      '  - id: rb-extra',
+      '    action: reboot   # trailing note on the reboot',
+      `    server: ${server}`,
+    ],
     ['  - id: typo', '    action: restart-services', `    server: ${misspelt}`, '    services: [MSExchangeIS]'],
     ['  - { id: twin, action: wait, duration: 5m }', '  # between the twins', '  - { id: twin, action: wait, duration: 5m }'],
     ['  # exrunbook-disable-next-line EXR003', '  - id: quiet', '    action: wait', '    duration: 1m'],
@@ -174,11 +196,13 @@ describe('quick fixes never lose text (property over fuzzed runbooks)', function
       const diagnostics = toDiagnostics(analysis);
       for (const fix of codeActions(analysis, diagnostics)) {
         fixedCodes.set(fix.diagnosticCode, (fixedCodes.get(fix.diagnosticCode) ?? 0) + 1);
-        for (const problem of fixProblems(analysis, fix)) failures.push(`case ${index} (${example.name}), "${fix.title}" for ${fix.diagnosticCode}: ${problem}`);
+        for (const problem of fixProblems(analysis, fix))
+          failures.push(`case ${index} (${example.name}), "${fix.title}" for ${fix.diagnosticCode}: ${problem}`);
       }
     }
     // The fuzzing must reach the fixes it means to test.
-    for (const code of ['EXR001', 'EXR004', 'EXR007', 'EXR010', 'EXR011', 'EXR102']) assert.ok((fixedCodes.get(code) ?? 0) > 0, `no fix for ${code} was exercised: ${JSON.stringify([...fixedCodes])}`);
+    for (const code of ['EXR001', 'EXR004', 'EXR007', 'EXR010', 'EXR011', 'EXR102'])
+      assert.ok((fixedCodes.get(code) ?? 0) > 0, `no fix for ${code} was exercised: ${JSON.stringify([...fixedCodes])}`);
     assert.deepEqual(failures.slice(0, 10), [], `${failures.length} problems`);
   });
 });

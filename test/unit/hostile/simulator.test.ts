@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { lintText } from '../../../src/core/lint';
 import type { Field, Runbook, Step } from '../../../src/core/model/types';
-import { applyWhatIf, MAX_SAMPLES, simulate, SimulationError, type SimulateOptions, type SimulationResult, type WhatIf } from '../../../src/core/simulator';
+import {
+  applyWhatIf,
+  MAX_SAMPLES,
+  simulate,
+  SimulationError,
+  type SimulateOptions,
+  type SimulationResult,
+  type WhatIf,
+} from '../../../src/core/simulator';
 import { readExample } from '../../support';
 
 type Outcome = { kind: 'result'; result: SimulationResult } | { kind: SimulationError['kind']; message: string };
@@ -30,10 +38,14 @@ function assertSaneResult(result: SimulationResult): void {
     assert.ok(series.t.length <= MAX_SAMPLES + 1, `${name}: ${series.t.length} samples`);
     for (const key of ['delivery', 'owa', 'move', 'flush', 'deliveryQueue', 'pool'] as const) {
       assert.equal(series[key].length, series.t.length, `${name}.${key} has one value per sample`);
-      assert.ok(series[key].every((value) => Number.isFinite(value) && value >= 0), `${name}.${key} finite`);
+      assert.ok(
+        series[key].every((value) => Number.isFinite(value) && value >= 0),
+        `${name}.${key} finite`,
+      );
     }
   }
-  for (const step of result.steps) assert.ok(Number.isFinite(step.start) && Number.isFinite(step.end) && step.end >= step.start, `step ${step.id}`);
+  for (const step of result.steps)
+    assert.ok(Number.isFinite(step.start) && Number.isFinite(step.end) && step.end >= step.start, `step ${step.id}`);
 }
 
 function field<T>(value: T): Field<T> {
@@ -55,7 +67,10 @@ describe('the simulator under hostile parameters: an error or a bounded result, 
   this.timeout(60_000);
 
   it('a trillion mailboxes: refused by the event budget before it starts', () => {
-    const runbook = withMove(exposedModel(), (step) => ({ ...step, mailboxes: field({ count: 1e12, averageSizeMB: 250, totalMB: 2.5e14 }) }));
+    const runbook = withMove(exposedModel(), (step) => ({
+      ...step,
+      mailboxes: field({ count: 1e12, averageSizeMB: 250, totalMB: 2.5e14 }),
+    }));
     const outcome = settle(runbook);
     assert.equal(outcome.kind, 'budget');
   });
@@ -63,7 +78,10 @@ describe('the simulator under hostile parameters: an error or a bounded result, 
   it('zero and absurdly small move throughput (only reachable through the model): invalid or bounded', () => {
     const zero = settle(withMove(exposedModel(), (step) => ({ ...step, throughputMBPerMinute: field(0) })));
     assert.equal(zero.kind, 'invalid');
-    const zeroAssumed = settle(withMove(exposedModel(), (step) => ({ ...step, throughputMBPerMinute: undefined })), { assumptions: { moveThroughputMBPerMinute: 0 } });
+    const zeroAssumed = settle(
+      withMove(exposedModel(), (step) => ({ ...step, throughputMBPerMinute: undefined })),
+      { assumptions: { moveThroughputMBPerMinute: 0 } },
+    );
     assert.equal(zeroAssumed.kind, 'invalid');
     const tiny = settle(withMove(exposedModel(), (step) => ({ ...step, throughputMBPerMinute: field(1e-300) })));
     if (tiny.kind === 'result') assertSaneResult(tiny.result);
@@ -82,7 +100,10 @@ describe('the simulator under hostile parameters: an error or a bounded result, 
     ['concurrency NaN', { concurrency: NaN }],
     ['Gateway Out Threads -1 and a billion', { gatewayOutThreads: { EXCH01: -1, EXCH02: 1e9 } }],
     ['hotfix on unknown and prototype-named servers', { hotfix: ['__proto__', 'constructor', 'NOPE', 'exch01'] }],
-    ['everything at once', { hotfix: ['EXCH01'], gatewayOutThreads: { EXCH01: 5 }, concurrency: 16, taskThreads: { EXCH01: 1, EXCH02: 0 } }],
+    [
+      'everything at once',
+      { hotfix: ['EXCH01'], gatewayOutThreads: { EXCH01: 5 }, concurrency: 16, taskThreads: { EXCH01: 1, EXCH02: 0 } },
+    ],
   ] as [string, WhatIf][]) {
     it(`what-if ${label}`, () => {
       const before = Object.getOwnPropertyNames(Object.prototype).join();
@@ -95,7 +116,13 @@ describe('the simulator under hostile parameters: an error or a bounded result, 
 
   it('enormous durations: a thousand-year wait, a 10^12-minute run, a 10^12-minute flush', () => {
     const base = exposedModel();
-    const longWait: Runbook = { ...base, steps: [...base.steps, { index: 1, span: { start: 0, end: 0 }, itemStart: 0, id: field('forever'), action: field('wait'), duration: field(5e8) }] };
+    const longWait: Runbook = {
+      ...base,
+      steps: [
+        ...base.steps,
+        { index: 1, span: { start: 0, end: 0 }, itemStart: 0, id: field('forever'), action: field('wait'), duration: field(5e8) },
+      ],
+    };
     for (const runbook of [
       longWait,
       { ...base, simulation: { ...base.simulation, duration: field(1e12) } },
@@ -111,7 +138,10 @@ describe('the simulator under hostile parameters: an error or a bounded result, 
   it('a sample interval far below the event spacing is refused or capped, not a billion samples', () => {
     const base = exposedModel();
     for (const sampleInterval of [1e-9, 1 / 60000, 0]) {
-      const outcome = settle({ ...base, simulation: { ...base.simulation, sampleInterval: field(sampleInterval) } }, { maxEvents: 50_000_000 });
+      const outcome = settle(
+        { ...base, simulation: { ...base.simulation, sampleInterval: field(sampleInterval) } },
+        { maxEvents: 50_000_000 },
+      );
       assert.ok(outcome.kind !== 'cancelled', outcome.kind);
       if (outcome.kind === 'result') assertSaneResult(outcome.result);
     }
@@ -131,9 +161,17 @@ describe('the simulator under hostile parameters: an error or a bounded result, 
 
   it('hostile assumptions from settings: huge thread pools and service times stay bounded', () => {
     const runbook = exposedModel();
-    for (const assumptions of [{ storeTaskThreads: 1e9 }, { deliveryServiceMs: 1e12, owaServiceMs: 1e12 }, { storeTaskThreads: 0 }, { serviceRestartMinutes: 1e12, hotfixInstallMinutes: 1e12 }]) {
+    for (const assumptions of [
+      { storeTaskThreads: 1e9 },
+      { deliveryServiceMs: 1e12, owaServiceMs: 1e12 },
+      { storeTaskThreads: 0 },
+      { serviceRestartMinutes: 1e12, hotfixInstallMinutes: 1e12 },
+    ]) {
       const outcome = settle(runbook, { assumptions });
-      assert.ok(outcome.kind === 'result' || outcome.kind === 'budget' || outcome.kind === 'invalid', `${JSON.stringify(assumptions)}: ${outcome.kind}`);
+      assert.ok(
+        outcome.kind === 'result' || outcome.kind === 'budget' || outcome.kind === 'invalid',
+        `${JSON.stringify(assumptions)}: ${outcome.kind}`,
+      );
       if (outcome.kind === 'result') assertSaneResult(outcome.result);
     }
   });
@@ -153,7 +191,16 @@ describe('the simulator under hostile parameters: an error or a bounded result, 
         ...base.steps.map((step) => ({ ...step, from: field('GHOST'), to: field('ghost') })),
         { index: 1, span: { start: 0, end: 0 }, itemStart: 0 },
         { index: 2, span: { start: 0, end: 0 }, itemStart: 0, action: field('reboot'), server: field('NOWHERE') },
-        { index: 3, span: { start: 0, end: 0 }, itemStart: 0, action: field('move-mailboxes'), from: field('EXCH01'), to: field('EXCH01'), mailboxes: field({ count: 3, averageSizeMB: 1, totalMB: 3 }), concurrency: field(1) },
+        {
+          index: 3,
+          span: { start: 0, end: 0 },
+          itemStart: 0,
+          action: field('move-mailboxes'),
+          from: field('EXCH01'),
+          to: field('EXCH01'),
+          mailboxes: field({ count: 3, averageSizeMB: 1, totalMB: 3 }),
+          concurrency: field(1),
+        },
       ],
     };
     const outcome = settle(broken);

@@ -34,7 +34,32 @@ function replace(text: string, start: number, end: number, insert: string): stri
   return text.slice(0, start) + insert + text.slice(end);
 }
 
-const CHARACTERS = ['a', 'Z', '7', '0', ' ', ':', '-', '#', '\n', '"', "'", '[', ']', '{', '}', ',', '&', '*', '\t', '|', '!', '%', 'é', '\r\n'];
+const CHARACTERS = [
+  'a',
+  'Z',
+  '7',
+  '0',
+  ' ',
+  ':',
+  '-',
+  '#',
+  '\n',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&',
+  '*',
+  '\t',
+  '|',
+  '!',
+  '%',
+  'é',
+  '\r\n',
+];
 
 const EDITS: Record<string, Edit> = {
   insertCharacter: (text, random) => {
@@ -67,7 +92,8 @@ const EDITS: Record<string, Edit> = {
     const step = pick(random, [
       `  - id: ${id}\n    action: reboot\n    server: EXCH0${1 + Math.floor(random() * 4)}\n`,
       `  - id: ${id}\n    action: install-hotfix\n    server: EXCH02\n    hotfix: KB924567\n`,
-      `  - id: ${id}\n    action: move-mailboxes\n    from: EXCH01\n    to: EXCH03\n    mailboxes: { count: 40, averageSizeMB: 300 }\n    concurrency: 4\n`,
+      `  - id: ${id}\n    action: move-mailboxes\n    from: EXCH01\n    to: EXCH03\n    mailboxes: ` +
+        `{ count: 40, averageSizeMB: 300 }\n    concurrency: 4\n`,
       `  # exrunbook-disable-next-line EXR003\n  - id: ${id}\n    action: wait\n    duration: 2h\n`,
       `  - action: wait\n    duration: 90q\n`,
       `  - id: ${id}\n    action: wait\n    start: 2026-02-31T22:00:00Z\n    duration: P\n`,

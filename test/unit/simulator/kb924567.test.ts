@@ -14,7 +14,15 @@ function moveRunbook(source: Partial<ServerSpec>, extraSteps: StepSpec[] = [], m
     ],
     [
       // 300 MB at 30 MB/min: each mailbox move takes exactly 10 minutes.
-      { id: 'wave1', action: 'move-mailboxes', from: 'EXCH01', to: 'EXCH02', mailboxes: Array(mailboxes).fill(300), concurrency, throughputMBPerMinute: 30 },
+      {
+        id: 'wave1',
+        action: 'move-mailboxes',
+        from: 'EXCH01',
+        to: 'EXCH02',
+        mailboxes: Array(mailboxes).fill(300),
+        concurrency,
+        throughputMBPerMinute: 30,
+      },
       ...extraSteps,
     ],
     { seed: 1, flushTimeout: FLUSH_TIMEOUT, sampleInterval: 1, serviceTime: 'deterministic' },
@@ -28,7 +36,10 @@ describe('simulator: KB924567 transit-mail flushes', () => {
     const moveEnds = Array.from({ length: 12 }, (_, i) => 10 * (i + 1));
     assert.equal(summary.flushTasksRegistered, 12);
     assert.equal(summary.flushThreadMinutes, 12 * FLUSH_TIMEOUT);
-    assert.deepEqual(result.steps.map((s) => [s.id, s.start, s.end, s.completed]), [['wave1', 0, 120, true]]);
+    assert.deepEqual(
+      result.steps.map((s) => [s.id, s.start, s.end, s.completed]),
+      [['wave1', 0, 120, true]],
+    );
     // Default duration: the last move's end plus flushTimeout.
     assert.equal(result.duration, 120 + FLUSH_TIMEOUT);
     assert.equal(series.t.length, 120 + FLUSH_TIMEOUT + 1);
@@ -96,7 +107,16 @@ describe('simulator: hotfix, restarts and step overlap', () => {
         { name: 'EXCH02', taskThreads: 100 },
       ],
       [
-        { id: 'wave1', action: 'move-mailboxes', from: 'EXCH01', to: 'EXCH02', mailboxes: Array(12).fill(300), concurrency: 1, throughputMBPerMinute: 30, start: origin },
+        {
+          id: 'wave1',
+          action: 'move-mailboxes',
+          from: 'EXCH01',
+          to: 'EXCH02',
+          mailboxes: Array(12).fill(300),
+          concurrency: 1,
+          throughputMBPerMinute: 30,
+          start: origin,
+        },
         { id: 'hotfix', action: 'install-hotfix', server: 'EXCH01', hotfix: 'KB924567', start: origin + 35 * 60000 },
       ],
       { seed: 1, flushTimeout: FLUSH_TIMEOUT, sampleInterval: 1, serviceTime: 'deterministic' },
@@ -124,7 +144,10 @@ describe('simulator: hotfix, restarts and step overlap', () => {
 
   it('a step without start begins when the step before it ends; one with start begins then, overlapping', () => {
     const runbook = makeRunbook(
-      [{ name: 'A', taskThreads: 10 }, { name: 'B', taskThreads: 10 }],
+      [
+        { name: 'A', taskThreads: 10 },
+        { name: 'B', taskThreads: 10 },
+      ],
       [
         { id: 'first', action: 'wait', duration: 30, start: origin },
         { id: 'move', action: 'move-mailboxes', from: 'A', to: 'B', mailboxes: [60, 60], concurrency: 1, throughputMBPerMinute: 30 },

@@ -25,11 +25,12 @@ const MU_PER_MINUTE = 60000 / SERVICE_MS;
 
 function mmcRun(threads: number, rho: number, customers: number, seed: number) {
   const lambda = rho * threads * MU_PER_MINUTE;
-  const runbook = makeRunbook(
-    [{ name: 'MBX', taskThreads: threads, deliveryPerMinute: lambda, deliveryServiceMs: SERVICE_MS }],
-    [],
-    { seed, duration: customers / lambda, sampleInterval: Math.max(1, customers / lambda / 2000), serviceTime: 'exponential' },
-  );
+  const runbook = makeRunbook([{ name: 'MBX', taskThreads: threads, deliveryPerMinute: lambda, deliveryServiceMs: SERVICE_MS }], [], {
+    seed,
+    duration: customers / lambda,
+    sampleInterval: Math.max(1, customers / lambda / 2000),
+    serviceTime: 'exponential',
+  });
   return { lambda, result: simulate(runbook) };
 }
 
@@ -59,7 +60,8 @@ describe('simulator: M/M/c against Erlang C', function () {
       const relative = Math.abs(summary.meanDeliveryWaitSeconds - expectedSeconds) / expectedSeconds;
       assert.ok(
         relative < 0.05,
-        `simulated mean wait ${summary.meanDeliveryWaitSeconds.toFixed(5)} s, Erlang C ${expectedSeconds.toFixed(5)} s (${(relative * 100).toFixed(2)} % off)`,
+        `simulated mean wait ${summary.meanDeliveryWaitSeconds.toFixed(5)} s, Erlang C ` +
+          `${expectedSeconds.toFixed(5)} s (${(relative * 100).toFixed(2)} % off)`,
       );
       // Time in system = wait + service: the mean delay is the wait plus the mean service time.
       const expectedDelay = expectedSeconds + SERVICE_MS / 1000;
@@ -79,11 +81,11 @@ describe('simulator: M/M/c against Erlang C', function () {
     const threads = 4;
     const lambda = 0.8 * threads * MU_PER_MINUTE;
     const duration = 2000;
-    const runbook = makeRunbook(
-      [{ name: 'MBX', taskThreads: threads, deliveryPerMinute: lambda, deliveryServiceMs: SERVICE_MS }],
-      [],
-      { seed: 3, duration, sampleInterval: 0.1 },
-    );
+    const runbook = makeRunbook([{ name: 'MBX', taskThreads: threads, deliveryPerMinute: lambda, deliveryServiceMs: SERVICE_MS }], [], {
+      seed: 3,
+      duration,
+      sampleInterval: 0.1,
+    });
     const result = simulate(runbook);
     const { summary, series } = result.servers.MBX;
     let inSystem = 0;

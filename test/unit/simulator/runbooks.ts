@@ -61,30 +61,33 @@ export function makeRunbook(servers: ServerSpec[], steps: StepSpec[], simulation
   return {
     version: field(1),
     name: field('test'),
-    servers: servers.map(
-      (spec, index): ServerDecl => ({
-        index,
-        span: { ...NOWHERE },
-        name: field(spec.name),
-        exchange: field(spec.exchange ?? 2003),
-        servicePack: field(spec.servicePack ?? 2),
-        hotfixes: (spec.hotfixes ?? []).map(field),
-        mtaService: optional(spec.mtaService),
-        gatewayOutThreads: optional(spec.gatewayOutThreads),
-        taskThreads: optional(spec.taskThreads),
-        load: {
-          localDeliveryPerMinute: optional(spec.deliveryPerMinute),
-          deliveryServiceMs: optional(spec.deliveryServiceMs),
-          owaRequestsPerMinute: optional(spec.owaPerMinute),
-          owaServiceMs: optional(spec.owaServiceMs),
-        },
-      }),
-    ),
+    servers: servers.map((spec, index): ServerDecl => ({
+      index,
+      span: { ...NOWHERE },
+      name: field(spec.name),
+      exchange: field(spec.exchange ?? 2003),
+      servicePack: field(spec.servicePack ?? 2),
+      hotfixes: (spec.hotfixes ?? []).map(field),
+      mtaService: optional(spec.mtaService),
+      gatewayOutThreads: optional(spec.gatewayOutThreads),
+      taskThreads: optional(spec.taskThreads),
+      load: {
+        localDeliveryPerMinute: optional(spec.deliveryPerMinute),
+        deliveryServiceMs: optional(spec.deliveryServiceMs),
+        owaRequestsPerMinute: optional(spec.owaPerMinute),
+        owaServiceMs: optional(spec.owaServiceMs),
+      },
+    })),
     steps: steps.map((spec, index): Step => {
       const sizes = Array.isArray(spec.mailboxes) ? spec.mailboxes : undefined;
       const set = spec.mailboxes && !Array.isArray(spec.mailboxes) ? spec.mailboxes : undefined;
       const mailboxes = sizes
-        ? { count: sizes.length, totalMB: sizes.reduce((a, b) => a + b, 0), averageSizeMB: sizes.reduce((a, b) => a + b, 0) / sizes.length, sizesMB: sizes }
+        ? {
+            count: sizes.length,
+            totalMB: sizes.reduce((a, b) => a + b, 0),
+            averageSizeMB: sizes.reduce((a, b) => a + b, 0) / sizes.length,
+            sizesMB: sizes,
+          }
         : set
           ? { count: set.count, averageSizeMB: set.averageSizeMB, totalMB: set.count * set.averageSizeMB }
           : undefined;
@@ -118,7 +121,6 @@ export function makeRunbook(servers: ServerSpec[], steps: StepSpec[], simulation
     },
   };
 }
-
 
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'examples');
 

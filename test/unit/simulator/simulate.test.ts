@@ -31,7 +31,10 @@ describe('simulator: the shared examples', function () {
     assert.equal(finding.code, 'EXR005');
     assert.equal(exposed.text.slice(finding.span.start, finding.span.end), 'EXCH01');
     assert.deepEqual(finding.span, exposed.runbook.steps[0].from!.span);
-    assert.match(finding.message, /^The simulation predicts EXCH01 runs out of store task threads at 2026-12-05 \d\d:\d\d UTC \(\+\d+ h( \d+ m)? into step `wave1`\): \d+ of 40 threads are held by transit-mail flushes; mail waits in the local delivery queue and OWA stops answering\.$/);
+    assert.match(
+      finding.message,
+      /^The simulation predicts EXCH01 runs out of store task threads at 2026-12-05 \d\d:\d\d UTC \(\+\d+ h( \d+ m)? into step `wave1`\): \d+ of 40 threads are held by transit-mail flushes; mail waits in the local delivery queue and OWA stops answering\.$/,
+    );
     assert.deepEqual(finding.data, { server: 'EXCH01', stepIndex: 0, exhaustedAt: exposedResult.servers.EXCH01.summary.exhaustedAt });
   });
 
@@ -41,7 +44,14 @@ describe('simulator: the shared examples', function () {
     for (const { summary } of Object.values(result.servers)) assert.equal(summary.exhaustedAt, null, summary.server);
     assert.equal(result.servers.EXCH01.summary.flushTasksRegistered, 0);
     assert.deepEqual(exhaustionFindings(fixed.runbook, result), []);
-    assert.deepEqual(result.steps.map((step) => [step.id, step.start]), [['hotfix', 0], ['settle', 10], ['wave1', 60]]);
+    assert.deepEqual(
+      result.steps.map((step) => [step.id, step.start]),
+      [
+        ['hotfix', 0],
+        ['settle', 10],
+        ['wave1', 60],
+      ],
+    );
   });
 
   it('multi-wave: runs every step; wave 2a is exposed on EXCH03, wave 2b is not', () => {
@@ -53,8 +63,17 @@ describe('simulator: the shared examples', function () {
     assert.equal(result.servers.EXCH03.summary.flushTasksRegistered, 250, 'one flush per wave 2a mailbox, none after the hotfix');
     assert.equal(result.servers.EXCH01.summary.flushTasksRegistered, 0);
     const findings = exhaustionFindings(multi.runbook, result);
-    assert.deepEqual(findings.map((f) => [f.data?.server, f.data?.stepIndex]), [['EXCH03', 3]]);
-    assert.deepEqual(result.assumptions.assumed, ['storeTaskThreads', 'hotfixInstallMinutes', 'servicePackInstallMinutes', 'setMtaMinutes', 'maxEvents']);
+    assert.deepEqual(
+      findings.map((f) => [f.data?.server, f.data?.stepIndex]),
+      [['EXCH03', 3]],
+    );
+    assert.deepEqual(result.assumptions.assumed, [
+      'storeTaskThreads',
+      'hotfixInstallMinutes',
+      'servicePackInstallMinutes',
+      'setMtaMinutes',
+      'maxEvents',
+    ]);
   });
 
   it('the same seed gives identical JSON; another seed differs', () => {
@@ -103,7 +122,10 @@ describe('simulator: the shared examples', function () {
   it('formats a readable summary and a what-if comparison', () => {
     const text = formatSimulation(exposedResult, exposed.runbook);
     assert.match(text, /^EXCH01: 40 store task threads$/m);
-    assert.match(text, /threads ran out +2026-12-05 \d\d:\d\d UTC \(\+1 h \d+ m\) during step wave1: \d+ of 40 held by transit-mail flushes/);
+    assert.match(
+      text,
+      /threads ran out +2026-12-05 \d\d:\d\d UTC \(\+1 h \d+ m\) during step wave1: \d+ of 40 held by transit-mail flushes/,
+    );
     assert.match(text, /OWA +[\d,]+ of [\d,]+ requests unanswered/);
     assert.match(text, /transit-mail flushes +400 registered, [\d,]+ thread-minutes/);
     assert.match(text, /^ +40 ┤.*█/m, 'a chart whose top is the pool, full while threads are out');
@@ -169,7 +191,10 @@ describe('simulator: budget, cancellation, bad input', () => {
   });
 
   it('zero throughput from the caller is an invalid run, not a hang', () => {
-    const plain = makeRunbook([{ name: 'A' }, { name: 'B' }], [{ id: 'm', action: 'move-mailboxes', from: 'A', to: 'B', mailboxes: [100] }]);
+    const plain = makeRunbook(
+      [{ name: 'A' }, { name: 'B' }],
+      [{ id: 'm', action: 'move-mailboxes', from: 'A', to: 'B', mailboxes: [100] }],
+    );
     assert.throws(
       () => simulate(plain, { assumptions: { moveThroughputMBPerMinute: 0 } }),
       (error: unknown) => error instanceof SimulationError && error.kind === 'invalid',
@@ -178,7 +203,10 @@ describe('simulator: budget, cancellation, bad input', () => {
 
   it('a tiny sample interval over a long run is refused instead of filling memory', () => {
     const long = makeRunbook([{ name: 'A' }], [], { duration: 60 * 24 * 365, sampleInterval: 1 / 60 });
-    assert.throws(() => simulate(long), (error: unknown) => error instanceof SimulationError && error.kind === 'budget' && /samples per server/.test(error.message));
+    assert.throws(
+      () => simulate(long),
+      (error: unknown) => error instanceof SimulationError && error.kind === 'budget' && /samples per server/.test(error.message),
+    );
   });
 });
 
