@@ -5,9 +5,8 @@ import type { RunbookDiagnostic } from '../src/core/diagnostics';
 
 /** The repository root (tests run from out/test/…). */
 export const repoRoot = resolve(__dirname, '..', '..');
-/** ../shared beside the repository, as CI lays it out. */
-export const sharedDir = resolve(repoRoot, '..', 'shared');
-export const examplesDir = resolve(sharedDir, 'examples');
+/** The example runbooks shipped in the repository. */
+export const examplesDir = resolve(repoRoot, 'examples');
 
 export function readExample(name: string): string {
   return readFileSync(resolve(examplesDir, name), 'utf8');

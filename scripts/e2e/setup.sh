@@ -3,7 +3,7 @@
 # served to a browser) pinned to 4.100.3 in .e2e/code-server. Idempotent: a second run that
 # finds everything in place returns in well under a second.
 # code-server is not a devDependency on purpose: its install needs apt headers and the
-# environment tweaks below (see shared/design/e2e-on-this-machine.md).
+# environment tweaks below (see docs/development.md).
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3

@@ -21,7 +21,7 @@ import { COMPLETION_SCRATCH, EXPOSED, scenarios } from './scenarios.mjs';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const resultsDir = join(repoRoot, 'test-results/e2e');
 const chromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
-const examplesDir = process.env.EXR_EXAMPLES_DIR ?? resolve(repoRoot, '../shared/examples');
+const examplesDir = process.env.EXR_EXAMPLES_DIR ?? resolve(repoRoot, 'examples');
 const defaultVsix = join(repoRoot, 'exchange-runbook-studio.vsix');
 const SCENARIO_TIMEOUT_MS = 90_000;
 const IN_HOST_TIMEOUT_MS = 120_000;

@@ -24,7 +24,7 @@ export interface FuzzOptions {
   timeBoundMs: number;
   /** Event budget of each simulation: runs that need more end in a 'budget' refusal, which is fine. */
   maxEvents: number;
-  /** Folder of the shipped examples (../shared/examples beside the repository). */
+  /** Folder of the shipped examples (examples/ in the repository). */
   examplesDir: string;
   /** Called every `progressEvery` cases (the long run prints progress). */
   onProgress?: (done: number, failures: number) => void;

@@ -14,7 +14,7 @@ function parse(argv: string[]): { options: FuzzOptions; only?: number; save?: st
   const repoRoot = resolve(__dirname, '..', '..', '..');
   const options: FuzzOptions = {
     ...DEFAULT_FUZZ_OPTIONS,
-    examplesDir: resolve(repoRoot, '..', 'shared', 'examples'),
+    examplesDir: resolve(repoRoot, 'examples'),
     progressEvery: 10_000,
   };
   let only: number | undefined;

@@ -9,7 +9,7 @@ import { runTests } from '@vscode/test-electron';
 const repoRoot = path.resolve(__dirname, '../../..');
 
 function examplesDir(): string {
-  return process.env.EXR_EXAMPLES_DIR ?? path.resolve(repoRoot, '../shared/examples');
+  return process.env.EXR_EXAMPLES_DIR ?? path.resolve(repoRoot, 'examples');
 }
 
 async function main(): Promise<number> {

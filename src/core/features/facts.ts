@@ -1,5 +1,5 @@
 /**
- * The domain facts of ../shared/design/domain-facts.md as text, for hovers that show what a rule
+ * The domain facts of docs/domain-facts.md as text, for hovers that show what a rule
  * rests on. Ids are the document's (F = stated in KB924567 or KB810489, U = commonly stated,
  * N = no source: an assumption the product names).
  */

@@ -1,5 +1,5 @@
 /**
- * Domain facts the rules and the simulator rest on (../shared/design/domain-facts.md).
+ * Domain facts the rules and the simulator rest on (docs/domain-facts.md).
  * Each constant names the fact it comes from.
  */
 

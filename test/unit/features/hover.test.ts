@@ -121,7 +121,7 @@ describe('hover', () => {
 
   it('nothing on blank space or a comment; never throws on broken YAML', () => {
     const text = readExample('kb924567-exposed.runbook.yaml');
-    assert.equal(hoverAt(text, '# Wave 1', 3), undefined);
+    assert.equal(hoverAt(text, '# First draft', 3), undefined);
     const broken = 'runbook: 1\nsteps:\n  - id: [x\n    action: reboot\n';
     const { analysis } = lint(broken);
     for (let offset = 0; offset <= broken.length; offset++) hover(analysis, offset, {});

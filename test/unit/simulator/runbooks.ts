@@ -1,4 +1,4 @@
-/** Builds runbook models in code for the simulator tests (no YAML), and reads the shared examples. */
+/** Builds runbook models in code for the simulator tests (no YAML), and reads the shipped examples. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseText } from '../../../src/core/format/parse';
@@ -122,9 +122,9 @@ export function makeRunbook(servers: ServerSpec[], steps: StepSpec[], simulation
   };
 }
 
-const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'examples');
+const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
 
-/** A runbook from /work/shared/examples, through the same parser and builder the product uses. */
+/** A runbook from examples/, through the same parser and builder the product uses. */
 export function exampleRunbook(name: string): { runbook: Runbook; text: string } {
   const text = readFileSync(join(EXAMPLES, `${name}.runbook.yaml`), 'utf8');
   const parsed = parseText(text);

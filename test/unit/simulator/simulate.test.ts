@@ -1,11 +1,11 @@
-/** The simulator's public API on the shared examples: determinism, budget, cancellation, slicing, what-ifs and EXR005. */
+/** The simulator's public API on the shipped examples: determinism, budget, cancellation, slicing, what-ifs and EXR005. */
 import assert from 'node:assert/strict';
 import { formatSimulation, formatWhatIf } from '../../../src/cli/simulate';
 import { applyWhatIf, exhaustionFindings, hotfixEverySource, simulate, Simulation, SimulationError } from '../../../src/core/simulator';
 import { DelayHistogram } from '../../../src/core/simulator/histogram';
 import { exampleRunbook, makeRunbook } from './runbooks';
 
-describe('simulator: the shared examples', function () {
+describe('simulator: the shipped examples', function () {
   this.timeout(60000);
   const exposed = exampleRunbook('kb924567-exposed');
   const exposedResult = simulate(exposed.runbook);
