@@ -1,5 +1,5 @@
 /**
- * `exrunbook lint|simulate`: the command-line adapter around the core. Exit codes (runbook-format.md):
+ * `exrunbook lint|simulate`: the command-line adapter around the core. Exit codes (docs/runbook-format.md):
  * lint 0 = no error-severity diagnostic, 1 = at least one, 2 = usage or I/O problem;
  * simulate 0 = simulated (even when exhaustion is predicted), 1 = too broken to simulate, 2 = usage or I/O.
  */

@@ -1,4 +1,4 @@
-/** Durations and times as the runbook format defines them (runbook-format.md, "Durations and times"). */
+/** Durations and times as the runbook format defines them (docs/runbook-format.md, "Durations and times"). */
 
 const UNIT_MINUTES: Record<string, number> = { ms: 1 / 60000, s: 1 / 60, m: 1, h: 60, d: 1440 };
 const SHORT_DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/;

@@ -1,5 +1,5 @@
 /**
- * Numbers no source gives (domain-facts.md N1–N3 and the durations of maintenance steps).
+ * Numbers no source gives (docs/domain-facts.md N1–N3 and the durations of maintenance steps).
  * Each is a named assumption: settable per server or step in the runbook, overridable by
  * settings, and reported in results so a reader sees which numbers were assumed.
  */
@@ -22,7 +22,7 @@ export interface Assumptions {
   rebootMinutes: number;
   /** How long a `set-mta` change takes, minutes. */
   setMtaMinutes: number;
-  /** How long a flush holds a thread when the MTA is running, seconds (simulator.md: "a second"). */
+  /** How long a flush holds a thread when the MTA is running, seconds (docs/simulator.md). */
   flushWithMtaRunningSeconds: number;
   /** The simulator refuses runs that would need more events than this. */
   maxEvents: number;

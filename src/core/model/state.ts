@@ -33,7 +33,7 @@ export function serversOfStep(step: Step): string[] {
   return [...new Set(names)];
 }
 
-/** What a step does to its server's state (runbook-format.md, "Actions"). Returns a new state, or the same one. */
+/** What a step does to its server's state (docs/runbook-format.md, "Actions"). Returns a new state, or the same one. */
 export function applyStep(state: ServerState, step: Step): ServerState {
   switch (step.action?.value) {
     case 'install-hotfix': {
@@ -154,7 +154,7 @@ export function isExchange2003Sp2(state: ServerState): boolean {
 }
 
 /**
- * What happens when a mailbox move off this server ends (simulator.md):
+ * What happens when a mailbox move off this server ends (docs/simulator.md):
  * - 'hold': a transit-mail flush holds a store thread for flushTimeout (KB924567's failure);
  * - 'brief': a flush holds a thread for about a second (the MTA answers);
  * - 'none': KB924567 with Gateway Out Threads 0: no flush is registered (F10).

@@ -4,12 +4,12 @@ import type { Schedule } from '../model/schedule';
 import type { StateTimeline } from '../model/state';
 import type { Runbook, ServerDecl, Step } from '../model/types';
 
-/** What every rule code carries: the contract in runbook-format.md plus the docs page. */
+/** What every rule code carries: the contract in docs/runbook-format.md plus the docs page. */
 export interface RuleInfo {
   code: string;
   defaultSeverity: Severity;
   title: string;
-  /** Fact ids from domain-facts.md this rule rests on. */
+  /** Fact ids from docs/domain-facts.md this rule rests on. */
   facts: string[];
   /** What the rule means and why it matters, in a paragraph (SARIF help, hover). */
   explanation: string;

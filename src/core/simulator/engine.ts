@@ -1,5 +1,5 @@
 /**
- * The discrete-event migration simulator (simulator.md). One engine for Node, the CLI and the
+ * The discrete-event migration simulator (docs/simulator.md). One engine for Node, the CLI and the
  * webview's Web Worker: no dependency on VS Code, the DOM or Node.
  *
  * Model, per server (its Information Store):

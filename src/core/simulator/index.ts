@@ -1,4 +1,4 @@
-/** The simulator's public API (simulator.md). Pure: runs in Node, the CLI and a Web Worker. */
+/** The simulator's public API (docs/simulator.md). Pure: runs in Node, the CLI and a Web Worker. */
 import type { Runbook } from '../model/types';
 import { Simulation, type SimulateOptions } from './engine';
 import type { SimulationResult } from './result';

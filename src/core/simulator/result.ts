@@ -1,5 +1,5 @@
 /**
- * What a simulation returns (simulator.md, "Results"). Times are minutes from the start of the
+ * What a simulation returns (docs/simulator.md, "Results"). Times are minutes from the start of the
  * simulation (t = 0 is the start of the runbook's first step); series are plain arrays so the
  * result crosses postMessage and JSON unchanged.
  */
