@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // The `exrunbook` command: a thin launcher for the bundled CLI (built by `npm run build`).
+// `node dist/cli.js …` runs the same program directly.
 let cli;
 try {
   cli = require('../dist/cli.js');
@@ -11,4 +12,4 @@ try {
   }
   throw error;
 }
-process.exitCode = cli.run(process.argv.slice(2));
+cli.main(process.argv.slice(2));

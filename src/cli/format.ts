@@ -1,9 +1,17 @@
-import type { RunbookDiagnostic } from '../core/diagnostics';
+import { createHash } from 'node:crypto';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RunbookDiagnostic, Span } from '../core/diagnostics';
+import type { Analysis } from '../core/lint';
+import { serverKey } from '../core/model/types';
 import { RULES, ruleDocPath } from '../core/rules';
 
 export interface FileDiagnostics {
+  /** The path as given (or the name standard input goes by). */
   file: string;
   diagnostics: RunbookDiagnostic[];
+  /** The analysis the diagnostics came from: SARIF fingerprints name the step or server a finding is in. */
+  analysis?: Analysis;
 }
 
 /** `file:line:col: severity CODE message`, 1-based as compilers print it. */
@@ -47,9 +55,21 @@ export function formatJson(results: FileDiagnostics[]): string {
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
 
-/** SARIF 2.1.0 as GitHub code scanning accepts it: rules with ids and help, 1-based regions, relative URIs. */
-export function formatSarif(results: FileDiagnostics[], toolVersion: string): string {
+export interface SarifOptions {
+  /** The directory relative paths in `results` are relative to. */
+  cwd: string;
+  /** `%SRCROOT%`: paths under it become relative URIs, the others absolute `file:` URIs. */
+  root: string;
+}
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning accepts it: rules with ids and help, 1-based regions, URIs
+ * relative to `%SRCROOT%` (or absolute `file:` URIs outside it), and partial fingerprints that
+ * survive lines moving (docs/reliability.md). Checked against the OASIS schema in the tests.
+ */
+export function formatSarif(results: FileDiagnostics[], toolVersion: string, options: SarifOptions): string {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.code, index]));
+  const root = resolve(options.cwd, options.root);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -75,9 +95,13 @@ export function formatSarif(results: FileDiagnostics[], toolVersion: string): st
             })),
           },
         },
+        // The base's own URI ends with a slash, as SARIF requires of a directory.
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(root) } },
         columnKind: 'utf16CodeUnits',
-        results: results.flatMap(({ file, diagnostics }) =>
-          diagnostics.map((d) => ({
+        results: results.flatMap(({ file, diagnostics, analysis }) => {
+          const artifactLocation = artifactLocationOf(resolve(options.cwd, file), root);
+          const fingerprint = fingerprinter(analysis);
+          return diagnostics.map((d) => ({
             ruleId: d.code,
             ruleIndex: ruleIndex.get(d.code) ?? -1,
             level: SARIF_LEVEL[d.severity],
@@ -85,7 +109,7 @@ export function formatSarif(results: FileDiagnostics[], toolVersion: string): st
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: toUri(file), uriBaseId: '%SRCROOT%' },
+                  artifactLocation,
                   region: {
                     startLine: d.range.start.line + 1,
                     startColumn: d.range.start.character + 1,
@@ -95,20 +119,82 @@ export function formatSarif(results: FileDiagnostics[], toolVersion: string): st
                 },
               },
             ],
-          })),
-        ),
+            partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(d) },
+          }));
+        }),
       },
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
 }
 
-/** A relative, forward-slash, percent-encoded URI reference for a file path. */
-function toUri(file: string): string {
-  return file
-    .replace(/\\/g, '/')
-    .replace(/^\.\//, '')
-    .split('/')
-    .map((part) => encodeURIComponent(part))
-    .join('/');
+const SRCROOT = '%SRCROOT%';
+/** Versioned: a change to what the fingerprint hashes must change its name, or code scanning would mismatch alerts. */
+const FINGERPRINT_KEY = 'exrunbookFinding/v1';
+
+/** A relative URI under `%SRCROOT%` for files inside `root`, an absolute `file:` URI for the others. */
+export function artifactLocationOf(absolutePath: string, root: string): { uri: string; uriBaseId?: string } {
+  const fromRoot = relative(root, absolutePath);
+  const outside = fromRoot === '' || fromRoot === '..' || fromRoot.startsWith('..' + sep) || isAbsolute(fromRoot);
+  if (outside) return { uri: pathToFileURL(absolutePath).href };
+  // Each segment percent-encoded on its own: a backslash in a POSIX file name is part of the name, not a separator.
+  return { uri: fromRoot.split(sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+function directoryUri(directory: string): string {
+  const href = pathToFileURL(directory).href;
+  return href.endsWith('/') ? href : href + '/';
+}
+
+/**
+ * Partial fingerprints that stay the same when lines are added above a finding: the rule, where the
+ * finding is (step id, server name or the runbook), the text it points at, and its rank among
+ * findings alike in all three, hashed.
+ */
+function fingerprinter(analysis: Analysis | undefined): (d: RunbookDiagnostic) => string {
+  const text = analysis?.parsed.text ?? '';
+  const steps = sortedBySpan(
+    (analysis?.runbook.steps ?? []).map((step) => ({ span: step.span, name: `step:${step.id?.value ?? `#${step.index + 1}`}` })),
+  );
+  const servers = sortedBySpan(
+    (analysis?.runbook.servers ?? []).map((server) => ({
+      span: server.span,
+      name: `server:${server.name ? serverKey(server.name.value) : `#${server.index + 1}`}`,
+    })),
+  );
+  const seen = new Map<string, number>();
+  return (d) => {
+    const where = enclosing(steps, d.span) ?? enclosing(servers, d.span) ?? 'runbook';
+    const what = text.slice(d.span.start, d.span.end).replace(/\s+/g, ' ').trim().slice(0, 200);
+    const identity = `${d.code}\u0000${where}\u0000${what}`;
+    const rank = seen.get(identity) ?? 0;
+    seen.set(identity, rank + 1);
+    return createHash('sha256').update(`${identity}\u0000${rank}`).digest('hex').slice(0, 32);
+  };
+}
+
+interface NamedSpan {
+  span: Span;
+  name: string;
+}
+
+function sortedBySpan(items: NamedSpan[]): NamedSpan[] {
+  return items.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The name of the last item starting at or before `span` that also contains it (binary search: 10,000 steps stay fast). */
+function enclosing(sorted: NamedSpan[], span: Span): string | undefined {
+  let low = 0;
+  let high = sorted.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid].span.start <= span.start) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  if (found < 0) return undefined;
+  const item = sorted[found];
+  return span.end <= item.span.end ? item.name : undefined;
 }

@@ -3,65 +3,44 @@
  * lint 0 = no error-severity diagnostic, 1 = at least one, 2 = usage or I/O problem;
  * simulate 0 = simulated (even when exhaustion is predicted), 1 = too broken to simulate, 2 = usage or I/O.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { version } from '../../package.json';
 import type { Finding } from '../core/diagnostics';
 import { lintText, toDiagnostics } from '../core/lint';
 import type { Runbook } from '../core/model/types';
 import { applyWhatIf, exhaustionFindings, hotfixEverySource, simulate, SimulationError } from '../core/simulator';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from './format';
+import { decodeRunbook, describeIoError, InputError, readFdBounded, readPathBounded } from './read';
 import { formatSimulation, formatWhatIf } from './simulate';
 
 const USAGE = `Usage:
-  exrunbook lint [--format text|json|sarif] [--no-simulate] FILE…
-  exrunbook simulate [--json] [--what-if hotfix] [--seed N] FILE
+  exrunbook lint [--format text|json|sarif] [--sarif-root DIR] [--no-simulate] [--stdin-filename NAME] FILE…
+  exrunbook simulate [--json] [--what-if hotfix] [--seed N] [--stdin-filename NAME] FILE
   exrunbook --help | --version
 
 lint       checks runbooks; exit 0 when no errors, 1 when there are errors, 2 on a usage or I/O problem
-simulate   runs the migration simulator and prints a per-server summary`;
+simulate   runs the migration simulator and prints a per-server summary
+FILE       a runbook path, or - for standard input (named NAME in messages; <stdin> by default)`;
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** The decoded text of a file; throws InputError (or a Node error with a `code`) when it cannot be read. */
   readFile(path: string): string;
+  /** The decoded text of standard input (FILE `-`), called `name` in messages. */
+  readStdin(name: string): string;
+  /** The directory relative paths are relative to: SARIF's `%SRCROOT%` unless `--sarif-root`. */
+  cwd(): string;
 }
 
 class UsageError extends Error {}
-class InputError extends Error {}
-
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 const nodeIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
-  readFile(path) {
-    let size: number;
-    try {
-      const stat = statSync(path);
-      if (stat.isDirectory()) throw new InputError(`${path} is a directory, not a runbook file`);
-      size = stat.size;
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InputError(`cannot read ${path}: ${describeIoError(error)}`);
-    }
-    if (size > MAX_FILE_BYTES)
-      throw new InputError(`${path} is ${Math.round(size / 1048576)} MB; runbooks over ${MAX_FILE_BYTES / 1048576} MB are not read`);
-    try {
-      // Non-UTF-8 bytes become U+FFFD instead of failing: the schema check then points at them.
-      return new TextDecoder('utf-8').decode(readFileSync(path));
-    } catch (error) {
-      throw new InputError(`cannot read ${path}: ${describeIoError(error)}`);
-    }
-  },
+  readFile: (path) => decodeRunbook(readPathBounded(path)),
+  readStdin: (name) => decodeRunbook(readFdBounded(0, name)),
+  cwd: () => process.cwd(),
 };
-
-function describeIoError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return String((error as Error)?.message ?? error).split('\n')[0];
-}
 
 interface ParsedArgs {
   command: string;
@@ -69,14 +48,19 @@ interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const FLAGS_WITH_VALUES = new Set(['--format', '--what-if', '--seed']);
-const KNOWN_FLAGS: Record<string, Set<string>> = {
-  lint: new Set(['--format', '--no-simulate']),
-  simulate: new Set(['--json', '--what-if', '--seed']),
+/** Each command's options: `value` options take the next argument (or `--name=value`), `flag` options none. */
+const OPTIONS: Record<string, Record<string, 'value' | 'flag'>> = {
+  lint: { '--format': 'value', '--sarif-root': 'value', '--no-simulate': 'flag', '--stdin-filename': 'value' },
+  simulate: { '--json': 'flag', '--what-if': 'value', '--seed': 'value', '--stdin-filename': 'value' },
 };
+
+const STDIN = '-';
+const DEFAULT_STDIN_NAME = '<stdin>';
 
 function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
+  const options = OPTIONS[command];
+  if (!options) throw new UsageError(`unknown command \`${command}\` (expected lint or simulate)`);
   const files: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -85,17 +69,58 @@ function parseArgs(argv: string[]): ParsedArgs {
       files.push(...rest.slice(i + 1));
       break;
     }
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.split(/=(.*)/s, 2);
-      if (!KNOWN_FLAGS[command]?.has(name)) throw new UsageError(`unknown option ${name} for \`${command}\``);
-      if (FLAGS_WITH_VALUES.has(name)) {
-        const value = inline ?? rest[++i];
-        if (value === undefined) throw new UsageError(`${name} needs a value`);
-        flags.set(name, value);
-      } else flags.set(name, true);
-    } else files.push(arg);
+    // `-` alone is standard input; anything else starting with `-` is an option, never a file name (use ./-x or --).
+    if (arg === STDIN || !arg.startsWith('-')) {
+      files.push(arg);
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') {
+      flags.set('--help', true);
+      continue;
+    }
+    const [name, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const kind = options[name];
+    if (kind === undefined) throw new UsageError(`unknown option ${name} for \`${command}\``);
+    if (kind === 'flag') {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      flags.set(name, true);
+      continue;
+    }
+    const value = inline ?? rest[++i];
+    if (value === undefined) throw new UsageError(`${name} needs a value`);
+    flags.set(name, value);
   }
+  if (files.filter((file) => file === STDIN).length > 1) throw new UsageError('standard input (-) can be read only once');
+  if (flags.has('--stdin-filename') && !files.includes(STDIN))
+    throw new UsageError('--stdin-filename names standard input: give - as the FILE');
   return { command, files, flags };
+}
+
+/** A whole number written in decimal digits only: no sign, spaces, exponent, hex or fraction. */
+function wholeNumberOption(args: ParsedArgs, name: string, max: number): number | undefined {
+  const value = args.flags.get(name);
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^[0-9]+$/.test(text) || Number(text) > max)
+    throw new UsageError(`${name} must be a whole number from 0 to ${max} in decimal digits, not "${text}"`);
+  return Number(text);
+}
+
+/** The name a FILE argument goes by in messages and reports. */
+function displayName(args: ParsedArgs, file: string): string {
+  return file === STDIN ? String(args.flags.get('--stdin-filename') ?? DEFAULT_STDIN_NAME) : file;
+}
+
+/** Reads one FILE argument; every way it can fail becomes an InputError naming it. */
+function readInput(io: CliIo, args: ParsedArgs, file: string): string {
+  try {
+    return file === STDIN ? io.readStdin(displayName(args, file)) : io.readFile(file);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if ((error as NodeJS.ErrnoException)?.code !== undefined)
+      throw new InputError(`cannot read ${displayName(args, file)}: ${describeIoError(error)}`);
+    throw error;
+  }
 }
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
@@ -110,9 +135,11 @@ export function run(argv: string[], io: CliIo = nodeIo): number {
       return 0;
     }
     const args = parseArgs(argv);
-    if (args.command === 'lint') return lintCommand(args, io);
-    if (args.command === 'simulate') return simulateCommand(args, io);
-    throw new UsageError(`unknown command \`${args.command}\` (expected lint or simulate)`);
+    if (args.flags.has('--help')) {
+      io.out(USAGE + '\n');
+      return 0;
+    }
+    return args.command === 'lint' ? lintCommand(args, io) : simulateCommand(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`exrunbook: ${error.message}\n${USAGE}\n`);
@@ -127,21 +154,46 @@ export function run(argv: string[], io: CliIo = nodeIo): number {
   }
 }
 
+const FORMATS = ['text', 'json', 'sarif'];
+
 function lintCommand(args: ParsedArgs, io: CliIo): number {
-  const format = (args.flags.get('--format') ?? 'text') as string;
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${format}`);
+  const format = String(args.flags.get('--format') ?? 'text');
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${format}`);
+  if (args.flags.has('--sarif-root') && format !== 'sarif') throw new UsageError('--sarif-root applies to --format sarif only');
   if (args.files.length === 0) throw new UsageError('lint needs at least one FILE');
-  const texts = args.files.map((file) => io.readFile(file)); // all readable before any output
-  const results: FileDiagnostics[] = args.files.map((file, index) => {
-    // EXR005 comes from the simulation; until it has run, a suppression of it is not "unused".
-    const first = lintText(texts[index], { pendingCodes: ['EXR005'] });
-    if (args.flags.has('--no-simulate') || !first.simulatable) return { file, diagnostics: first.diagnostics };
-    const extraFindings = predictedExhaustion(first.runbook);
-    if (extraFindings === undefined) return { file, diagnostics: first.diagnostics };
-    return { file, diagnostics: toDiagnostics(first.analysis, { extraFindings }) };
-  });
-  io.out(format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results, version) : formatText(results));
+  // A file that cannot be read gets one line on stderr and exit 2; the others are still linted and reported.
+  const results: FileDiagnostics[] = [];
+  let unreadable = 0;
+  for (const file of args.files) {
+    let text: string;
+    try {
+      text = readInput(io, args, file);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      io.err(`exrunbook: ${error.message}\n`);
+      unreadable++;
+      continue;
+    }
+    results.push(lintOne(displayName(args, file), text, args.flags.has('--no-simulate')));
+  }
+  if (results.length > 0) {
+    const cwd = io.cwd();
+    const root = String(args.flags.get('--sarif-root') ?? cwd);
+    io.out(
+      format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results, version, { cwd, root }) : formatText(results),
+    );
+  }
+  if (unreadable > 0) return 2;
   return results.some((result) => result.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+}
+
+function lintOne(file: string, text: string, noSimulate: boolean): FileDiagnostics {
+  // EXR005 comes from the simulation; until it has run, a suppression of it is not "unused".
+  const first = lintText(text, { pendingCodes: ['EXR005'] });
+  if (noSimulate || !first.simulatable) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
+  const extraFindings = predictedExhaustion(first.runbook);
+  if (extraFindings === undefined) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
+  return { file, diagnostics: toDiagnostics(first.analysis, { extraFindings }), analysis: first.analysis };
 }
 
 /** EXR005 findings, or undefined when the run is refused (event budget): lint stays fast and never fails on that. */
@@ -161,12 +213,9 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
   if (args.files.length !== 1) throw new UsageError('simulate needs exactly one FILE');
   const whatIf = args.flags.get('--what-if');
   if (whatIf !== undefined && whatIf !== 'hotfix') throw new UsageError(`--what-if takes \`hotfix\`, not ${String(whatIf)}`);
-  const seedFlag = args.flags.get('--seed');
-  const seed = seedFlag === undefined ? undefined : Number(seedFlag);
-  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
-    throw new UsageError('--seed must be a whole number from 0 to 4294967295');
-  const file = args.files[0];
-  const lint = lintText(io.readFile(file));
+  const seed = wholeNumberOption(args, '--seed', 0xffffffff);
+  const file = displayName(args, args.files[0]);
+  const lint = lintText(readInput(io, args, args.files[0]));
   if (!lint.simulatable) {
     const blocking = lint.diagnostics.filter((d) => d.severity === 'error');
     io.err(`exrunbook: ${file} has errors that stop the simulation:\n`);
@@ -194,3 +243,20 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
     throw error;
   }
 }
+
+/**
+ * The program: `node dist/cli.js …` and bin/exrunbook.js both come here. Output into a closed pipe
+ * (`exrunbook simulate --json x | head -c 10`) ends quietly with the command's own exit code.
+ */
+export function main(argv = process.argv.slice(2)): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+  process.exitCode = run(argv);
+}
+
+// Run when executed directly (`node dist/cli.js lint FILE`); importing the module (bin, tests) runs nothing.
+if (require.main === module) main();

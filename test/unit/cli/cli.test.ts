@@ -20,6 +20,10 @@ function cli(...argv: string[]): Captured {
     out: (text) => (stdout += text),
     err: (text) => (stderr += text),
     readFile: (path) => readFileSync(path, 'utf8'),
+    readStdin: () => {
+      throw new Error('no standard input in this test');
+    },
+    cwd: () => process.cwd(),
   };
   return { code: run(argv, io), stdout, stderr };
 }

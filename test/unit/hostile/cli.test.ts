@@ -3,32 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run, type CliIo } from '../../../src/cli/main';
 import type { RunbookDiagnostic } from '../../../src/core/diagnostics';
 import { hostileCorpus, type HostileCase } from '../../fixtures/hostile/corpus';
 import { diagnosticProblems, prototypeChanges, prototypeSnapshot } from '../../fuzz/invariants';
 import { repoRoot } from '../../support';
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** run() with an in-memory file system: each path maps to the text the CLI would have decoded. */
-function cliWith(files: Record<string, string>, ...argv: string[]): Captured {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (text) => (stdout += text),
-    err: (text) => (stderr += text),
-    readFile: (path) => {
-      if (!(path in files)) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return files[path];
-    },
-  };
-  return { code: run(argv, io), stdout, stderr };
-}
+import { cliWith, type Captured } from '../cli/memoryIo';
 
 const smallCases = hostileCorpus().filter((hostile) => !hostile.large);
 
@@ -40,7 +19,7 @@ describe('hostile corpus: the CLI in process (run() with a fake io)', function (
       const file = 'hostile.runbook.yaml';
       const before = prototypeSnapshot();
 
-      const json = cliWith({ [file]: text }, 'lint', '--format', 'json', file);
+      const json = cliWith({ [file]: text }, ['lint', '--format', 'json', file]);
       assert.ok(json.code === 0 || json.code === 1, `lint exits 0 or 1, not ${json.code}: ${json.stderr}`);
       assert.equal(json.stderr, '');
       const diagnostics = JSON.parse(json.stdout).files[0].diagnostics as RunbookDiagnostic[];
@@ -53,14 +32,14 @@ describe('hostile corpus: the CLI in process (run() with a fake io)', function (
       ).filter((problem) => !/does not match its span/.test(problem));
       assert.deepEqual(problems, []);
 
-      const plain = cliWith({ [file]: text }, 'lint', file);
+      const plain = cliWith({ [file]: text }, ['lint', file]);
       assert.equal(plain.code, json.code);
       assert.ok(
         plain.stdout.split('\n').every((line) => !line.includes('\r')),
         'no raw CR in text output lines',
       );
 
-      const simulated = cliWith({ [file]: text }, 'simulate', '--json', file);
+      const simulated = cliWith({ [file]: text }, ['simulate', '--json', file]);
       assert.ok(simulated.code === 0 || simulated.code === 1, `simulate exits 0 or 1, not ${simulated.code}: ${simulated.stderr}`);
       if (simulated.code === 0) JSON.parse(simulated.stdout);
       else assert.match(simulated.stderr, /^exrunbook: /);
