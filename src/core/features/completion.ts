@@ -6,6 +6,7 @@
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
 import { KNOWN_KBS } from '../model/facts';
+import { serverKey } from '../model/types';
 import { actionDescriptions, fieldSchema, mappingSchema, typeLabel, type PathSegment, type SchemaNode } from './yamlPath';
 
 export type CompletionKind = 'field' | 'value' | 'enum' | 'server' | 'kb' | 'action';
@@ -168,14 +169,14 @@ function declaredServers(lines: Line[], analysis: Analysis | undefined): { name:
     if (!server.name) continue;
     const servicePack = server.servicePack === undefined ? '' : server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`;
     const version = server.exchange ? `Exchange ${server.exchange.value}${servicePack}` : undefined;
-    found.set(server.name.value.toUpperCase(), { name: server.name.value, detail: version });
+    found.set(serverKey(server.name.value), { name: server.name.value, detail: version });
   }
   let inServers = false;
   for (const line of lines) {
     if (/^[A-Za-z]/.test(line.text)) inServers = /^servers\s*:/.test(line.text);
     if (!inServers) continue;
     for (const match of line.text.matchAll(/(?:^|[\s{,-])name\s*:\s*["']?([A-Za-z0-9-]{1,15})["']?\s*(?=$|[,}#\s])/g)) {
-      if (!found.has(match[1].toUpperCase())) found.set(match[1].toUpperCase(), { name: match[1] });
+      if (!found.has(serverKey(match[1]))) found.set(serverKey(match[1]), { name: match[1] });
     }
   }
   return [...found.values()];

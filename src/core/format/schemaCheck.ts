@@ -14,13 +14,17 @@ export interface SchemaError {
   data?: unknown;
 }
 
+/** A pattern failure of a server name says what a name may hold; whether it is declared is EXR010's business. */
+const NETBIOS_NAME_TEXT = 'a NetBIOS computer name: 1–15 of A–Z, a–z, 0–9 and -';
+const SERVER_NAME_FIELDS = new Set(['name', 'server', 'from', 'to']);
+
 /** What a malformed value should look like, in words, by field name (pattern and shape errors). */
 const EXPECTED_TEXT: Record<string, string> = {
   id: 'a step id: lower-case letters, digits and hyphens, starting with a letter or digit (e.g. `wave-1`)',
-  name: 'a NetBIOS computer name: 1–15 letters, digits or hyphens',
-  server: 'the name of a declared server',
-  from: 'the name of a declared server',
-  to: 'the name of a declared server',
+  name: NETBIOS_NAME_TEXT,
+  server: NETBIOS_NAME_TEXT,
+  from: NETBIOS_NAME_TEXT,
+  to: NETBIOS_NAME_TEXT,
   hotfix: 'a Knowledge Base id such as KB924567',
   hotfixes: 'a Knowledge Base id such as KB924567',
   storeVersion: 'a store.exe file version: four dotted numbers such as 6.5.7638.1',
@@ -48,10 +52,13 @@ export function checkSchema(doc: ParsedDocument, data: unknown): Finding[] {
 
 /** Plain-words findings for a validator's errors plus the value checks (the incremental analyzer passes one step's errors). */
 export function schemaFindings(doc: ParsedDocument, data: unknown, errors: SchemaError[]): Finding[] {
-  const findings = translate(doc, data, errors);
-  const reported = new Set(findings.map((finding) => `${finding.span.start}:${finding.span.end}`));
+  // The value checks say more than a pattern can ("not a real date" beats "must look like 2026-12-05T22:00:00Z"):
+  // on a node both report, the value check's finding is the one kept.
+  const valueFindings = checkValues(doc, data);
+  const specific = new Set(valueFindings.map((finding) => `${finding.span.start}:${finding.span.end}`));
+  const findings = translate(doc, data, errors).filter((finding) => !specific.has(`${finding.span.start}:${finding.span.end}`));
   // A loop, not push(...spread): a runbook can have 100,000+ bad values, more than a call's arguments.
-  for (const finding of checkValues(doc, data)) if (!reported.has(`${finding.span.start}:${finding.span.end}`)) findings.push(finding);
+  for (const finding of valueFindings) findings.push(finding);
   return findings;
 }
 
@@ -121,7 +128,7 @@ function translateOne(doc: ParsedDocument, data: unknown, error: SchemaError): F
       return finding(
         valueSpan,
         `${label} must be ${EXPECTED_TEXT[field] ?? `text matching ${String(error.params.pattern)}`}, not ` +
-          `${show(error.data)}${whereSuffix(where, segments)}.`,
+          `${show(error.data)}${whereSuffix(where, segments)}${SERVER_NAME_FIELDS.has(field) ? foreignCharacter(error.data) : ''}.`,
       );
     case 'minLength':
     case 'maxLength': {
@@ -142,6 +149,10 @@ function translateOne(doc: ParsedDocument, data: unknown, error: SchemaError): F
       );
     case 'maxItems':
       return finding(valueSpan, `${label} has more than ${String(error.params.limit)} items${whereSuffix(where, segments)}.`);
+    case 'not':
+      // The schema's only `not`: a sample interval with no non-zero digit is zero.
+      if (DURATION_FIELDS.has(field)) return finding(valueSpan, `${label} must be longer than zero, not ${show(error.data)}.`);
+      return finding(valueSpan, `${label} is not valid here${whereSuffix(where, segments)}.`);
     default:
       return finding(valueSpan, `${label} is not valid here${whereSuffix(where, segments)}.`);
   }
@@ -189,6 +200,16 @@ function checkValues(doc: ParsedDocument, data: unknown): Finding[] {
     });
   }
   return findings;
+}
+
+/** "; `ı` (U+0131) is not one of them": the first character a NetBIOS name cannot hold, named exactly. */
+function foreignCharacter(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const character = [...value].find((c) => !/^[A-Za-z0-9-]$/.test(c));
+  if (character === undefined) return '';
+  const codePoint = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(character) ? `\`${character}\` (${codePoint})` : codePoint;
+  return `; ${shown} is not one of them`;
 }
 
 function missingHint(field: string): string {

@@ -125,7 +125,11 @@ export interface ServerState {
   gatewayOutThreads: number;
 }
 
-/** Server names compare case-insensitively, as Windows compares computer names. */
+/**
+ * Server names compare as Windows compares NetBIOS names: ASCII letters without regard to case,
+ * every other character as itself. `toUpperCase` would fold `ı` (dotless i) and `ſ` into I and S,
+ * so `exchı01` would name EXCHI01.
+ */
 export function serverKey(name: string): string {
-  return name.toUpperCase();
+  return name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }

@@ -103,3 +103,40 @@ describe('EXR101: YAML that is not well-formed', () => {
     assert.match(diagnostics[0].message, /alias/);
   });
 });
+
+describe('server names compare as Windows compares NetBIOS names', () => {
+  const exposedHead = [
+    'runbook: 1',
+    'name: t',
+    'servers:',
+    '  - { name: EXCHI01, exchange: 2003, servicePack: 2, mta: { service: disabled } }',
+    '  - { name: EXCHS02, exchange: 2003, servicePack: 2 }',
+    'steps:',
+  ];
+  const move = (from: string, to: string) =>
+    `  - { id: m, action: move-mailboxes, from: ${from}, to: ${to}, mailboxes: { count: 5, averageSizeMB: 1 }, concurrency: 1 }`;
+
+  it('ASCII letters ignore case: exchi01 is EXCHI01', () => {
+    assert.deepEqual(codes(lint(yaml(...exposedHead, move('exchi01', 'exchs02'))).diagnostics), ['EXR001']);
+  });
+
+  it('a dotless ı or a long ſ is not an I or an S: the name resolves to no server and EXR100 says why', () => {
+    const text = yaml(...exposedHead, move('exchı01', 'exchſ02'));
+    const { diagnostics } = lint(text);
+    assert.deepEqual(codes(diagnostics), ['EXR010', 'EXR100', 'EXR010', 'EXR100']);
+    assert.match(diagnostics[0].message, /names server exchı01, which is not declared under `servers`; did you mean EXCHI01\?/);
+    assert.equal(
+      diagnostics[1].message,
+      '`from` must be a NetBIOS computer name: 1–15 of A–Z, a–z, 0–9 and -, not `exchı01` (in step `m`); `ı` (U+0131) is not one of them.',
+    );
+    assert.match(diagnostics[3].message, /`to` must be a NetBIOS computer name.*`ſ` \(U\+017F\) is not one of them\.$/);
+  });
+
+  it('a pattern failure never says "declared"; an invisible character is named by its code point', () => {
+    const text = yaml(...exposedHead, '  - { id: r, action: reboot, server: "EXCH\u200b01" }');
+    const exr100 = lint(text).diagnostics.find((d) => d.code === 'EXR100');
+    assert.ok(exr100);
+    assert.doesNotMatch(exr100.message, /declared/);
+    assert.match(exr100.message, /; U\+200B is not one of them\.$/);
+  });
+});
