@@ -93,7 +93,23 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
       data: finding.data,
     };
   });
-  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  return withoutRepeats(diagnostics.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));
+}
+
+/**
+ * One diagnostic per code, severity, place and message. The same finding can arise more than once
+ * for one place in the text: a step listed twice through a YAML alias (`- *m`) is two steps of the
+ * model, judged twice, but both point at the anchored node; the parser reports an unclosed `[[` once
+ * per level. An editor shows each only once, so they are merged here, where findings become diagnostics.
+ */
+function withoutRepeats(sorted: RunbookDiagnostic[]): RunbookDiagnostic[] {
+  const seen = new Set<string>();
+  return sorted.filter((d) => {
+    const key = `${d.code}\u0000${d.severity}\u0000${d.span.start}\u0000${d.span.end}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function clampSpan(span: { start: number; end: number }, length: number) {

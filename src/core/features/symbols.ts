@@ -27,9 +27,9 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
   for (const item of root.items) {
     if (!isPair(item) || !isScalar(item.key)) continue;
     const pair = item as Pair<Node, Node | null>;
-    const key = String((pair.key as unknown as { value: unknown }).value);
     const keySpan = spanOf(pair.key);
     if (!keySpan) continue;
+    const key = String((pair.key as unknown as { value: unknown }).value);
     const valueEnd = pair.value?.range ? endOfContent(text, pair.value.range[0], pair.value.range[1]) : keySpan.end;
     const span = { start: keySpan.start, end: Math.max(keySpan.end, valueEnd) };
     if (key === 'servers') {
@@ -40,7 +40,9 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
       symbols.push({ name: 'Steps', detail: `${children.length} in order`, kind: 'namespace', span, selectionSpan: keySpan, children });
     } else {
       const detail = isScalar(pair.value) ? String(pair.value.value ?? '').slice(0, 80) : '';
-      symbols.push({ name: key, detail, kind: isMap(pair.value) ? 'object' : 'property', span, selectionSpan: keySpan, children: [] });
+      // An empty key (`"": x`) is named as written: VS Code rejects a symbol without a name, and the whole outline with it.
+      const name = nonBlank(key) ?? nonBlank(text.slice(keySpan.start, keySpan.end)) ?? '(empty key)';
+      symbols.push({ name, detail, kind: isMap(pair.value) ? 'object' : 'property', span, selectionSpan: keySpan, children: [] });
     }
   }
   return symbols;
@@ -52,7 +54,7 @@ function serverSymbol(text: string, server: ServerDecl): DocumentSymbolItem {
     ? `Exchange ${server.exchange.value}${server.servicePack ? (server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`) : ''}`
     : '';
   return {
-    name: server.name?.value || `server ${server.index + 1}`,
+    name: nonBlank(server.name?.value) ?? `server ${server.index + 1}`,
     detail: version,
     kind: 'server',
     span,
@@ -64,13 +66,18 @@ function serverSymbol(text: string, server: ServerDecl): DocumentSymbolItem {
 function stepSymbol(text: string, step: Step): DocumentSymbolItem {
   const span = { start: step.itemStart, end: endOfContent(text, step.span.start, step.span.end) };
   return {
-    name: step.id?.value || `step ${step.index + 1}`,
+    name: nonBlank(step.id?.value) ?? `step ${step.index + 1}`,
     detail: step.action?.value ?? '',
     kind: 'step',
     span,
     selectionSpan: step.id?.span ?? { start: span.start, end: span.start },
     children: [],
   };
+}
+
+/** The text, unless it is empty or only white space (no name an outline can show). */
+function nonBlank(text: string | undefined): string | undefined {
+  return text !== undefined && text.trim() !== '' ? text : undefined;
 }
 
 function spanOf(node: Node | null | undefined): Span | undefined {
