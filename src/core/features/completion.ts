@@ -166,7 +166,8 @@ function enumValues(schema: SchemaNode | undefined): unknown[] {
 function declaredServers(lines: Line[], analysis: Analysis | undefined): { name: string; detail?: string }[] {
   const found = new Map<string, { name: string; detail?: string }>();
   for (const server of analysis?.runbook.servers ?? []) {
-    if (!server.name) continue;
+    // A blank name (`name: ""`, reported by the schema) is nothing to offer: an item needs a label.
+    if (!server.name || server.name.value.trim() === '') continue;
     const servicePack = server.servicePack === undefined ? '' : server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`;
     const version = server.exchange ? `Exchange ${server.exchange.value}${servicePack}` : undefined;
     found.set(serverKey(server.name.value), { name: server.name.value, detail: version });

@@ -58,7 +58,7 @@ function serverSymbol(text: string, server: ServerDecl): DocumentSymbolItem {
     detail: version,
     kind: 'server',
     span,
-    selectionSpan: server.name?.span ?? { start: span.start, end: span.start },
+    selectionSpan: selectionWithin(text, span, server.name?.span),
     children: [],
   };
 }
@@ -70,9 +70,19 @@ function stepSymbol(text: string, step: Step): DocumentSymbolItem {
     detail: step.action?.value ?? '',
     kind: 'step',
     span,
-    selectionSpan: step.id?.span ?? { start: span.start, end: span.start },
+    selectionSpan: selectionWithin(text, span, step.id?.span),
     children: [],
   };
+}
+
+/**
+ * The part to highlight, inside the symbol as editors require: a block scalar's range runs past its
+ * last line break, beyond the symbol's end (which stops at the last character).
+ */
+function selectionWithin(text: string, span: Span, selection: Span | undefined): Span {
+  if (!selection) return { start: span.start, end: span.start };
+  const start = Math.min(Math.max(selection.start, span.start), span.end);
+  return { start, end: Math.min(Math.max(endOfContent(text, start, selection.end), start), span.end) };
 }
 
 /** The text, unless it is empty or only white space (no name an outline can show). */

@@ -53,6 +53,12 @@ describe('completion', () => {
     );
   });
 
+  it('a server with a blank name is not offered: every item has a label (found by the fuzzer)', () => {
+    const text = readExample('multi-wave.runbook.yaml').replace('name: EXCH02', 'name: ""').replace('    from: EXCH01\n', '    from: |\n');
+    const { items } = at(text);
+    assert.deepEqual(labels(items), ['EXCH01', 'EXCH03']);
+  });
+
   it('known KB ids for a step hotfix, a flow hotfixes list and a block hotfixes list', () => {
     for (const text of [
       HEAD + 'steps:\n  - id: a\n    action: install-hotfix\n    hotfix: |\n',

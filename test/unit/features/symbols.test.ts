@@ -11,6 +11,29 @@ function outline(symbols: DocumentSymbolItem[]): string[] {
 }
 
 describe('document symbols', () => {
+  it('a name or id written as a block scalar: the selection stays inside its symbol (found by the fuzzer)', () => {
+    const text = yaml(
+      'runbook: 1',
+      'servers:',
+      '  - name: |',
+      '      EXCH01',
+      '    exchange: 2003',
+      'steps:',
+      '  - id: >-',
+      '      a',
+      '    action: wait',
+    );
+    const symbols = documentSymbols(analyze(text)).flatMap((symbol) => [symbol, ...symbol.children]);
+    for (const symbol of symbols) {
+      assert.ok(
+        symbol.span.start <= symbol.selectionSpan.start && symbol.selectionSpan.end <= symbol.span.end,
+        `${symbol.name}: selection ${symbol.selectionSpan.start}-${symbol.selectionSpan.end} outside ${symbol.span.start}-${symbol.span.end}`,
+      );
+    }
+    const server = symbols.find((symbol) => symbol.kind === 'server')!;
+    assert.equal(text.slice(server.selectionSpan.start, server.selectionSpan.end), '|\n      EXCH01');
+  });
+
   it('Servers > each server with its version, Steps > each step with its action, and the other top-level keys', () => {
     const symbols = documentSymbols(analyze(readExample('multi-wave.runbook.yaml')));
     assert.deepEqual(outline(symbols), [
