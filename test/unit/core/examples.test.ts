@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { run, type CliIo } from '../../../src/cli/main';
 import type { RunbookDiagnostic } from '../../../src/core/diagnostics';
 import { simulate } from '../../../src/core/simulator';
 import { codes, covered, lint, readExample } from '../../support';
+import { cliWith } from '../cli/memoryIo';
 
 describe('shipped examples produce the diagnostics their comments describe', () => {
   it('kb924567-exposed: EXR001 on wave1, naming EXCH01, the mailbox count and what breaks', () => {
@@ -43,9 +43,7 @@ describe('shipped examples produce the diagnostics their comments describe', () 
 
 /** What `exrunbook lint --format json FILE` reports for a shipped example: the exit code and the file's diagnostics. */
 function lintExampleAsCli(name: string): { exitCode: number; diagnostics: CliDiagnostic[] } {
-  let stdout = '';
-  const io: CliIo = { out: (text) => (stdout += text), err: () => undefined, readFile: () => readExample(name) };
-  const exitCode = run(['lint', '--format', 'json', name], io);
+  const { code: exitCode, stdout } = cliWith({ [name]: readExample(name) }, ['lint', '--format', 'json', name]);
   return { exitCode, diagnostics: JSON.parse(stdout).files[0].diagnostics };
 }
 
