@@ -18,6 +18,11 @@ export function parseDurationMinutes(text: string): number | undefined {
 const DATE_TIME =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]+)?)?([Zz]|([+-])([0-9]{2}):?([0-9]{2}))$/;
 
+/** Written as a date-time with a zone (digits where digits go), whether or not such a day and time exist. */
+export function looksLikeDateTime(text: string): boolean {
+  return DATE_TIME.test(text);
+}
+
 /** Parses an ISO 8601 date-time with a zone into epoch milliseconds; undefined if malformed or out of range. */
 export function parseDateTime(text: string): number | undefined {
   const m = DATE_TIME.exec(text);

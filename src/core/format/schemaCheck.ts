@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Finding, Span } from '../diagnostics';
-import { parseDateTime, parseDurationMinutes } from './duration';
+import { looksLikeDateTime, parseDateTime, parseDurationMinutes } from './duration';
 import { validate as validateRunbook } from './generated/runbookValidator';
 import { nodeSpan, resolveNode, type ParsedDocument } from './parse';
 
@@ -184,7 +184,8 @@ function checkValues(doc: ParsedDocument, data: unknown): Finding[] {
     root.steps.forEach((step, index) => {
       const record = asRecord(step);
       if (!record) return;
-      if (typeof record.start === 'string' && /^[0-9]{4}-/.test(record.start) && parseDateTime(record.start) === undefined) {
+      // Only a value written as a date-time can be "not a real date"; anything else gets the schema's "must be …".
+      if (typeof record.start === 'string' && looksLikeDateTime(record.start) && parseDateTime(record.start) === undefined) {
         const span = spanAtPath(doc, ['steps', String(index), 'start']);
         if (span)
           findings.push({

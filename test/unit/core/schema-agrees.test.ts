@@ -122,6 +122,19 @@ describe('the published schema agrees with the tool', () => {
     );
   });
 
+  it('when the schema and the tool both refuse a start, the message fits the value', () => {
+    const head = ['runbook: 1', 'name: t', 'servers: [{ name: A, exchange: 2003 }]', 'steps:'];
+    const messageFor = (start: string) => {
+      const { diagnostics } = lint(yaml(...head, `  - { id: w, action: wait, duration: 1h, start: "${start}" }`));
+      assert.equal(diagnostics.length, 1, start);
+      return diagnostics[0].message;
+    };
+    assert.match(messageFor('2026-02-30T10:00:00Z'), /is not a real date and time/);
+    assert.match(messageFor('2026-12-05T24:00Z'), /is not a real date and time/);
+    assert.match(messageFor('2026-12-05'), /must be an ISO 8601 date-time with a zone/);
+    assert.match(messageFor('next Friday'), /must be an ISO 8601 date-time with a zone/);
+  });
+
   describe('what yaml-language-server (Red Hat YAML) reports with the schema', function () {
     this.timeout(60_000);
     const head = ['runbook: 1', 'name: t', 'servers:', '  - { name: EXCH01, exchange: 2003 }'];
