@@ -59,7 +59,8 @@ const DEFAULT_STDIN_NAME = '<stdin>';
 
 function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  const options = OPTIONS[command];
+  // Own keys only: `constructor` or `toString` as a command must not find Object.prototype's.
+  const options = Object.hasOwn(OPTIONS, command) ? OPTIONS[command] : undefined;
   if (!options) throw new UsageError(`unknown command \`${command}\` (expected lint or simulate)`);
   const files: string[] = [];
   const flags = new Map<string, string | true>();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MAX_INPUT_BYTES } from '../../../src/cli/read';
 import { examplesDir, repoRoot } from '../../support';
+import { cliWith } from './memoryIo';
 
 interface Captured {
   code: number | null;
@@ -132,6 +133,14 @@ describe('CLI: options and partial failures', function () {
     const afterDashes = exrunbook(['lint', '--', '-x']);
     assert.equal(afterDashes.code, 2);
     assert.match(afterDashes.stderr, /^exrunbook: cannot read -x: no such file$/m);
+  });
+
+  it('only lint and simulate are commands, not names Object.prototype holds', () => {
+    for (const command of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const result = cliWith({ 'a.runbook.yaml': '' }, [command, 'a.runbook.yaml']);
+      assert.equal(result.code, 2, command);
+      assert.match(result.stderr, new RegExp(`^exrunbook: unknown command \`${command}\``));
+    }
   });
 
   it('--seed takes decimal digits only, up to 2^32-1', () => {
