@@ -5,7 +5,7 @@
  */
 import { version } from '../../package.json';
 import type { Finding } from '../core/diagnostics';
-import { lintText, toDiagnostics } from '../core/lint';
+import { lintText, simulationBlockers, toDiagnostics } from '../core/lint';
 import type { Runbook } from '../core/model/types';
 import { applyWhatIf, exhaustionFindings, hotfixEverySource, simulate, SimulationError } from '../core/simulator';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from './format';
@@ -218,7 +218,7 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
   const file = displayName(args, args.files[0]);
   const lint = lintText(readInput(io, args, args.files[0]));
   if (!lint.simulatable) {
-    const blocking = lint.diagnostics.filter((d) => d.severity === 'error');
+    const blocking = simulationBlockers(lint.analysis);
     io.err(`exrunbook: ${file} has errors that stop the simulation:\n`);
     io.err(formatText([{ file, diagnostics: blocking }]));
     return 1;

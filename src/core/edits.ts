@@ -4,12 +4,12 @@
  * endings: everything outside the edited span stays byte for byte. Used by quick fixes and by
  * the webview's "Apply to runbook".
  */
-import { isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
 import type { Span } from './diagnostics';
-import { parseText, resolveNode, type ParsedDocument } from './format/parse';
+import { parseText, resolveNode, YAML_PARSE_OPTIONS, type ParsedDocument } from './format/parse';
 import { KB924567 } from './model/facts';
-import { statesThroughSteps } from './model/state';
+import { statesThroughSteps, type StateTimeline } from './model/state';
 import { serverKey, type Runbook, type ServerState, type Step } from './model/types';
 
 export interface TextEdit {
@@ -37,14 +37,20 @@ type FieldValue = string | number | FieldList;
 type FieldList = [string, FieldValue][];
 
 /** Inserts a KB924567 install step (and Gateway Out Threads 0 when it is not 0 then) before step `stepIndex`. */
-export function insertHotfixStepBefore(text: string, runbook: Runbook, stepIndex: number, server: string): TextEdit[] {
+export function insertHotfixStepBefore(
+  text: string,
+  runbook: Runbook,
+  stepIndex: number,
+  server: string,
+  states?: StateTimeline,
+): TextEdit[] {
   const target = locateStep(text, runbook, stepIndex);
   if (!target) return [];
   const name = declaredName(runbook, server);
   const ids = new StepIds(runbook);
   const steps: FieldList[] = [];
   const edits: TextEdit[] = [];
-  const state = stateBefore(runbook, stepIndex, name);
+  const state = stateBefore(runbook, stepIndex, name, states);
   if (state && state.gatewayOutThreads !== 0) {
     const zero = gatewayOutThreadsZero(target.layout, runbook, stepIndex, name, ids);
     if ('edit' in zero) edits.push(zero.edit);
@@ -65,7 +71,7 @@ export function insertHotfixStepBefore(text: string, runbook: Runbook, stepIndex
 export function setMoveConcurrency(text: string, runbook: Runbook, stepIndex: number, concurrency: number): TextEdit[] {
   const target = locateStep(text, runbook, stepIndex);
   if (!target || !Number.isFinite(concurrency)) return [];
-  const edit = setMapKey(target.layout, target.item, 'concurrency', String(concurrency));
+  const edit = setMapKey(target.layout, target.map, 'concurrency', String(concurrency));
   return edit ? [edit] : [];
 }
 
@@ -78,19 +84,36 @@ export function setGatewayOutThreadsZeroBefore(text: string, runbook: Runbook, s
 }
 
 /** Inserts a set-mta step that runs the MTA service (and gives Gateway Out Threads a non-zero value) before step `stepIndex`. */
-export function insertEnableMtaStepBefore(text: string, runbook: Runbook, stepIndex: number, server: string): TextEdit[] {
+export function insertEnableMtaStepBefore(
+  text: string,
+  runbook: Runbook,
+  stepIndex: number,
+  server: string,
+  states?: StateTimeline,
+): TextEdit[] {
   const target = locateStep(text, runbook, stepIndex);
   if (!target) return [];
   const name = declaredName(runbook, server);
-  const fields: FieldList = [
-    ['id', new StepIds(runbook).unique(`mta-on-${slug(name)}`)],
-    ['title', `Run the MTA service on ${name} during the move`],
-    ['action', 'set-mta'],
-    ['server', name],
-    ['service', 'running'],
-  ];
+  const state = stateBefore(runbook, stepIndex, name, states);
+  const ids = new StepIds(runbook);
   // Gateway Out Threads 0 alone marks the MTA as disabled (KB810489), so a running service needs another value.
-  if (stateBefore(runbook, stepIndex, name)?.gatewayOutThreads === 0) fields.push(['gatewayOutThreads', 1]);
+  const fields: FieldList =
+    state?.mtaService === 'running'
+      ? [
+          ['id', ids.unique(`gateway-out-threads-${slug(name)}`)],
+          ['title', `Set Gateway Out Threads to 1 on ${name} so its running MTA takes the flushes`],
+          ['action', 'set-mta'],
+          ['server', name],
+          ['gatewayOutThreads', 1],
+        ]
+      : [
+          ['id', ids.unique(`mta-on-${slug(name)}`)],
+          ['title', `Run the MTA service on ${name} during the move`],
+          ['action', 'set-mta'],
+          ['server', name],
+          ['service', 'running'],
+          ...(state?.gatewayOutThreads === 0 ? ([['gatewayOutThreads', 1]] as FieldList) : []),
+        ];
   return [insertStepsEdit(target, [fields])];
 }
 
@@ -119,7 +142,7 @@ export function insertServicePackStepBefore(
 export function removeStep(text: string, runbook: Runbook, stepIndex: number): TextEdit[] {
   const target = locateStep(text, runbook, stepIndex);
   if (!target) return [];
-  const { layout, seq, item, step } = target;
+  const { layout, map: item, step } = target;
   const itemEnd = item.range![1];
   if (layout.text[step.itemStart] === '-') {
     let start = lineStart(layout.text, step.itemStart);
@@ -133,11 +156,9 @@ export function removeStep(text: string, runbook: Runbook, stepIndex: number): T
     return [{ span: { start, end: lastLineEnd + eolLength(layout.text, lastLineEnd) }, newText: '' }];
   }
   // Flow sequence: take the item with the comma after it, or before it when it is the last.
-  const position = seq.items.indexOf(target.rawItem);
-  const next = seq.items[position + 1] as Node | undefined;
-  if (next?.range) return [{ span: { start: item.range![0], end: next.range[0] }, newText: '' }];
-  const previous = seq.items[position - 1] as Node | undefined;
-  return [{ span: { start: previous?.range ? previous.range[1] : item.range![0], end: itemEnd }, newText: '' }];
+  const { previousEnd, nextStart } = target.neighbours ?? {};
+  if (nextStart !== undefined) return [{ span: { start: item.range![0], end: nextStart }, newText: '' }];
+  return [{ span: { start: previousEnd ?? item.range![0], end: itemEnd }, newText: '' }];
 }
 
 /** `# exrunbook-disable-next-line CODE` above step `stepIndex` (or added to the directive already there). */
@@ -172,26 +193,33 @@ export function suppressAtLine(text: string, offset: number, code: string): Text
 /**
  * Takes one code out of an `# exrunbook-disable-next-line` comment at `span` (the comment text),
  * or the whole comment when that code is its only one (or `code` is undefined). A comment alone on
- * its line goes with its line.
+ * its line goes with its line. `codeSpan`, where the code is written (the EXR102 finding knows it),
+ * keeps the edit's cost independent of how many codes the comment names.
  */
-export function removeSuppression(text: string, span: Span, code?: string): TextEdit[] {
-  const comment = text.slice(span.start, span.end);
-  const directive = /^(#\s*exrunbook-disable-next-line\b)(.*)$/.exec(comment);
-  if (!directive) return [];
-  const codes = [...directive[2].matchAll(/[^\s,]+/g)];
-  const target = code === undefined ? undefined : codes.find((match) => match[0].toUpperCase() === code.toUpperCase());
-  if (code !== undefined && !target) return [];
-  if (target && codes.length > 1) {
-    // Remove the code with the separator before it (or after it, for the first code).
-    const at = span.start + directive[1].length + target.index!;
-    const before = text.slice(span.start, at);
-    const separatorBefore = /[\s,]*$/.exec(before)![0].length;
-    const isFirst = target === codes[0];
-    if (isFirst) {
-      const after = /^[\s,]*/.exec(text.slice(at + target[0].length, span.end))![0].length;
-      return [{ span: { start: at, end: at + target[0].length + after }, newText: '' }];
+export function removeSuppression(text: string, span: Span, code?: string, codeSpan?: Span): TextEdit[] {
+  const keyword = /^#\s*exrunbook-disable-next-line\b/.exec(text.slice(span.start, Math.min(span.end, span.start + 100)));
+  if (!keyword) return [];
+  const listStart = span.start + keyword[0].length;
+  let target: Span | undefined;
+  if (code !== undefined) {
+    const given = codeSpan && codeSpan.start >= listStart && codeSpan.end <= span.end ? codeSpan : undefined;
+    target =
+      given && text.slice(given.start, given.end).toUpperCase() === code.toUpperCase()
+        ? given
+        : findCode(text, { start: listStart, end: span.end }, code);
+    if (!target) return [];
+    const isSeparator = (char: string) => char === ' ' || char === '\t' || char === ',';
+    let before = target.start;
+    while (before > listStart && isSeparator(text[before - 1])) before--;
+    let after = target.end;
+    while (after < span.end && isSeparator(text[after])) after++;
+    const isFirst = before === listStart;
+    // Remove the code with the separator before it (or after it, for the first code); the only code takes the comment.
+    if (!(isFirst && after === span.end)) {
+      return [
+        isFirst ? { span: { start: target.start, end: after }, newText: '' } : { span: { start: before, end: target.end }, newText: '' },
+      ];
     }
-    return [{ span: { start: at - separatorBefore, end: at + target[0].length }, newText: '' }];
   }
   const start = lineStart(text, span.start);
   const end = lineEnd(text, span.start);
@@ -203,6 +231,14 @@ export function removeSuppression(text: string, span: Span, code?: string): Text
   return [{ span: { start: from, end: span.end }, newText: '' }];
 }
 
+function findCode(text: string, list: Span, code: string): Span | undefined {
+  for (const match of text.slice(list.start, list.end).matchAll(/[^\s,]+/g)) {
+    if (match[0].toUpperCase() === code.toUpperCase())
+      return { start: list.start + match.index!, end: list.start + match.index! + match[0].length };
+  }
+  return undefined;
+}
+
 /** A step id that no other step uses, based on `id`. */
 export function uniqueStepId(runbook: Runbook, id: string): string {
   return new StepIds(runbook).unique(id);
@@ -210,55 +246,121 @@ export function uniqueStepId(runbook: Runbook, id: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Locating nodes
+//
+// A fix costs what the step it edits costs, not what the file costs: the step's (or server's)
+// mapping is parsed from its own lines. Only when that is not safe (the item sits in a flow
+// sequence, or shares its node with another item through an alias) is the whole text parsed.
 
 interface Layout {
   text: string;
-  doc: ParsedDocument;
   eol: string;
 }
 
-interface StepTarget {
+/** A mapping with absolute node ranges, and how to read an alias inside it. */
+interface LocatedMap {
+  map: YAMLMap;
+  resolve(node: unknown): unknown;
+}
+
+interface StepTarget extends LocatedMap {
   layout: Layout;
-  seq: YAMLSeq;
-  rawItem: unknown;
-  item: YAMLMap;
   step: Step;
-}
-
-function layoutOf(text: string): Layout | undefined {
-  const parsed = parseText(text);
-  if (parsed.syntaxFindings.length > 0 || !isMap(parsed.doc.contents)) return undefined;
-  return { text, doc: parsed.doc, eol: eolOf(text) };
-}
-
-function rootValue(layout: Layout, key: string): unknown {
-  const pair = findPair(layout.doc.contents as YAMLMap, key);
-  return pair ? resolveNode(layout.doc, pair.value) : undefined;
+  /** In a flow sequence: where the item before it ends and the one after it starts. */
+  neighbours?: { previousEnd?: number; nextStart?: number };
 }
 
 function locateStep(text: string, runbook: Runbook, stepIndex: number): StepTarget | undefined {
   const step = runbook.steps[stepIndex];
-  const layout = step && layoutOf(text);
-  if (!layout) return undefined;
-  const seq = rootValue(layout, 'steps');
-  if (!isSeq(seq)) return undefined;
-  const rawItem = seq.items[step.index];
-  const item = rawItem as YAMLMap;
+  if (!step) return undefined;
+  const layout = { text, eol: eolOf(text) };
+  const blockItem = text[step.itemStart] === '-';
+  const own = blockItem && uniqueItem(runbook.steps, step, runbook.stepsSpan) ? mappingFromOwnText(text, step.span) : undefined;
+  if (own) return { layout, step, ...own };
+  const whole = wholeDocument(text);
+  const seq = whole && rootValue(whole, 'steps');
+  if (!whole || !isSeq(seq)) return undefined;
+  const item = seq.items[step.index] as Node | undefined;
   // The model must describe this very text: a stale runbook gives no edits rather than wrong ones.
   if (!isMap(item) || !item.range || item.range[0] !== step.span.start) return undefined;
-  return { layout, seq, rawItem, item, step };
+  const next = seq.items[step.index + 1] as Node | undefined;
+  const previous = seq.items[step.index - 1] as Node | undefined;
+  return {
+    layout,
+    step,
+    map: item as YAMLMap,
+    resolve: (node) => resolveNode(whole, node),
+    neighbours: { previousEnd: previous?.range?.[1], nextStart: next?.range?.[0] },
+  };
 }
 
-function locateServerMap(layout: Layout, runbook: Runbook, name: string): YAMLMap | undefined {
+function locateServerMap(text: string, runbook: Runbook, name: string): LocatedMap | undefined {
   const server = runbook.servers.find((decl) => decl.name && serverKey(decl.name.value) === serverKey(name));
-  const seq = rootValue(layout, 'servers');
-  if (!server || !isSeq(seq)) return undefined;
+  if (!server) return undefined;
+  const blockItem = text[lineContentStart(text, server.span.start)] === '-';
+  const own = blockItem && uniqueItem(runbook.servers, server, runbook.serversSpan) ? mappingFromOwnText(text, server.span) : undefined;
+  if (own) return own;
+  const whole = wholeDocument(text);
+  const seq = whole && rootValue(whole, 'servers');
+  if (!whole || !isSeq(seq)) return undefined;
   const item = seq.items[server.index];
-  return isMap(item) && item.range && item.range[0] === server.span.start ? (item as YAMLMap) : undefined;
+  if (!isMap(item) || !item.range || item.range[0] !== server.span.start) return undefined;
+  return { map: item as YAMLMap, resolve: (node) => resolveNode(whole, node) };
+}
+
+/** An item is its own node when it lies inside its sequence and no other item shares its node (an alias would). */
+function uniqueItem(items: readonly { span: Span }[], item: { span: Span }, sequence: Span | undefined): boolean {
+  if (!sequence || item.span.start < sequence.start || item.span.end > sequence.end || item.span.end <= item.span.start) return false;
+  return !items.some((other) => other !== item && other.span.start === item.span.start);
+}
+
+/**
+ * Parses the mapping at `span` from its own lines: the text from the start of its first line,
+ * with the `- ` before it blanked, parses to the same mapping at the same column. Undefined when
+ * it does not parse cleanly alone (an alias to an anchor elsewhere, a stale model).
+ */
+function mappingFromOwnText(text: string, span: Span): LocatedMap | undefined {
+  const from = lineStart(text, span.start);
+  const prefix = text.slice(from, span.start);
+  if (!/^[ -]*$/.test(prefix)) return undefined;
+  const fragment = ' '.repeat(prefix.length) + text.slice(span.start, span.end);
+  const doc = parseDocument(fragment, YAML_PARSE_OPTIONS);
+  const map = doc.contents;
+  if (doc.errors.length > 0 || !isMap(map) || !map.range || map.range[0] !== prefix.length) return undefined;
+  shiftRanges(map, from);
+  return { map: map as YAMLMap, resolve: (node) => (isAlias(node) ? undefined : node) };
+}
+
+/** Moves every node range under `node` by `offset` (a fragment's nodes to positions in the whole text). */
+function shiftRanges(node: unknown, offset: number): void {
+  if (isPair(node)) {
+    shiftRanges(node.key, offset);
+    shiftRanges(node.value, offset);
+    return;
+  }
+  if (!isNode(node)) return;
+  if (node.range) node.range = [node.range[0] + offset, node.range[1] + offset, node.range[2] + offset];
+  if (isMap(node) || isSeq(node)) for (const item of node.items) shiftRanges(item, offset);
+}
+
+function wholeDocument(text: string): ParsedDocument | undefined {
+  const parsed = parseText(text);
+  return parsed.syntaxFindings.length > 0 || !isMap(parsed.doc.contents) ? undefined : parsed.doc;
+}
+
+function rootValue(doc: ParsedDocument, key: string): unknown {
+  const pair = findPair(doc.contents as YAMLMap, key);
+  return pair ? resolveNode(doc, pair.value) : undefined;
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((item): item is Pair => isPair(item) && isScalar(item.key) && item.key.value === key);
+}
+
+/** The first character at or before `offset` on its line that is not a space: the `-` of a block item. */
+function lineContentStart(text: string, offset: number): number {
+  let i = offset - 1;
+  while (i >= 0 && text[i] === ' ') i--;
+  return i;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,15 +385,15 @@ function gatewayOutThreadsZero(
     if (action === 'move-mailboxes') return step.from !== undefined && serverKey(step.from.value) === key;
     return false;
   });
-  const serverMap = touchedBefore ? undefined : locateServerMap(layout, runbook, name);
-  if (serverMap) {
-    const mtaPair = findPair(serverMap, 'mta');
-    const mta = mtaPair ? resolveNode(layout.doc, mtaPair.value) : undefined;
+  const server = touchedBefore ? undefined : locateServerMap(layout.text, runbook, name);
+  if (server) {
+    const mtaPair = findPair(server.map, 'mta');
+    const mta = mtaPair ? server.resolve(mtaPair.value) : undefined;
     const edit = isMap(mta)
       ? setMapKey(layout, mta as YAMLMap, 'gatewayOutThreads', '0')
       : mtaPair
         ? undefined
-        : setMapKey(layout, serverMap, 'mta', [['gatewayOutThreads', 0]]);
+        : setMapKey(layout, server.map, 'mta', [['gatewayOutThreads', 0]]);
     if (edit) return { edit };
   }
   return {
@@ -305,8 +407,9 @@ function gatewayOutThreadsZero(
   };
 }
 
-function stateBefore(runbook: Runbook, stepIndex: number, name: string): ServerState | undefined {
-  return statesThroughSteps(runbook).before[stepIndex]?.get(serverKey(name));
+/** The server's state before the step: from the analysis when the caller has it, else carried through the steps. */
+function stateBefore(runbook: Runbook, stepIndex: number, name: string, states?: StateTimeline): ServerState | undefined {
+  return (states ?? statesThroughSteps(runbook)).before[stepIndex]?.get(serverKey(name));
 }
 
 function declaredName(runbook: Runbook, name: string): string {
@@ -318,7 +421,7 @@ function declaredName(runbook: Runbook, name: string): string {
 
 /** Inserts whole steps before the target step, in the sequence's style (block items, flow items, or a flow sequence). */
 function insertStepsEdit(target: StepTarget, steps: FieldList[]): TextEdit {
-  const { layout, item, step } = target;
+  const { layout, map: item, step } = target;
   const { text, eol } = layout;
   if (text[step.itemStart] !== '-') {
     // A flow sequence: `steps: [ {…}, {…} ]`.

@@ -26,8 +26,6 @@ export interface Analysis {
   findings: Finding[];
 }
 
-/** Codes whose errors leave the model too incomplete or ambiguous to simulate. */
-const BLOCKS_SIMULATION = new Set(['EXR100', 'EXR101', 'EXR010', 'EXR011', 'EXR012']);
 const KNOWN_CODES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.code));
 
 /** Parse → schema → model → state through the steps → rules. Never throws on any input text. */
@@ -76,23 +74,12 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
   const suppressions = findSuppressions(text, lines, analysis.runbook.steps);
   const all = [...analysis.findings, ...(options.extraFindings ?? [])].filter(enabled);
   const kept = applySuppressions(all, suppressions);
-  const notYetKnown = new Set([...(options.pendingCodes ?? []), ...[...KNOWN_CODES].filter((code) => severityOf(code) === 'off')]);
-  for (const finding of unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown)) if (enabled(finding)) kept.push(finding);
-  const diagnostics = kept.map((finding): RunbookDiagnostic => {
-    const span = clampSpan(finding.span, text.length);
-    return {
-      code: finding.code,
-      severity: severityOf(finding.code) as Severity,
-      message: finding.message,
-      span,
-      range: lines.rangeOf(span),
-      related: finding.related?.map((related) => ({
-        message: related.message,
-        range: lines.rangeOf(clampSpan(related.span, text.length)),
-      })),
-      data: finding.data,
-    };
-  });
+  // While the YAML does not parse, nothing but EXR101 is judged: a suppression's silence means nothing yet.
+  if (analysis.context) {
+    const notYetKnown = new Set([...(options.pendingCodes ?? []), ...[...KNOWN_CODES].filter((code) => severityOf(code) === 'off')]);
+    for (const finding of unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown)) if (enabled(finding)) kept.push(finding);
+  }
+  const diagnostics = kept.map((finding) => toDiagnostic(analysis, finding, severityOf(finding.code) as Severity));
   return withoutRepeats(diagnostics.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));
 }
 
@@ -110,6 +97,23 @@ function withoutRepeats(sorted: RunbookDiagnostic[]): RunbookDiagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+function toDiagnostic(analysis: Analysis, finding: Finding, severity: Severity): RunbookDiagnostic {
+  const { lines, text } = analysis.parsed;
+  const span = clampSpan(finding.span, text.length);
+  return {
+    code: finding.code,
+    severity,
+    message: finding.message,
+    span,
+    range: lines.rangeOf(span),
+    related: finding.related?.map((related) => ({
+      message: related.message,
+      range: lines.rangeOf(clampSpan(related.span, text.length)),
+    })),
+    data: finding.data,
+  };
 }
 
 function clampSpan(span: { start: number; end: number }, length: number) {
@@ -132,7 +136,23 @@ export function lintText(text: string, options: DiagnosticsOptions = {}): LintRe
   return { diagnostics, analysis, runbook: analysis.runbook, simulatable: isSimulatable(analysis) };
 }
 
-/** Simulation needs well-formed, schema-valid YAML, declared servers, unique names and sensible moves. */
+/** Simulation needs well-formed, schema-valid YAML, declared servers, unique names and sensible moves (rules say `blocksSimulation`). */
 export function isSimulatable(analysis: Analysis): boolean {
-  return analysis.context !== undefined && !analysis.findings.some((finding) => BLOCKS_SIMULATION.has(finding.code));
+  return analysis.context !== undefined && !analysis.findings.some(blocksSimulation);
+}
+
+/**
+ * The findings that keep the runbook from being simulated, as error diagnostics in text order:
+ * what a refusal names (not every error: an EXR001 does not stop a simulation). Severity settings
+ * and suppressions do not lift a block, so they do not hide its reason either.
+ */
+export function simulationBlockers(analysis: Analysis): RunbookDiagnostic[] {
+  const blockers = analysis.findings
+    .filter(blocksSimulation)
+    .map((finding) => toDiagnostic(analysis, finding, 'error'));
+  return withoutRepeats(blockers.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));
+}
+
+function blocksSimulation(finding: Finding): boolean {
+  return ruleInfo(finding.code)?.blocksSimulation === true;
 }

@@ -6,8 +6,10 @@ import type { Step } from './model/types';
 const DIRECTIVE = /#\s*exrunbook-disable-next-line\b([^#\r\n]*)/g;
 
 export interface Suppression {
-  /** Codes named by the comment; empty means every code. */
+  /** Codes named by the comment (upper-cased); empty means every code. */
   codes: string[];
+  /** Where each of `codes` is written, so a quick fix removes one without reading the comment again. */
+  codeSpans: Span[];
   /** The comment text, for the unused-suppression report. */
   span: Span;
   /** The text the comment covers: a whole step when it stands before one, else the next line. */
@@ -30,11 +32,14 @@ export function findSuppressions(text: string, lines: LineIndex, steps: readonly
     if (target >= lines.lineCount) target = commentLine + 1;
     const step = stepByLine.get(target);
     const covers = step ? { start: step.itemStart, end: step.span.end } : { start: lines.lineStart(target), end: lines.lineEnd(target) };
-    const codes = match[1]
-      .split(/[\s,]+/)
-      .map((code) => code.trim().toUpperCase())
-      .filter((code) => code.length > 0);
-    suppressions.push({ codes, span: { start, end: start + match[0].trimEnd().length }, covers, used: new Set() });
+    const listStart = start + match[0].length - match[1].length;
+    const codes: string[] = [];
+    const codeSpans: Span[] = [];
+    for (const code of match[1].matchAll(/[^\s,]+/g)) {
+      codes.push(code[0].toUpperCase());
+      codeSpans.push({ start: listStart + code.index!, end: listStart + code.index! + code[0].length });
+    }
+    suppressions.push({ codes, codeSpans, span: { start, end: start + match[0].trimEnd().length }, covers, used: new Set() });
   }
   return suppressions;
 }
@@ -42,10 +47,12 @@ export function findSuppressions(text: string, lines: LineIndex, steps: readonly
 /** Drops the findings a suppression covers, recording which suppressions were used. */
 export function applySuppressions(findings: Finding[], suppressions: Suppression[]): Finding[] {
   if (suppressions.length === 0) return findings;
+  const named = suppressions.map((suppression) => new Set(suppression.codes));
   return findings.filter((finding) => {
-    for (const suppression of suppressions) {
+    for (let i = 0; i < suppressions.length; i++) {
+      const suppression = suppressions[i];
       if (finding.span.start < suppression.covers.start || finding.span.start > suppression.covers.end) continue;
-      if (suppression.codes.length > 0 && !suppression.codes.includes(finding.code)) continue;
+      if (suppression.codes.length > 0 && !named[i].has(finding.code)) continue;
       suppression.used.add(finding.code);
       return false;
     }
@@ -69,17 +76,23 @@ export function unusedSuppressionFindings(
           message:
             'This `exrunbook-disable-next-line` comment silences nothing: there is no diagnostic on ' +
             'the line or step after it. Remove the comment.',
+          data: { comment: suppression.span },
         });
       }
       continue;
     }
-    for (const code of suppression.codes) {
-      if (suppression.used.has(code) || notYetKnown.has(code)) continue;
+    suppression.codes.forEach((code, index) => {
+      if (suppression.used.has(code) || notYetKnown.has(code)) return;
       const message = knownCodes.has(code)
         ? `This comment suppresses ${code}, but there is no ${code} on the line or step after it. Remove ${code} from the comment.`
         : `${code} is not a rule code of this extension (codes look like EXR001); this suppression does nothing.`;
-      findings.push({ code: 'EXR102', span: suppression.span, message, data: { suppressedCode: code } });
-    }
+      findings.push({
+        code: 'EXR102',
+        span: suppression.span,
+        message,
+        data: { suppressedCode: code, codeSpan: suppression.codeSpans[index], comment: suppression.span },
+      });
+    });
   }
   return findings;
 }

@@ -5,7 +5,7 @@
  * WorkspaceEdit), save an export, open the Problems panel, reveal a step.
  */
 import * as vscode from 'vscode';
-import { toDiagnostics, type Analysis } from '../core/lint';
+import type { Analysis } from '../core/lint';
 import { buildSimulationHtml, makeNonce } from '../webview/html';
 import { buildRunbookMessage, editsForChange } from '../webview/panelHost';
 import {
@@ -183,9 +183,8 @@ class SimulationPanel implements vscode.Disposable {
     }
     const settings = readSettings(document.uri);
     const { analysis, simulatable } = this.analyses.current(document);
-    const diagnostics = toDiagnostics(analysis, { severities: settings.severities });
     const message = buildRunbookMessage(
-      { runbook: analysis.runbook, diagnostics, simulatable },
+      { analysis, simulatable },
       { uri: document.uri.toString(), fileName: document.uri.path.split('/').pop() ?? 'runbook', version: document.version },
       { assumptions: settings.assumptions, maxEvents: settings.maxEvents },
       this.focusStepIndex,

@@ -3,10 +3,11 @@
  * the runbook message the extension posts, and the text edits "Apply to runbook" makes.
  * src/extension/simulatePanel.ts wires these to the editor.
  */
-import type { RunbookDiagnostic } from '../core/diagnostics';
+import { simulationBlockers, type Analysis } from '../core/lint';
+import { FIELD_LIMITS } from '../core/format/generated/fieldLimits';
 import { insertHotfixStepBefore, setMoveConcurrency, type TextEdit } from '../core/edits';
 import type { Assumptions } from '../core/model/assumptions';
-import { flushBehaviour, statesThroughSteps } from '../core/model/state';
+import { exposedMoves } from '../core/model/state';
 import { serverKey, type Runbook } from '../core/model/types';
 import type { BlockingProblem, RunbookChange, RunbookMessage } from './protocol';
 
@@ -14,8 +15,7 @@ import type { BlockingProblem, RunbookChange, RunbookMessage } from './protocol'
 const LISTED_PROBLEMS = 5;
 
 export interface LintOutcome {
-  runbook: Runbook;
-  diagnostics: readonly RunbookDiagnostic[];
+  analysis: Analysis;
   simulatable: boolean;
 }
 
@@ -25,19 +25,18 @@ export function buildRunbookMessage(
   settings: { assumptions: Partial<Assumptions>; maxEvents: number },
   focusStepIndex?: number,
 ): RunbookMessage {
-  const errors = lint.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  const blockingProblems: BlockingProblem[] = lint.simulatable
-    ? []
-    : errors
-        .slice(0, LISTED_PROBLEMS)
-        .map((diagnostic) => ({ code: diagnostic.code, message: diagnostic.message, line: diagnostic.range.start.line }));
+  // Only the errors that stop the simulation (an EXR001 does not).
+  const errors = lint.simulatable ? [] : simulationBlockers(lint.analysis);
+  const blockingProblems: BlockingProblem[] = errors
+    .slice(0, LISTED_PROBLEMS)
+    .map((diagnostic) => ({ code: diagnostic.code, message: diagnostic.message, line: diagnostic.range.start.line }));
   return {
     type: 'runbook',
     documentUri: document.uri,
     fileName: document.fileName,
     documentVersion: document.version,
     // A JSON round trip guarantees what crosses postMessage is plain data.
-    runbook: JSON.parse(JSON.stringify(lint.runbook)) as Runbook,
+    runbook: JSON.parse(JSON.stringify(lint.analysis.runbook)) as Runbook,
     simulatable: lint.simulatable,
     blockingProblems,
     errorCount: errors.length,
@@ -50,13 +49,7 @@ export function buildRunbookMessage(
 /** The index of the first move off `server` that registers held flushes (exposed to KB924567), or undefined. */
 export function firstExposedMove(runbook: Runbook, server: string): number | undefined {
   const key = serverKey(server);
-  const timeline = statesThroughSteps(runbook);
-  for (const step of runbook.steps) {
-    if (step.action?.value !== 'move-mailboxes' || !step.from || serverKey(step.from.value) !== key) continue;
-    const state = timeline.before[step.index]?.get(key);
-    if (state && flushBehaviour(state) === 'hold') return step.index;
-  }
-  return undefined;
+  return exposedMoves(runbook).find((move) => move.key === key)?.step.index;
 }
 
 export type ChangeOutcome = { edits: TextEdit[]; description: string } | { edits: []; problem: string };
@@ -77,8 +70,9 @@ export function editsForChange(text: string, runbook: Runbook, change: RunbookCh
       : { edits: [], problem: `The hotfix step for ${declared} could not be inserted.` };
   }
   const concurrency = change.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
-    return { edits: [], problem: `A move concurrency must be a whole number from 1 to 16 (got ${concurrency}).` };
+  const { minimum, maximum } = FIELD_LIMITS.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < minimum || concurrency > maximum)
+    return { edits: [], problem: `A move concurrency must be a whole number from ${minimum} to ${maximum} (got ${concurrency}).` };
   const edits: TextEdit[] = [];
   for (const step of runbook.steps) {
     if (step.action?.value !== 'move-mailboxes' || step.concurrency?.value === concurrency) continue;

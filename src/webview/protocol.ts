@@ -31,6 +31,7 @@ export interface RunbookMessage {
   simulatable: boolean;
   /** The errors that stop it (at most a handful), when not simulatable. */
   blockingProblems: BlockingProblem[];
+  /** How many errors stop it (blockingProblems lists the first few). */
   errorCount: number;
   /** Assumptions from settings (exrunbook.simulation.*). */
   assumptions: Partial<Assumptions>;

@@ -3,9 +3,10 @@
  * Threads, move concurrency and store task threads. Every change re-simulates at once; the
  * hotfix and concurrency changes can be written into the runbook.
  */
+import { FIELD_LIMITS } from '../core/format/generated/fieldLimits';
 import type { Assumptions } from '../core/model/assumptions';
 import { DEFAULT_ASSUMPTIONS } from '../core/model/assumptions';
-import { flushBehaviour, statesThroughSteps } from '../core/model/state';
+import { exposedMoves } from '../core/model/state';
 import { serverKey, type Runbook } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
 import { button, el } from './dom';
@@ -28,7 +29,7 @@ export interface WhatIfChoices {
 
 /** What can be varied in this runbook: its source servers, servers and moves. */
 export function whatIfChoices(runbook: Runbook, assumptions: Partial<Assumptions>): WhatIfChoices {
-  const timeline = statesThroughSteps(runbook);
+  const exposed = new Set(exposedMoves(runbook).map((move) => move.step));
   const sources = new Map<string, SourceServer>();
   const concurrencies = new Set<number>();
   let hasMoves = false;
@@ -37,14 +38,13 @@ export function whatIfChoices(runbook: Runbook, assumptions: Partial<Assumptions
     hasMoves = true;
     concurrencies.add(step.concurrency?.value ?? 1);
     const key = serverKey(step.from.value);
-    const state = timeline.before[step.index]?.get(key);
     const declared = runbook.servers.find((server) => server.name && serverKey(server.name.value) === key);
     const source = sources.get(key) ?? {
       name: declared?.name?.value ?? step.from.value,
       exposedMoves: [],
       gatewayOutThreads: declared?.gatewayOutThreads?.value ?? 1,
     };
-    if (state && flushBehaviour(state) === 'hold') source.exposedMoves.push(step.id?.value ?? `step ${step.index + 1}`);
+    if (exposed.has(step)) source.exposedMoves.push(step.id?.value ?? `step ${step.index + 1}`);
     sources.set(key, source);
   }
   const defaultThreads = assumptions.storeTaskThreads ?? DEFAULT_ASSUMPTIONS.storeTaskThreads;
@@ -137,7 +137,7 @@ export function renderWhatIfControls(
           `Gateway Out Threads on ${source.name}`,
           current.gatewayOutThreads?.[source.name],
           source.gatewayOutThreads,
-          { min: 0, max: 100 },
+          { min: FIELD_LIMITS.gatewayOutThreads.minimum, max: FIELD_LIMITS.gatewayOutThreads.maximum },
           (value) => {
             const record = { ...(current.gatewayOutThreads ?? {}) };
             if (value === undefined) delete record[source.name];
@@ -167,7 +167,7 @@ export function renderWhatIfControls(
       'Move concurrency: mailboxes at once',
       current.concurrency,
       choices.concurrency,
-      { min: 1, max: 16 },
+      { min: FIELD_LIMITS.concurrency.minimum, max: FIELD_LIMITS.concurrency.maximum },
       (value) => {
         apply.hidden = value === undefined;
         update({ ...current, concurrency: value });
@@ -187,7 +187,7 @@ export function renderWhatIfControls(
           `Store task threads on ${server.name}`,
           current.taskThreads?.[server.name],
           server.taskThreads,
-          { min: 1, max: 1000 },
+          { min: FIELD_LIMITS.taskThreads.minimum, max: FIELD_LIMITS.taskThreads.maximum },
           (value) => {
             const record = { ...(current.taskThreads ?? {}) };
             if (value === undefined) delete record[server.name];

@@ -78,8 +78,24 @@ describe('what the simulation panel says', () => {
       exhaustedDuringStep: 'wave1',
       flushThreadsAtExhaustion: 0,
       exhaustions: [
-        { at: 107, stepIndex: 0, step: 'wave1', flushThreads: 0, threadPool: 40 },
-        { at: 130, stepIndex: 0, step: 'wave1', flushThreads: 36, threadPool: 40 },
+        {
+          at: 107,
+          stepIndex: 0,
+          step: 'wave1',
+          flushThreads: 0,
+          threadPool: 40,
+          busy: { delivery: 0, owa: 0, move: 40, flush: 0 },
+          afterRestart: null,
+        },
+        {
+          at: 130,
+          stepIndex: 0,
+          step: 'wave1',
+          flushThreads: 36,
+          threadPool: 40,
+          busy: { delivery: 0, owa: 0, move: 4, flush: 36 },
+          afterRestart: null,
+        },
       ],
     });
     assert.equal(

@@ -1,19 +1,15 @@
-/** Quick fixes for diagnostics: each a minimal text edit (src/core/edits.ts) that removes its diagnostic and adds none. */
+/**
+ * Quick fixes for diagnostics: each rule declares its own (rules/exrNNN.ts, `fixes`), looked up
+ * here by code; every code a comment may silence also gets "Suppress …". Each fix is a minimal
+ * text edit (src/core/edits.ts) that removes its diagnostic and adds none. A request costs what the
+ * diagnostics at the cursor cost: fixes read the analysis already made and parse only the step
+ * they edit, never the whole text.
+ */
 import type { RunbookDiagnostic, Span } from '../diagnostics';
-import {
-  insertEnableMtaStepBefore,
-  insertHotfixStepBefore,
-  insertServicePackStepBefore,
-  removeStep,
-  removeSuppression,
-  setGatewayOutThreadsZeroBefore,
-  suppressAtLine,
-  suppressForStep,
-  uniqueStepId,
-  type TextEdit,
-} from '../edits';
+import { suppressAtLine, suppressForStep, type TextEdit } from '../edits';
 import type { Analysis } from '../lint';
-import { serverKey, type Step } from '../model/types';
+import type { Step } from '../model/types';
+import { ruleInfo, type FixContext } from '../rules';
 
 export interface CodeActionItem {
   title: string;
@@ -25,14 +21,18 @@ export interface CodeActionItem {
   edits: TextEdit[];
 }
 
-/** Codes that cannot be suppressed by a comment: broken YAML, and the report about suppressions themselves. */
-const UNSUPPRESSIBLE = new Set(['EXR101', 'EXR102']);
-
 /** The quick fixes for the given diagnostics (those at the cursor or selection). */
 export function codeActions(analysis: Analysis, diagnostics: readonly RunbookDiagnostic[]): CodeActionItem[] {
   const actions: CodeActionItem[] = [];
   for (const diagnostic of diagnostics) {
-    for (const action of fixesFor(analysis, diagnostic)) if (action.edits.length > 0) actions.push(action);
+    const context = fixContext(analysis, diagnostic);
+    const rule = ruleInfo(diagnostic.code);
+    for (const fix of rule?.fixes?.(context) ?? []) {
+      if (fix.edits.length > 0) actions.push({ kind: 'quickfix', diagnosticCode: diagnostic.code, diagnostic, ...fix });
+    }
+    if (rule?.offerSuppression === false) continue;
+    const suppress = suppression(analysis, context);
+    if (suppress && suppress.edits.length > 0) actions.push({ kind: 'quickfix', diagnosticCode: diagnostic.code, diagnostic, ...suppress });
   }
   return actions;
 }
@@ -42,92 +42,39 @@ export function diagnosticsAt(diagnostics: readonly RunbookDiagnostic[], span: S
   return diagnostics.filter((d) => d.span.start <= span.end && span.start <= d.span.end);
 }
 
-function fixesFor(analysis: Analysis, diagnostic: RunbookDiagnostic): CodeActionItem[] {
-  const { text } = analysis.parsed;
-  const { runbook } = analysis;
-  const stepIndex = stepIndexOf(analysis, diagnostic);
-  const step = stepIndex === undefined ? undefined : runbook.steps[stepIndex];
+function fixContext(analysis: Analysis, diagnostic: RunbookDiagnostic): FixContext {
+  const step = stepOf(analysis, diagnostic);
   const server = typeof diagnostic.data?.server === 'string' ? diagnostic.data.server : (step?.from?.value ?? step?.server?.value);
-  const action = (title: string, edits: TextEdit[], isPreferred?: boolean): CodeActionItem => ({
-    title,
-    kind: 'quickfix',
-    diagnosticCode: diagnostic.code,
-    diagnostic,
-    isPreferred,
-    edits,
-  });
-  const fixes: CodeActionItem[] = [];
-  if (analysis.context && stepIndex !== undefined && server !== undefined) {
-    switch (diagnostic.code) {
-      case 'EXR001':
-        fixes.push(
-          action(
-            `Insert KB924567 install step on ${server} before this move`,
-            insertHotfixStepBefore(text, runbook, stepIndex, server),
-            true,
-          ),
-        );
-        fixes.push(
-          action(`Enable the MTA service on ${server} before this move`, insertEnableMtaStepBefore(text, runbook, stepIndex, server)),
-        );
-        break;
-      case 'EXR004':
-        fixes.push(
-          action(`Set Gateway Out Threads to 0 on ${server}`, setGatewayOutThreadsZeroBefore(text, runbook, stepIndex, server), true),
-        );
-        break;
-      case 'EXR002': {
-        const state = analysis.context.states.before[stepIndex]?.get(serverKey(server));
-        // A service pack only helps an Exchange 2003 server; other versions cannot take this hotfix at all.
-        if (state?.exchange === 2003)
-          fixes.push(
-            action(
-              'Insert install-service-pack 2 before the hotfix',
-              insertServicePackStepBefore(text, runbook, stepIndex, server, 2),
-              true,
-            ),
-          );
-        break;
-      }
-      case 'EXR007':
-        fixes.push(action('Remove the unneeded reboot', removeStep(text, runbook, stepIndex), true));
-        break;
-    }
-  }
-  if (diagnostic.code === 'EXR010' && typeof diagnostic.data?.suggestion === 'string') {
-    const suggestion = diagnostic.data.suggestion;
-    fixes.push(action(`Change to the declared server ${suggestion}`, [{ span: diagnostic.span, newText: suggestion }], true));
-  }
-  if (diagnostic.code === 'EXR011' && step?.id && diagnostic.span.start === step.id.span.start) {
-    const id = uniqueStepId(runbook, step.id.value);
-    fixes.push(action(`Rename this step to ${id}`, [{ span: step.id.span, newText: id }], true));
-  }
-  if (diagnostic.code === 'EXR102') {
-    const code = typeof diagnostic.data?.suppressedCode === 'string' ? diagnostic.data.suppressedCode : undefined;
-    fixes.push(
-      action(
-        code ? `Remove ${code} from this suppression comment` : 'Remove this suppression comment',
-        removeSuppression(text, diagnostic.span, code),
-        true,
-      ),
-    );
-  }
-  if (!UNSUPPRESSIBLE.has(diagnostic.code)) {
-    if (step && startsItsLine(text, step))
-      fixes.push(action(`Suppress ${diagnostic.code} for this step`, suppressForStep(text, runbook, stepIndex!, diagnostic.code)));
-    else if (!step)
-      fixes.push(action(`Suppress ${diagnostic.code} on this line`, suppressAtLine(text, diagnostic.span.start, diagnostic.code)));
-  }
-  return fixes;
+  return { analysis, diagnostic, step, server, states: analysis.context?.states };
 }
 
-/** The step a diagnostic is about: its data says so, or the step whose text holds it. */
-function stepIndexOf(analysis: Analysis, diagnostic: RunbookDiagnostic): number | undefined {
+/** `# exrunbook-disable-next-line CODE` above the step the diagnostic is in, or above its line. */
+function suppression(analysis: Analysis, { diagnostic, step }: FixContext): { title: string; edits: TextEdit[] } | undefined {
+  const { text } = analysis.parsed;
+  const { code } = diagnostic;
+  if (step && startsItsLine(text, step))
+    return { title: `Suppress ${code} for this step`, edits: suppressForStep(text, analysis.runbook, step.index, code) };
+  if (!step) return { title: `Suppress ${code} on this line`, edits: suppressAtLine(text, diagnostic.span.start, code) };
+  return undefined;
+}
+
+/** The step a diagnostic is about: its data says so, or the step whose text holds it (steps are in text order). */
+function stepOf(analysis: Analysis, diagnostic: RunbookDiagnostic): Step | undefined {
   const steps = analysis.runbook.steps;
   const fromData = diagnostic.data?.stepIndex;
-  if (typeof fromData === 'number' && steps[fromData]) return fromData;
-  const index = steps.findIndex((step) => step.itemStart <= diagnostic.span.start && diagnostic.span.start <= step.span.end);
-  return index >= 0 ? index : undefined;
+  if (typeof fromData === 'number' && steps[fromData]) return steps[fromData];
+  const offset = diagnostic.span.start;
+  let low = 0;
+  let high = steps.length - 1;
+  let found: Step | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (steps[mid].itemStart <= offset) {
+      found = steps[mid];
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found && offset <= found.span.end ? found : undefined;
 }
 
 /** A suppression comment covers a step only when the step's `-` opens its line (not inside a flow sequence). */

@@ -5,9 +5,10 @@
  */
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
-import { KNOWN_KBS } from '../model/facts';
+import { ACTION_TABLE, ACTIONS } from '../model/actions';
+import { exchangeLabel, KNOWN_KBS } from '../model/facts';
 import { serverKey } from '../model/types';
-import { actionDescriptions, fieldSchema, mappingSchema, typeLabel, type PathSegment, type SchemaNode } from './yamlPath';
+import { fieldSchema, mappingSchema, typeLabel, type PathSegment, type SchemaNode } from './yamlPath';
 
 export type CompletionKind = 'field' | 'value' | 'enum' | 'server' | 'kb' | 'action';
 
@@ -123,11 +124,11 @@ function valueItems(
   const inStep = fieldPath[0] === 'steps' && fieldPath.length === 3;
   const inServer = fieldPath[0] === 'servers' && fieldPath.length === 3;
   if (inStep && key === 'action') {
-    return actionDescriptions().map(({ action: name, description }) => ({
+    return ACTIONS.map((name) => ({
       label: name,
       kind: 'action',
-      detail: description,
-      documentation: description,
+      detail: ACTION_TABLE[name].summary,
+      documentation: `**${name}**: ${ACTION_TABLE[name].description}`,
       insertText: name,
     }));
   }
@@ -168,8 +169,7 @@ function declaredServers(lines: Line[], analysis: Analysis | undefined): { name:
   for (const server of analysis?.runbook.servers ?? []) {
     // A blank name (`name: ""`, reported by the schema) is nothing to offer: an item needs a label.
     if (!server.name || server.name.value.trim() === '') continue;
-    const servicePack = server.servicePack === undefined ? '' : server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`;
-    const version = server.exchange ? `Exchange ${server.exchange.value}${servicePack}` : undefined;
+    const version = server.exchange ? exchangeLabel(server.exchange.value, server.servicePack?.value) : undefined;
     found.set(serverKey(server.name.value), { name: server.name.value, detail: version });
   }
   let inServers = false;

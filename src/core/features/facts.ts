@@ -1,7 +1,7 @@
 /**
  * The domain facts of docs/domain-facts.md as text, for hovers that show what a rule
- * rests on. Ids are the document's (F = stated in KB924567 or KB810489, U = commonly stated,
- * N = no source: an assumption the product names).
+ * rests on. Ids are the document's (F = stated in KB924567 or KB810489, S = stated in Microsoft's
+ * Exchange Server 2003 Technical Reference, U = commonly stated, N = no source: an assumption the product names).
  */
 import { DEFAULT_ASSUMPTIONS } from '../model/assumptions';
 
@@ -55,6 +55,13 @@ export const FACTS: Readonly<Record<string, FactText>> = Object.fromEntries(
       KB924567_SOURCE,
     ],
     ['F11', 'The hotfix does not replace any other hotfix.', KB924567_SOURCE],
+    [
+      'S1',
+      'The Information Store service depends on System Attendant (MSExchangeSA), which depends on Event Log, NTLM Security ' +
+        'Support Provider, RPC, Server and Workstation; the MTA Stacks, Microsoft Search and IIS Admin services are not among ' +
+        "the store's dependencies. Stopping a service stops the services that depend on it.",
+      'Microsoft Exchange Server 2003 Technical Reference, "Services That Are Used by Exchange"',
+    ],
     ['U1', 'store.exe builds: Exchange 2003 RTM 6.5.6944, SP1 6.5.7226, SP2 6.5.7638.', UNVERIFIED],
     ['U2', "Exchange 2003's Move Mailbox Wizard moves up to 4 mailboxes at once by default.", UNVERIFIED],
     [

@@ -3,11 +3,13 @@
  * rule explanations, a server's state at a step, KB ids, field descriptions and assumed defaults.
  */
 import type { RunbookDiagnostic, Span } from '../diagnostics';
+import { formatMinutes } from '../format/duration';
 import type { Analysis } from '../lint';
 import { ASSUMPTION_DESCRIPTIONS, withAssumptions, type Assumptions } from '../model/assumptions';
-import { FLUSH_TIMEOUT_MINUTES, KNOWN_KBS } from '../model/facts';
+import { ACTION_TABLE } from '../model/actions';
+import { FLUSH_TIMEOUT_MINUTES, KNOWN_KBS, servicePackLabel } from '../model/facts';
 import { flushBehaviour, mtaDisabled, statesThroughSteps, type StateTimeline } from '../model/state';
-import { serverKey, type ServerDecl, type ServerState, type Step } from '../model/types';
+import { serverKey, type ActionName, type ServerDecl, type ServerState, type Step } from '../model/types';
 import { ruleDocPath, ruleInfo } from '../rules';
 import { FACTS } from './facts';
 import { escapeMarkdown } from './markdown';
@@ -84,12 +86,7 @@ function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
     } else if ((step && field === 'hotfix') || (server && field === 'hotfixes' && typeof itemIndex === 'number')) {
       parts.push(kbSection(hit.value));
     } else if (step && field === 'action' && hit.path.length === 3) {
-      const description = ACTION_TEXT[hit.value];
-      parts.push(
-        description
-          ? `**${escapeMarkdown(hit.value)}**: ${description}`
-          : `**${escapeMarkdown(hit.value)}** is not an action (see the completion list for the actions).`,
-      );
+      parts.push(actionSection(step, hit.value, assumptions));
     }
   } else if (hit.part === 'key') {
     const schema = fieldSchema(hit.path, (i) => runbook.steps[i]?.action?.value);
@@ -108,17 +105,18 @@ function timeline(analysis: Analysis): StateTimeline {
   return analysis.context?.states ?? statesThroughSteps(analysis.runbook);
 }
 
-const ACTION_TEXT: Record<string, string> = {
-  'move-mailboxes': 'moves mailboxes from `from` to `to`; runs for size ÷ (concurrency × throughput).',
-  'install-hotfix':
-    "adds the KB to the server's hotfixes; KB924567 also sets store.exe to 6.5.7652.5 and restarts " +
-    'the Information Store, Microsoft Search and IIS Admin services (no reboot).',
-  'install-service-pack': 'sets the service pack (and the matching store build).',
-  'set-mta': 'sets the MTA service state and/or the Gateway Out Threads value.',
-  'restart-services': 'restarts the listed services; a move from or to that server is interrupted.',
-  reboot: 'restarts the computer.',
-  wait: 'nothing happens; time passes.',
-};
+/** What the action does (model/actions.ts) and how long this step takes. */
+function actionSection(step: Step, action: string, assumptions: Assumptions): string {
+  const spec = Object.hasOwn(ACTION_TABLE, action) ? ACTION_TABLE[action as ActionName] : undefined;
+  if (!spec) return `**${escapeMarkdown(action)}** is not an action (see the completion list for the actions).`;
+  const lines = [`**${escapeMarkdown(action)}**: ${spec.description}`];
+  const minutes = spec.minutes(step, assumptions);
+  if (Number.isFinite(minutes) && minutes > 0) lines.push(`This step takes ${formatMinutes(minutes)}.`);
+  // A move's duration rests on the assumed throughput, which stepAssumptions shows; the others are assumed outright.
+  const assumption = spec.durationAssumption(step);
+  if (assumption && assumption !== 'moveThroughputMBPerMinute') lines.push(assumed(assumption, assumptions[assumption], ' min'));
+  return lines.join('\n\n');
+}
 
 function serverAtStep(analysis: Analysis, states: StateTimeline, step: Step, name: string): string {
   const state = states.before[step.index]?.get(serverKey(name));
@@ -130,7 +128,7 @@ function serverAtStep(analysis: Analysis, states: StateTimeline, step: Step, nam
 function stateSection(heading: string, state: ServerState, analysis: Analysis): string {
   const flushMinutes = analysis.runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
   const exchange = state.exchange === undefined ? 'unknown' : `${state.exchange}`;
-  const servicePack = state.servicePack === 0 ? 'RTM' : `SP${state.servicePack}`;
+  const servicePack = servicePackLabel(state.servicePack);
   const lines = [
     `**${heading}**`,
     '',

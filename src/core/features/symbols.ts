@@ -3,6 +3,7 @@ import { isMap, isPair, isScalar } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
+import { exchangeLabel } from '../model/facts';
 import type { ServerDecl, Step } from '../model/types';
 
 export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';
@@ -50,9 +51,7 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
 
 function serverSymbol(text: string, server: ServerDecl): DocumentSymbolItem {
   const span = { start: dashBefore(text, server.span.start), end: endOfContent(text, server.span.start, server.span.end) };
-  const version = server.exchange
-    ? `Exchange ${server.exchange.value}${server.servicePack ? (server.servicePack.value === 0 ? ' RTM' : ` SP${server.servicePack.value}`) : ''}`
-    : '';
+  const version = server.exchange ? exchangeLabel(server.exchange.value, server.servicePack?.value) : '';
   return {
     name: nonBlank(server.name?.value) ?? `server ${server.index + 1}`,
     detail: version,

@@ -128,12 +128,6 @@ export function fieldSchema(path: readonly PathSegment[], actionOf?: (stepIndex:
   return field;
 }
 
-/** Action names with their one-line descriptions, from the schema. */
-export function actionDescriptions(): { action: string; description: string }[] {
-  const actions = (ROOT.definitions.step.properties?.action?.enum ?? []) as string[];
-  return actions.map((action) => ({ action, description: ROOT.definitions[`step-${action}`]?.description ?? '' }));
-}
-
 export function typeLabel(node: SchemaNode | undefined): string {
   if (!node) return '';
   if (node.enum) return node.enum.map(String).join(' | ');

@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Finding, Span } from '../diagnostics';
 import { looksLikeDateTime, parseDateTime, parseDurationMinutes } from './duration';
+import { closestMatches } from './words';
 import { validate as validateRunbook } from './generated/runbookValidator';
 import { nodeSpan, resolveNode, type ParsedDocument } from './parse';
 
@@ -105,7 +106,21 @@ function translateOne(doc: ParsedDocument, data: unknown, error: SchemaError): F
       const span = keySpanAtPath(doc, segments, unknown) ?? valueSpan;
       const action = actionOf(data, segments);
       const what = action ? `a \`${action}\` step` : segments[0] === 'servers' && segments.length === 2 ? 'a server' : where;
-      return finding(span, `Unknown field \`${unknown}\` in ${where}: ${what} takes ${allowed.map((name) => `\`${name}\``).join(', ')}.`);
+      const takes = `takes ${allowed.map((name) => `\`${name}\``).join(', ')}.`;
+      // A typo of a field this mapping takes and does not have yet: name it (and the quick fix renames the key).
+      const present = new Set(Object.keys(asRecord(valueAt(data, segments)) ?? {}));
+      const [suggestion, ...ties] = closestMatches(
+        unknown,
+        allowed.filter((name) => !present.has(name)),
+        (name) => name.toLowerCase(),
+      );
+      if (suggestion !== undefined && ties.length === 0) {
+        return {
+          ...finding(span, `Unknown field \`${unknown}\` in ${where}: did you mean \`${suggestion}\`? ${capitalize(what)} ${takes}`),
+          data: { suggestedField: suggestion },
+        };
+      }
+      return finding(span, `Unknown field \`${unknown}\` in ${where}: ${what} ${takes}`);
     }
     case 'type':
     case 'minimum':
@@ -301,6 +316,13 @@ function describeLocation(data: unknown, segments: string[]): string {
 
 function whereSuffix(where: string, segments: string[]): string {
   return where === 'the runbook' || segments.length <= 1 ? '' : ` (in ${where})`;
+}
+
+/** The data at a path of keys and indexes. */
+function valueAt(data: unknown, segments: string[]): unknown {
+  let current = data;
+  for (const segment of segments) current = Array.isArray(current) ? current[Number(segment)] : asRecord(current)?.[segment];
+  return current;
 }
 
 function actionOf(data: unknown, segments: string[]): string | undefined {

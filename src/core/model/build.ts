@@ -14,7 +14,7 @@ import type {
   SimulationSettings,
   Step,
 } from './types';
-import { ACTIONS } from './types';
+import { ACTIONS } from './actions';
 
 /**
  * Builds the typed runbook model from the YAML document. Tolerant: a value of the wrong type is

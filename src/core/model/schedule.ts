@@ -1,3 +1,4 @@
+import { stepMinutes } from './actions';
 import type { Assumptions } from './assumptions';
 import type { Runbook, Step } from './types';
 
@@ -13,38 +14,6 @@ export interface Schedule {
   clockOrigin?: number;
   /** When the last step ends, minutes. */
   end: number;
-}
-
-/** The move duration the format doc defines: size ÷ (concurrency × throughput), in minutes. */
-export function moveMinutes(step: Step, assumptions: Assumptions): number {
-  const mailboxes = step.mailboxes?.value;
-  if (!mailboxes) return 0;
-  const concurrency = Math.max(1, step.concurrency?.value ?? 1);
-  const throughput = step.throughputMBPerMinute?.value ?? assumptions.moveThroughputMBPerMinute;
-  if (!(throughput > 0)) return Infinity;
-  return mailboxes.totalMB / (concurrency * throughput);
-}
-
-/** How long a step takes in the static (deterministic) schedule, minutes. */
-export function stepMinutes(step: Step, assumptions: Assumptions): number {
-  switch (step.action?.value) {
-    case 'move-mailboxes':
-      return moveMinutes(step, assumptions);
-    case 'install-hotfix':
-      return assumptions.hotfixInstallMinutes;
-    case 'install-service-pack':
-      return assumptions.servicePackInstallMinutes;
-    case 'set-mta':
-      return assumptions.setMtaMinutes;
-    case 'restart-services':
-      return assumptions.serviceRestartMinutes;
-    case 'reboot':
-      return assumptions.rebootMinutes;
-    case 'wait':
-      return step.duration?.value ?? 0;
-    default:
-      return 0;
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { EXCHANGE_2003_STORE_BUILDS, KB924567, KB924567_STORE_VERSION } from './facts';
+import { stepEffect } from './actions';
+import { isExchange2003Sp2, KB924567 } from './facts';
 import type { Runbook, ServerDecl, ServerState, Step } from './types';
 import { serverKey } from './types';
 
@@ -33,29 +34,9 @@ export function serversOfStep(step: Step): string[] {
   return [...new Set(names)];
 }
 
-/** What a step does to its server's state (docs/runbook-format.md, "Actions"). Returns a new state, or the same one. */
+/** What a step does to its server's state (model/actions.ts; docs/runbook-format.md, "Actions"). Returns a new state, or the same one. */
 export function applyStep(state: ServerState, step: Step): ServerState {
-  switch (step.action?.value) {
-    case 'install-hotfix': {
-      if (!step.hotfix) return state;
-      const kb = step.hotfix.value.toUpperCase();
-      const hotfixes = new Set(state.hotfixes).add(kb);
-      return { ...state, hotfixes, storeVersion: kb === KB924567 ? KB924567_STORE_VERSION : state.storeVersion };
-    }
-    case 'install-service-pack': {
-      if (!step.servicePack) return state;
-      const build = state.exchange === 2003 ? EXCHANGE_2003_STORE_BUILDS[step.servicePack.value] : undefined;
-      return { ...state, servicePack: step.servicePack.value, storeVersion: build ? `6.5.${build}.0` : state.storeVersion };
-    }
-    case 'set-mta':
-      return {
-        ...state,
-        mtaService: step.service?.value ?? state.mtaService,
-        gatewayOutThreads: step.gatewayOutThreads?.value ?? state.gatewayOutThreads,
-      };
-    default:
-      return state;
-  }
+  return stepEffect(step, state).state;
 }
 
 /**
@@ -149,9 +130,7 @@ export function mtaDisabled(state: ServerState): boolean {
   return state.mtaService !== 'running' || state.gatewayOutThreads === 0;
 }
 
-export function isExchange2003Sp2(state: ServerState): boolean {
-  return state.exchange === 2003 && state.servicePack === 2;
-}
+export { isExchange2003Sp2 };
 
 /**
  * What happens when a mailbox move off this server ends (docs/simulator.md):
@@ -165,4 +144,28 @@ export function flushBehaviour(state: ServerState): FlushBehaviour {
   if (!isExchange2003Sp2(state)) return 'brief';
   if (state.hotfixes.has(KB924567) && state.gatewayOutThreads === 0) return 'none';
   return mtaDisabled(state) ? 'hold' : 'brief';
+}
+
+/** A move off a server that is exposed to KB924567 at that step: every mailbox it moves leaves a held flush. */
+export interface ExposedMove {
+  step: Step;
+  /** serverKey of the source. */
+  key: string;
+  /** The source's state when the move begins. */
+  state: ServerState;
+}
+
+/**
+ * The moves exposed to KB924567, in step order: their source's flushes hold a store thread for
+ * flushTimeout ('hold'). Without the hotfix that is EXR001; with it (Gateway Out Threads not 0) EXR004.
+ */
+export function exposedMoves(runbook: Runbook, timeline: StateTimeline = statesThroughSteps(runbook)): ExposedMove[] {
+  const moves: ExposedMove[] = [];
+  for (const step of runbook.steps) {
+    if (step.action?.value !== 'move-mailboxes' || !step.from) continue;
+    const key = serverKey(step.from.value);
+    const state = timeline.before[step.index]?.get(key);
+    if (state && flushBehaviour(state) === 'hold') moves.push({ step, key, state });
+  }
+  return moves;
 }

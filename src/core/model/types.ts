@@ -9,16 +9,8 @@ export interface Field<T> {
   keySpan?: Span;
 }
 
-export const ACTIONS = [
-  'move-mailboxes',
-  'install-hotfix',
-  'install-service-pack',
-  'set-mta',
-  'restart-services',
-  'reboot',
-  'wait',
-] as const;
-export type ActionName = (typeof ACTIONS)[number];
+/** The step actions; what each does is model/actions.ts (ACTION_TABLE, whose keys are the runtime list). */
+export type ActionName = 'move-mailboxes' | 'install-hotfix' | 'install-service-pack' | 'set-mta' | 'restart-services' | 'reboot' | 'wait';
 
 export type MtaService = 'running' | 'stopped' | 'disabled';
 export type ExchangeVersion = 2000 | 2003 | 2007 | 2010;

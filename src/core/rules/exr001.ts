@@ -1,7 +1,8 @@
 import type { Finding } from '../diagnostics';
+import { insertEnableMtaStepBefore, insertHotfixStepBefore } from '../edits';
 import { formatCount } from '../format/numbers';
 import { FLUSH_TIMEOUT_MINUTES, KB924567 } from '../model/facts';
-import { flushBehaviour } from '../model/state';
+import { exposedMoves } from '../model/state';
 import { serverKey } from '../model/types';
 import { declaredName, stepLabel, type SemanticRule } from './rule';
 
@@ -18,32 +19,50 @@ export const exr001: SemanticRule = {
     'before timing out, holding a store task thread all that time. Threads run out: mail stays ' +
     'in the local delivery queue, Outlook Web Access stops responding, the SMTP service hangs ' +
     '(KB924567). Fix: install KB924567 and set Gateway Out Threads to 0 before the move, or run the MTA.',
+  fixes({ analysis, step, server, states }) {
+    if (!step || server === undefined || !states) return [];
+    const { text } = analysis.parsed;
+    const { runbook } = analysis;
+    const running = states.before[step.index]?.get(serverKey(server))?.mtaService === 'running';
+    return [
+      {
+        title: `Insert KB924567 install step on ${server} before this move`,
+        edits: insertHotfixStepBefore(text, runbook, step.index, server, states),
+        isPreferred: true,
+      },
+      {
+        title: running
+          ? `Set Gateway Out Threads to 1 on ${server} before this move (its MTA service runs)`
+          : `Enable the MTA service on ${server} before this move`,
+        edits: insertEnableMtaStepBefore(text, runbook, step.index, server, states),
+      },
+    ];
+  },
   check(context) {
     const findings: Finding[] = [];
-    context.runbook.steps.forEach((step, index) => {
-      if (step.action?.value !== 'move-mailboxes' || !step.from) return;
-      const key = serverKey(step.from.value);
-      const state = context.states.before[index].get(key);
-      if (!state || state.hotfixes.has(KB924567) || flushBehaviour(state) !== 'hold') return;
-      const server = declaredName(context, key, step.from.value);
+    for (const { step, key, state } of exposedMoves(context.runbook, context.states)) {
+      // With the hotfix in, an exposed move is EXR004's (Gateway Out Threads not 0).
+      if (state.hotfixes.has(KB924567)) continue;
+      const server = declaredName(context, key, step.from!.value);
       const count = step.mailboxes?.value.count;
       const flushMinutes = context.runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
-      const how =
-        state.mtaService !== 'running' ? `its MTA service is ${state.mtaService}` : 'Gateway Out Threads is 0 (the MTA is disabled)';
       const mailboxes = count === undefined ? 'every mailbox' : `each of the ${formatCount(count)} mailbox${count === 1 ? '' : 'es'}`;
-      findings.push({
-        code: 'EXR001',
-        span: step.from.span,
-        message:
-          `Step ${stepLabel(step)} moves mailboxes off ${server}, an Exchange 2003 SP2 server whose ` +
-          `${how.replace(/^its /, '')}, without KB924567: ` +
-          `${mailboxes} will leave a transit-mail flush holding a store task thread for ~${Math.round(flushMinutes)} minutes. ` +
-          `The store runs out of task threads; mail sits in the local delivery queue, Outlook Web ` +
-          `Access stops responding and the SMTP service hangs. ` +
-          `Install KB924567 (with Gateway Out Threads 0) on ${server} before this step.`,
-        data: { server, stepIndex: index, count },
-      });
-    });
+      const consequence =
+        `${mailboxes} will leave a transit-mail flush holding a store task thread for ~${Math.round(flushMinutes)} minutes. ` +
+        `The store runs out of task threads; mail sits in the local delivery queue, Outlook Web ` +
+        `Access stops responding and the SMTP service hangs.`;
+      // A running service with Gateway Out Threads 0 is still a disabled MTA (KB810489): say so, and give both ways out.
+      const message =
+        state.mtaService !== 'running'
+          ? `Step ${stepLabel(step)} moves mailboxes off ${server}, an Exchange 2003 SP2 server whose MTA service is ` +
+            `${state.mtaService}, without KB924567: ${consequence} ` +
+            `Install KB924567 (with Gateway Out Threads 0) on ${server} before this step.`
+          : `Step ${stepLabel(step)} moves mailboxes off ${server}, an Exchange 2003 SP2 server whose MTA service runs ` +
+            `but whose Gateway Out Threads is 0, the sign of a disabled MTA (KB810489), without KB924567: ${consequence} ` +
+            `Install KB924567 on ${server} before this step (Gateway Out Threads is already 0), or set Gateway Out ` +
+            `Threads to a non-zero value so the running MTA takes the flushes.`;
+      findings.push({ code: 'EXR001', span: step.from!.span, message, data: { server, stepIndex: step.index, count } });
+    }
     return findings;
   },
 };

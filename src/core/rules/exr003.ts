@@ -1,27 +1,21 @@
 import type { Finding } from '../diagnostics';
 import { formatMinutes } from '../format/duration';
-import { KB924567 } from '../model/facts';
+import { stepEffect } from '../model/actions';
 import type { StepTiming } from '../model/schedule';
 import { serverKey, type Step } from '../model/types';
 import { declaredName, stepLabel, type SemanticRule } from './rule';
-
-/** Steps that restart the Information Store on their server (F8, and restarts/reboots by definition). */
-function restartsStore(step: Step): boolean {
-  const action = step.action?.value;
-  if (action === 'restart-services' || action === 'reboot') return true;
-  return action === 'install-hotfix' && step.hotfix?.value.toUpperCase() === KB924567;
-}
 
 /** EXR003: a store restart scheduled while a move from or to that server is running (static schedule). */
 export const exr003: SemanticRule = {
   code: 'EXR003',
   defaultSeverity: 'warning',
   title: 'Store restart while a mailbox move on that server is running',
-  facts: ['F8'],
+  facts: ['F8', 'S1'],
   explanation:
     'Installing KB924567 restarts the Information Store, Microsoft Search and IIS Admin services; ' +
-    'restart-services and reboot steps restart the store too. A mailbox move from or to that ' +
-    'server that is running at that moment is interrupted. The check uses the static schedule: ' +
+    'installing a service pack stops every Exchange service; a reboot stops everything; restarting ' +
+    'MSExchangeIS, or a service the store depends on (System Attendant), stops the store. A mailbox ' +
+    'move from or to that server that is running at that moment is interrupted. The check uses the static schedule: ' +
     'step starts from `start`, durations from mailbox sizes, concurrency and throughput.',
   check(context) {
     const findings: Finding[] = [];
@@ -29,24 +23,22 @@ export const exr003: SemanticRule = {
     const timings = context.schedule.steps;
     const movesByServer = indexMovesByServer(steps, timings);
     steps.forEach((step, index) => {
-      if (!restartsStore(step) || !step.server) return;
+      if (!step.server) return;
       const key = serverKey(step.server.value);
+      const state = context.states.before[index].get(key);
+      // What the step stops comes from the action table, judged at the step (a hotfix that cannot install stops nothing).
+      const outage = state ? stepEffect(step, state).outage : undefined;
+      if (!outage?.store) return;
       const at = timings[index].start;
       const move = runningMove(movesByServer.get(key), at, timings);
       if (!move) return;
       const window = timings[move.index];
       const server = declaredName(context, key, step.server.value);
-      const what =
-        step.action?.value === 'install-hotfix'
-          ? 'Installing KB924567 restarts the Information Store'
-          : step.action?.value === 'reboot'
-            ? 'The reboot restarts the Information Store'
-            : 'Restarting these services interrupts the Information Store';
       findings.push({
         code: 'EXR003',
         span: (step.start ?? step.server).span,
         message:
-          `${what} on ${server} ${formatMinutes(at - window.start)} into move ` +
+          `${outage.cause} ${outage.store} on ${server} ${formatMinutes(at - window.start)} into move ` +
           `${stepLabel(move)}, which still has ${formatMinutes(window.end - at)} to run: the moves in ` +
           `flight are interrupted. Schedule step ${stepLabel(step)} before the move starts or after it ends.`,
         related: move.id ? [{ message: `move ${stepLabel(move)}`, span: move.id.span }] : undefined,

@@ -1,5 +1,5 @@
 import type { Finding } from '../diagnostics';
-import { EXCHANGE_2003_STORE_BUILDS, KB924567, KB924567_STORE_VERSION, STORE_VERSION_PREFIX } from '../model/facts';
+import { EXCHANGE_2003_STORE_BUILDS, KB924567, KB924567_STORE_VERSION, servicePackLabel, STORE_VERSION_PREFIX } from '../model/facts';
 import type { ServerDecl } from '../model/types';
 import type { SemanticRule } from './rule';
 
@@ -20,10 +20,6 @@ function servicePackOfBuild(build: number): number | undefined {
   let found: number | undefined;
   for (const [servicePack, base] of Object.entries(EXCHANGE_2003_STORE_BUILDS)) if (build >= base) found = Number(servicePack);
   return found;
-}
-
-function spName(servicePack: number): string {
-  return servicePack === 0 ? 'RTM' : `SP${servicePack}`;
 }
 
 /** The contradiction, in words, between a server's declared store version and its other facts. */
@@ -51,8 +47,8 @@ function contradiction(server: ServerDecl): string | undefined {
     const buildSp = servicePackOfBuild(version[2]);
     if (buildSp !== undefined && buildSp !== declaredSp) {
       return (
-        `servicePack is ${declaredSp} (${spName(declaredSp)}) but store.exe build ` +
-        `${version[2]} is an Exchange 2003 ${spName(buildSp)} build (${spName(declaredSp)} is build ` +
+        `servicePack is ${declaredSp} (${servicePackLabel(declaredSp)}) but store.exe build ` +
+        `${version[2]} is an Exchange 2003 ${servicePackLabel(buildSp)} build (${servicePackLabel(declaredSp)} is build ` +
         `${EXCHANGE_2003_STORE_BUILDS[declaredSp] ?? '?'})`
       );
     }

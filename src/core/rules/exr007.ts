@@ -1,4 +1,5 @@
 import type { Finding } from '../diagnostics';
+import { removeStep } from '../edits';
 import { KB924567 } from '../model/facts';
 import { serverKey } from '../model/types';
 import { declaredName, stepLabel, type SemanticRule } from './rule';
@@ -12,6 +13,12 @@ export const exr007: SemanticRule = {
   explanation:
     'KB924567 needs no reboot: applying it restarts the Information Store, Microsoft Search and IIS ' +
     'Admin services. A reboot right after it only lengthens the outage.',
+  fixes({ analysis, step, states }) {
+    if (!step || !states) return [];
+    return [
+      { title: 'Remove the unneeded reboot', edits: removeStep(analysis.parsed.text, analysis.runbook, step.index), isPreferred: true },
+    ];
+  },
   check(context) {
     const findings: Finding[] = [];
     const { steps } = context.runbook;

@@ -1,4 +1,5 @@
 import type { Finding, Span } from '../diagnostics';
+import { uniqueStepId } from '../edits';
 import { serverKey } from '../model/types';
 import type { SemanticRule } from './rule';
 
@@ -8,9 +9,16 @@ export const exr011: SemanticRule = {
   defaultSeverity: 'error',
   title: 'Duplicate step id or server name',
   facts: [],
+  blocksSimulation: true,
   explanation:
     'Step ids name steps in results, suppressions and the simulator; server names identify servers. ' +
     'Each must be unique (server names case-insensitively).',
+  fixes({ analysis, diagnostic, step }) {
+    // Only the repeated step id can be renamed safely; a repeated server name needs a person to choose.
+    if (!step?.id || diagnostic.span.start !== step.id.span.start) return [];
+    const id = uniqueStepId(analysis.runbook, step.id.value);
+    return [{ title: `Rename this step to ${id}`, edits: [{ span: step.id.span, newText: id }], isPreferred: true }];
+  },
   check(context) {
     const findings: Finding[] = [];
     const firstServer = new Map<string, Span>();

@@ -8,6 +8,7 @@ export const exr012: SemanticRule = {
   defaultSeverity: 'error',
   title: 'Move from a server to itself',
   facts: [],
+  blocksSimulation: true,
   explanation: 'A move needs a different source and target server.',
   check(context) {
     const findings: Finding[] = [];

@@ -1,18 +1,49 @@
-import type { Finding, Severity } from '../diagnostics';
+import type { Finding, RunbookDiagnostic, Severity } from '../diagnostics';
+import type { TextEdit } from '../edits';
+import type { Analysis } from '../lint';
 import type { Assumptions } from '../model/assumptions';
 import type { Schedule } from '../model/schedule';
 import type { StateTimeline } from '../model/state';
 import type { Runbook, ServerDecl, Step } from '../model/types';
 
-/** What every rule code carries: the contract in docs/runbook-format.md plus the docs page. */
+/**
+ * What every rule code carries: its contract (docs/rules/EXRnnn.md) and its policy. Policy lives
+ * with the rule so that adding a rule touches its own file, its page, its golden test and the list
+ * in rules/index.ts, nothing else.
+ */
 export interface RuleInfo {
   code: string;
   defaultSeverity: Severity;
   title: string;
-  /** Fact ids from docs/domain-facts.md this rule rests on. */
+  /** Fact ids (docs/domain-facts.md, features/facts.ts) this rule rests on. */
   facts: string[];
   /** What the rule means and why it matters, in a paragraph (SARIF help, hover). */
   explanation: string;
+  /** A finding of this code leaves the model too incomplete or ambiguous to simulate (lint.ts isSimulatable). */
+  blocksSimulation?: boolean;
+  /** False: the editor offers no "Suppress …" quick fix for it (default true). */
+  offerSuppression?: boolean;
+  /** Quick fixes for one diagnostic of this code (features/codeActions.ts asks the rule by code). */
+  fixes?: (context: FixContext) => QuickFix[];
+}
+
+/** What a rule's quick-fix provider is given: the analysis already made, and what the diagnostic is about. */
+export interface FixContext {
+  analysis: Analysis;
+  diagnostic: RunbookDiagnostic;
+  /** The step the diagnostic is about (its data says so, or it lies inside the step), if any. */
+  step?: Step;
+  /** The server the diagnostic names (its data), else the step's `from` or `server`. */
+  server?: string;
+  /** Each server's state before each step; undefined while the YAML does not parse. */
+  states?: StateTimeline;
+}
+
+/** One quick fix: a minimal text edit (src/core/edits.ts). A fix without edits is not offered. */
+export interface QuickFix {
+  title: string;
+  edits: TextEdit[];
+  isPreferred?: boolean;
 }
 
 /** Everything the semantic pass knows about a runbook, shared by the rules. */
@@ -26,8 +57,13 @@ export interface RuleContext {
   declared: ReadonlyMap<string, ServerDecl>;
 }
 
+/** A rule the semantic pass runs over the model; codes produced elsewhere (parser, schema, simulator) are plain RuleInfo. */
 export interface SemanticRule extends RuleInfo {
   check(context: RuleContext): Finding[];
+}
+
+export function isSemanticRule(rule: RuleInfo): rule is SemanticRule {
+  return typeof (rule as SemanticRule).check === 'function';
 }
 
 /** "`wave1`", or "step 3" for a step without an id. */

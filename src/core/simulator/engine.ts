@@ -13,9 +13,9 @@
  * - when a move ends, the source registers a transit-mail flush as `flushBehaviour` judges the
  *   source's state at that moment: 'hold' for flushTimeout from when it gets a thread,
  *   'brief' for `flushWithMtaRunningSeconds`, 'none' registers nothing;
- * - install-hotfix, install-service-pack, restart-services and reboot change the server's state
- *   when the step begins and take its store down for the step's duration (assumptions.ts:
- *   hotfixInstallMinutes, servicePackInstallMinutes, serviceRestartMinutes, rebootMinutes).
+ * - a step changes its server's state when it begins, and a step whose action stops the
+ *   Information Store (model/actions.ts: KB924567, a service pack, a reboot, a restart of the store
+ *   or a service it depends on) takes the store down for the step's duration.
  *   In-flight deliveries and OWA requests are lost and go back to the head of their queue
  *   (retried with their original arrival time); in-flight mailbox moves to or from the server
  *   are lost and start again from the beginning once both stores have a thread; flushes are
@@ -33,9 +33,10 @@
 import { formatCount } from '../format/numbers';
 import { withAssumptions, type Assumptions } from '../model/assumptions';
 import { FLUSH_TIMEOUT_MINUTES } from '../model/facts';
-import { buildSchedule, moveMinutes } from '../model/schedule';
-import { applyStep, flushBehaviour, initialStates } from '../model/state';
-import type { ActionName, Runbook, ServerState, Step } from '../model/types';
+import { ACTION_TABLE, stepEffect, stepMinutes } from '../model/actions';
+import { buildSchedule } from '../model/schedule';
+import { flushBehaviour, initialStates } from '../model/state';
+import type { Runbook, ServerState, Step } from '../model/types';
 import { serverKey } from '../model/types';
 import { EventQueue, NumberRing } from './eventQueue';
 import { DelayHistogram } from './histogram';
@@ -95,8 +96,6 @@ const WAIT_FLUSH = 3;
 const HOLD_FLUSH = 0;
 const BRIEF_FLUSH = 1;
 
-const RESTARTING_ACTIONS: ReadonlySet<ActionName> = new Set(['install-hotfix', 'install-service-pack', 'restart-services', 'reboot']);
-
 interface OtherWork {
   time: number;
   type: number;
@@ -142,6 +141,14 @@ class Store {
   episodeConfirmed = false;
   episodeStart = 0;
   episodeFlush = 0;
+  /** Threads busy by kind when the episode began: [delivery, owa, move], beside episodeFlush. */
+  readonly episodeBusy = new Int32Array(3);
+  /** The step whose restart last took the store down, and how much work waited when it came back up. */
+  restartedBy: string | null = null;
+  upAt = -1;
+  backlogAtUp = 0;
+  /** The episode began the moment the store came back up: it is working off what queued while it was down. */
+  episodeAfterRestart = false;
   exhaustedAt: number | null = null;
   exhaustedDuringStep: string | null = null;
   flushAtExhaustion: number | null = null;
@@ -168,6 +175,8 @@ class Store {
 class StepRun {
   started = false;
   finished = false;
+  /** The step stopped its server's Information Store when it began (it starts again when the step ends). */
+  stopsStore = false;
   start = 0;
   end = 0;
   // Moves only.
@@ -744,6 +753,10 @@ export class Simulation {
     store.episodeConfirmed = false;
     store.episodeStart = this.now;
     store.episodeFlush = store.busyFlush;
+    store.episodeBusy[0] = store.busyDelivery;
+    store.episodeBusy[1] = store.busyOwa;
+    store.episodeBusy[2] = store.busyMove;
+    store.episodeAfterRestart = store.upAt === this.now && store.restartedBy !== null;
   }
 
   private endEpisode(store: Store, now: number): void {
@@ -762,6 +775,8 @@ export class Simulation {
       stepIndex: run ? run.index : null,
       step: run ? run.id : null,
       flushThreads: store.episodeFlush,
+      busy: { delivery: store.episodeBusy[0], owa: store.episodeBusy[1], move: store.episodeBusy[2], flush: store.episodeFlush },
+      afterRestart: store.episodeAfterRestart ? { step: store.restartedBy!, waiting: store.backlogAtUp } : null,
       threadPool: store.pool,
     });
     if (store.exhaustedAt === null) {
@@ -800,8 +815,12 @@ export class Simulation {
     const step = run.step;
     const { assumptions } = this.settings;
     const store = step.server ? this.storesByKey.get(serverKey(step.server.value)) : undefined;
-    if (store) store.state = applyStep(store.state, step);
-    const action = step.action?.value;
+    if (store) {
+      // The action table says what the step changes and whether it stops the store (model/actions.ts).
+      const effect = stepEffect(step, store.state);
+      store.state = effect.state;
+      run.stopsStore = effect.outage?.store !== undefined;
+    }
     if (run.source) {
       if (run.mailboxCount === 0) return this.endStep(run, now);
       const laneCount = Math.min(run.mailboxCount, Math.max(1, Math.floor(step.concurrency?.value ?? 1)));
@@ -812,33 +831,13 @@ export class Simulation {
       }
       return;
     }
-    let minutes = 0;
-    switch (action) {
-      case 'move-mailboxes':
-        // A move the simulator cannot place (undeclared server, same server): it only takes time.
-        minutes = moveMinutes(step, assumptions);
-        break;
-      case 'install-hotfix':
-        minutes = assumptions.hotfixInstallMinutes;
-        break;
-      case 'install-service-pack':
-        minutes = assumptions.servicePackInstallMinutes;
-        break;
-      case 'restart-services':
-        minutes = assumptions.serviceRestartMinutes;
-        break;
-      case 'reboot':
-        minutes = assumptions.rebootMinutes;
-        break;
-      case 'set-mta':
-        minutes = assumptions.setMtaMinutes;
-        break;
-      case 'wait':
-        minutes = step.duration?.value ?? 0;
-        break;
-    }
+    // A move the simulator cannot place (undeclared server, same server) only takes time.
+    let minutes = stepMinutes(step, assumptions);
     if (!(minutes >= 0) || !Number.isFinite(minutes)) minutes = 0;
-    if (store && action && RESTARTING_ACTIONS.has(action)) this.storeDown(store, now);
+    if (store && run.stopsStore) {
+      store.restartedBy = run.id;
+      this.storeDown(store, now);
+    }
     this.queue.push(now + minutes, STEP_END, run.index, 0);
   }
 
@@ -848,7 +847,7 @@ export class Simulation {
     run.end = now;
     const step = run.step;
     const store = step.server ? this.storesByKey.get(serverKey(step.server.value)) : undefined;
-    if (store && step.action && RESTARTING_ACTIONS.has(step.action.value)) this.storeUp(store, now);
+    if (store && run.stopsStore) this.storeUp(store, now);
     const next = this.runs[run.index + 1];
     if (next && next.explicitStart === null) this.queue.push(now, STEP_START, next.index, 0);
     this.finishedSteps++;
@@ -1007,10 +1006,12 @@ export class Simulation {
     for (const lane of aborted) this.requestSource(lane, now);
   }
 
-  private storeUp(store: Store, _now: number): void {
+  private storeUp(store: Store, now: number): void {
     store.downCount = Math.max(0, store.downCount - 1);
     if (store.downCount > 0 || store.up) return;
     store.up = true;
+    store.upAt = now;
+    store.backlogAtUp = store.waiting;
     this.dispatch(store);
   }
 
@@ -1076,17 +1077,8 @@ function resolveSettings(runbook: Runbook, options: SimulateOptions): Settings {
     assumed.add('deliveryServiceMs');
   if (servers.some((server) => (server.load.owaRequestsPerMinute?.value ?? 0) > 0 && !server.load.owaServiceMs))
     assumed.add('owaServiceMs');
-  const durationKey: Partial<Record<ActionName, keyof Assumptions>> = {
-    'install-hotfix': 'hotfixInstallMinutes',
-    'install-service-pack': 'servicePackInstallMinutes',
-    'restart-services': 'serviceRestartMinutes',
-    reboot: 'rebootMinutes',
-    'set-mta': 'setMtaMinutes',
-  };
   for (const step of runbook.steps) {
-    const action = step.action?.value;
-    if (action === 'move-mailboxes' && !step.throughputMBPerMinute) assumed.add('moveThroughputMBPerMinute');
-    const key = action ? durationKey[action] : undefined;
+    const key = step.action ? ACTION_TABLE[step.action.value].durationAssumption(step) : undefined;
     if (key) assumed.add(key);
   }
   let maxEvents = options.maxEvents ?? simulation.maxEvents?.value;

@@ -7,7 +7,8 @@ export { Simulation, SimulationError, EXHAUSTION_MIN_MINUTES, MAX_SAMPLES } from
 export type { SimulateOptions, SimulationErrorKind } from './engine';
 export { applyWhatIf, hotfixEverySource } from './whatIf';
 export type { WhatIf } from './whatIf';
-export { exhaustionFindings } from './findings';
+// EXR005's findings are the rule's (rules/exr005.ts); callers of the simulator find them here too.
+export { exhaustionFindings } from '../rules/exr005';
 export type * from './result';
 
 /** Events handled between two looks at `shouldCancel`. */

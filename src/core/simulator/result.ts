@@ -59,6 +59,13 @@ export interface ExhaustionRecord {
   /** Threads held by transit-mail flushes at that moment. */
   flushThreads: number;
   threadPool: number;
+  /** Threads busy by kind at that moment (what EXR005 names as the cause). */
+  busy: { delivery: number; owa: number; move: number; flush: number };
+  /**
+   * Set when threads ran out the moment the store came back from a restart: it is working off the
+   * requests that queued while it was down (the step that restarted it, and how many waited).
+   */
+  afterRestart: { step: string; waiting: number } | null;
 }
 
 export interface StepResult {

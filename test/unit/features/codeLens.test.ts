@@ -56,11 +56,22 @@ describe('CodeLens', () => {
   });
 
   it('predicts per step from the last result: when threads run out and how many flushes hold them', () => {
-    const result = resultWith({ EXCH03: [{ at: 107, stepIndex: moves[1], step: 'wave2a', flushThreads: 38, threadPool: 40 }] }, [
-      'EXCH01',
-      'EXCH02',
-      'EXCH03',
-    ]);
+    const result = resultWith(
+      {
+        EXCH03: [
+          {
+            at: 107,
+            stepIndex: moves[1],
+            step: 'wave2a',
+            flushThreads: 38,
+            threadPool: 40,
+            busy: { delivery: 0, owa: 0, move: 2, flush: 38 },
+            afterRestart: null,
+          },
+        ],
+      },
+      ['EXCH01', 'EXCH02', 'EXCH03'],
+    );
     const predictions = codeLenses(analysis, { simulation: { result }, simulating: true }).filter((lens) => !lens.command);
     assert.deepEqual(
       predictions.map((lens) => [lens.stepIndex, lens.title]),
@@ -73,11 +84,22 @@ describe('CodeLens', () => {
   });
 
   it('names the target server too when it is the one that runs out', () => {
-    const result = resultWith({ EXCH02: [{ at: 30, stepIndex: moves[0], step: 'wave1', flushThreads: 0, threadPool: 40 }] }, [
-      'EXCH01',
-      'EXCH02',
-      'EXCH03',
-    ]);
+    const result = resultWith(
+      {
+        EXCH02: [
+          {
+            at: 30,
+            stepIndex: moves[0],
+            step: 'wave1',
+            flushThreads: 0,
+            threadPool: 40,
+            busy: { delivery: 0, owa: 0, move: 40, flush: 0 },
+            afterRestart: null,
+          },
+        ],
+      },
+      ['EXCH01', 'EXCH02', 'EXCH03'],
+    );
     const wave1 = codeLenses(analysis, { simulation: { result }, simulating: true }).find(
       (lens) => lens.stepIndex === moves[0] && !lens.command,
     )!;

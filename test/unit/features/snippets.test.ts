@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ACTIONS } from '../../../src/core/model/types';
+import { ACTIONS } from '../../../src/core/model/actions';
 import { codes, lint, repoRoot, yaml } from '../../support';
 
 interface Snippet {

@@ -173,7 +173,7 @@ describe('simulator: hotfix, restarts and step overlap', () => {
       [{ name: 'A', taskThreads: 4, deliveryPerMinute: 60, deliveryServiceMs: 500 }],
       [
         { id: 'settle', action: 'wait', duration: 30 },
-        { id: 'restart', action: 'restart-services', server: 'A' },
+        { id: 'restart', action: 'restart-services', server: 'A', services: ['MSExchangeIS'] },
         { id: 'after', action: 'wait', duration: 60 },
       ],
       { seed: 2 },

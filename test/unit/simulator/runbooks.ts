@@ -36,6 +36,9 @@ export interface StepSpec {
   from?: string;
   to?: string;
   hotfix?: string;
+  servicePack?: number;
+  /** restart-services: the services restarted. */
+  services?: string[];
   service?: MtaService;
   gatewayOutThreads?: number;
   /** Minutes. */
@@ -102,6 +105,8 @@ export function makeRunbook(servers: ServerSpec[], steps: StepSpec[], simulation
         from: spec.from === undefined ? undefined : { value: spec.from, span: { start: index * 10 + 1, end: index * 10 + 2 } },
         to: spec.to === undefined ? undefined : { value: spec.to, span: { start: index * 10 + 3, end: index * 10 + 4 } },
         hotfix: optional(spec.hotfix),
+        servicePack: optional(spec.servicePack),
+        services: optional(spec.services),
         service: optional(spec.service),
         gatewayOutThreads: optional(spec.gatewayOutThreads),
         duration: optional(spec.duration),
