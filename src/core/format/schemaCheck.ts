@@ -105,7 +105,14 @@ function translateOne(doc: ParsedDocument, data: unknown, error: SchemaError): F
       const allowed = Object.keys((schema.properties as Record<string, unknown>) ?? {});
       const span = keySpanAtPath(doc, segments, unknown) ?? valueSpan;
       const action = actionOf(data, segments);
-      const what = action ? `a \`${action}\` step` : segments[0] === 'servers' && segments.length === 2 ? 'a server' : where;
+      const last = segments[segments.length - 1];
+      const what = action
+        ? `a \`${action}\` step`
+        : segments[0] === 'servers' && segments.length === 2
+          ? 'a server'
+          : segments.length > 1 && !/^[0-9]+$/.test(last)
+            ? `\`${last}\``
+            : where;
       const takes = `takes ${allowed.map((name) => `\`${name}\``).join(', ')}.`;
       // A typo of a field this mapping takes and does not have yet: name it (and the quick fix renames the key).
       const present = new Set(Object.keys(asRecord(valueAt(data, segments)) ?? {}));

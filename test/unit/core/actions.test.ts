@@ -85,7 +85,10 @@ describe('what a step stops, the same in the rules and the simulator', () => {
   });
 
   it('restarting the MTA alone leaves the store running: no EXR003, and the simulated move runs through', () => {
-    const text = runbook(['servicePack: 2'], at2230('- id: mta', '  action: restart-services', '  server: A', '  services: [MSExchangeMTA]'));
+    const text = runbook(
+      ['servicePack: 2'],
+      at2230('- id: mta', '  action: restart-services', '  server: A', '  services: [MSExchangeMTA]'),
+    );
     assert.deepEqual(codes(lintText(text).diagnostics), []);
     assert.equal(simulatedMoveMinutes(text), 100);
   });
