@@ -187,7 +187,7 @@ export function suppressAtLine(text: string, offset: number, code: string): Text
       return [{ span: { start: at, end: at }, newText: `, ${code}` }];
     }
   }
-  return [{ span: { start, end: start }, newText: `${indent}# exrunbook-disable-next-line ${code}${eolOf(text)}` }];
+  return [{ span: { start, end: start }, newText: `${indent}# exrunbook-disable-next-line ${code}${eolAt(text, start)}` }];
 }
 
 /**
@@ -272,9 +272,9 @@ interface StepTarget extends LocatedMap {
 function locateStep(text: string, runbook: Runbook, stepIndex: number): StepTarget | undefined {
   const step = runbook.steps[stepIndex];
   if (!step) return undefined;
-  const layout = { text, eol: eolOf(text) };
+  const layout = { text, eol: eolAt(text, step.itemStart) };
   const blockItem = text[step.itemStart] === '-';
-  const own = blockItem && uniqueItem(runbook.steps, step, runbook.stepsSpan) ? mappingFromOwnText(text, step.span) : undefined;
+  const own = blockItem && ownNode(text, step, step.itemStart, runbook.stepsSpan) ? mappingFromOwnText(text, step.span) : undefined;
   if (own) return { layout, step, ...own };
   const whole = wholeDocument(text);
   const seq = whole && rootValue(whole, 'steps');
@@ -296,8 +296,8 @@ function locateStep(text: string, runbook: Runbook, stepIndex: number): StepTarg
 function locateServerMap(text: string, runbook: Runbook, name: string): LocatedMap | undefined {
   const server = runbook.servers.find((decl) => decl.name && serverKey(decl.name.value) === serverKey(name));
   if (!server) return undefined;
-  const blockItem = text[lineContentStart(text, server.span.start)] === '-';
-  const own = blockItem && uniqueItem(runbook.servers, server, runbook.serversSpan) ? mappingFromOwnText(text, server.span) : undefined;
+  const dash = lineContentStart(text, server.span.start);
+  const own = text[dash] === '-' && ownNode(text, server, dash, runbook.serversSpan) ? mappingFromOwnText(text, server.span) : undefined;
   if (own) return own;
   const whole = wholeDocument(text);
   const seq = whole && rootValue(whole, 'servers');
@@ -307,10 +307,14 @@ function locateServerMap(text: string, runbook: Runbook, name: string): LocatedM
   return { map: item as YAMLMap, resolve: (node) => resolveNode(whole, node) };
 }
 
-/** An item is its own node when it lies inside its sequence and no other item shares its node (an alias would). */
-function uniqueItem(items: readonly { span: Span }[], item: { span: Span }, sequence: Span | undefined): boolean {
-  if (!sequence || item.span.start < sequence.start || item.span.end > sequence.end || item.span.end <= item.span.start) return false;
-  return !items.some((other) => other !== item && other.span.start === item.span.start);
+/**
+ * An item is its own node when it lies inside its sequence and carries no anchor (`- &name {…}`):
+ * only an anchored item can be shared with another item through an alias.
+ */
+function ownNode(text: string, item: { span: Span }, itemStart: number, sequence: Span | undefined): boolean {
+  const { span } = item;
+  if (!sequence || span.start < sequence.start || span.end > sequence.end || span.end <= span.start) return false;
+  return !text.slice(itemStart, span.start).includes('&');
 }
 
 /**
@@ -537,15 +541,25 @@ function mergeInserts(edits: TextEdit[]): TextEdit[] {
   return merged;
 }
 
+/** Step ids in use, read once per runbook model: a fix asks for a new id without a pass over every step. */
+const idsInUse = new WeakMap<Runbook, ReadonlySet<string>>();
+
 class StepIds {
-  private readonly taken: Set<string>;
+  private readonly taken: ReadonlySet<string>;
+  private readonly added = new Set<string>();
   constructor(runbook: Runbook) {
-    this.taken = new Set(runbook.steps.filter((step) => step.id).map((step) => step.id!.value));
+    let taken = idsInUse.get(runbook);
+    if (!taken) {
+      const ids = new Set<string>();
+      for (const step of runbook.steps) if (step.id) ids.add(step.id.value);
+      idsInUse.set(runbook, (taken = ids));
+    }
+    this.taken = taken;
   }
   unique(base: string): string {
     let id = base;
-    for (let n = 2; this.taken.has(id); n++) id = `${base}-${n}`;
-    this.taken.add(id);
+    for (let n = 2; this.taken.has(id) || this.added.has(id); n++) id = `${base}-${n}`;
+    this.added.add(id);
     return id;
   }
 }
@@ -563,8 +577,11 @@ function slug(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Lines
 
-export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+/** The line ending of the line at `offset` (else of the line before it): what an insert there should use, found without reading the file. */
+export function eolAt(text: string, offset: number): string {
+  let end = lineEnd(text, offset);
+  if (end >= text.length) end = lineEnd(text, lineStart(text, offset) - 2);
+  return text[end] === '\r' && text[end + 1] === '\n' ? '\r\n' : '\n';
 }
 
 export function lineStart(text: string, offset: number): number {

@@ -14,13 +14,15 @@ export class RunbookCodeActions implements vscode.CodeActionProvider {
     const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === 'exrunbook' && diagnosticCode(diagnostic) !== undefined);
     if (ours.length === 0) return [];
     const state = this.documents.current(document);
-    const known = coreDiagnostics(document, state);
+    // Indexed once: a comment naming thousands of codes puts thousands of diagnostics at one cursor.
+    const key = (code: string, start: number, end: number, message: string) => `${code}|${start}|${end}|${message}`;
+    const known = new Map(coreDiagnostics(document, state).map((d) => [key(d.code, d.span.start, d.span.end, d.message), d]));
     const pairs = new Map<RunbookDiagnostic, vscode.Diagnostic>();
     for (const diagnostic of ours) {
       const span = { start: document.offsetAt(diagnostic.range.start), end: document.offsetAt(diagnostic.range.end) };
       const code = diagnosticCode(diagnostic)!;
       // The core diagnostic carries the data the fix needs; one from the simulation (EXR005) is rebuilt from the editor's.
-      const core = known.find((d) => d.code === code && d.span.start === span.start && d.span.end === span.end) ?? {
+      const core = known.get(key(code, span.start, span.end, diagnostic.message)) ?? {
         code,
         severity: 'warning',
         message: diagnostic.message,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { applyEdits } from '../../../src/core/edits';
 import { codeActions, diagnosticsAt, type CodeActionItem } from '../../../src/core/features';
 import type { RunbookDiagnostic } from '../../../src/core/diagnostics';
-import { codes, lint, readExample } from '../../support';
+import { codes, lint, readExample, yaml } from '../../support';
 import * as fixtures from './fixtures';
 import { crlf, FLOW_STEPS, INDENTLESS_STEPS, MTA_STOPPED_BY_STEP, SP1_HOTFIX_THEN_REBOOT, TYPO_SERVER } from './fixtures';
 
@@ -302,5 +302,31 @@ describe('quick fixes', () => {
       'Enable the MTA service on EXCH01 before this move',
       'Suppress EXR001 for this step',
     ]);
+  });
+
+  it('a suppression naming 10,000 codes: one removal per code, each taking out exactly its code and separator', () => {
+    const names = Array.from({ length: 10_000 }, (_, i) => `XYZ${i}`);
+    const text = yaml(
+      'runbook: 1',
+      'name: n',
+      'servers:',
+      '  - name: A',
+      '    exchange: 2003',
+      'steps:',
+      `  # exrunbook-disable-next-line ${names.join(', ')}`,
+      '  - id: w',
+      '    action: wait',
+      '    duration: 1m',
+    );
+    const { diagnostics, analysis } = lint(text);
+    const actions = codeActions(analysis, diagnostics);
+    assert.equal(actions.length, 10_000);
+    const commentOf = (fixed: string) => fixed.split('\n')[6];
+    const without = (index: number) => `  # exrunbook-disable-next-line ${names.filter((_, i) => i !== index).join(', ')}`;
+    for (const index of [0, 4_321, 9_999]) {
+      const action = actions.find((candidate) => candidate.title === `Remove ${names[index]} from this suppression comment`);
+      assert.ok(action);
+      assert.equal(commentOf(applyEdits(text, action.edits)), without(index));
+    }
   });
 });
