@@ -577,7 +577,7 @@ function slug(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Lines
 
-/** The line ending of the line at `offset` (else of the line before it): what an insert there should use, found without reading the file. */
+/** The line ending of the line at `offset` (else the line before it): what an insert there uses, found without reading the file. */
 export function eolAt(text: string, offset: number): string {
   let end = lineEnd(text, offset);
   if (end >= text.length) end = lineEnd(text, lineStart(text, offset) - 2);

@@ -1,7 +1,7 @@
 /**
  * The domain facts of docs/domain-facts.md as text, for hovers that show what a rule
- * rests on. Ids are the document's (F = stated in KB924567 or KB810489, S = stated in Microsoft's
- * Exchange Server 2003 Technical Reference, U = commonly stated, N = no source: an assumption the product names).
+ * rests on. Ids are the document's (F = stated in KB924567 or KB810489, S = which Exchange 2003
+ * service depends on which, U = commonly stated, N = no source: an assumption the product names).
  */
 import { DEFAULT_ASSUMPTIONS } from '../model/assumptions';
 
@@ -57,10 +57,10 @@ export const FACTS: Readonly<Record<string, FactText>> = Object.fromEntries(
     ['F11', 'The hotfix does not replace any other hotfix.', KB924567_SOURCE],
     [
       'S1',
-      'The Information Store service depends on System Attendant (MSExchangeSA), which depends on Event Log, NTLM Security ' +
-        'Support Provider, RPC, Server and Workstation; the MTA Stacks, Microsoft Search and IIS Admin services are not among ' +
-        "the store's dependencies. Stopping a service stops the services that depend on it.",
-      'Microsoft Exchange Server 2003 Technical Reference, "Services That Are Used by Exchange"',
+      'The Information Store service depends on the System Attendant (MSExchangeSA), which depends on Event Log, NTLM ' +
+        'Security Support Provider, RPC, Server and Workstation; Windows stops the services that depend on a service ' +
+        "before it. The MTA Stacks, Microsoft Search and IIS Admin services are not on the store's chain.",
+      'Exchange Server 2003 Technical Reference, as far as it could be read; TechTarget on the System Attendant (docs/domain-facts.md)',
     ],
     ['U1', 'store.exe builds: Exchange 2003 RTM 6.5.6944, SP1 6.5.7226, SP2 6.5.7638.', UNVERIFIED],
     ['U2', "Exchange 2003's Move Mailbox Wizard moves up to 4 mailboxes at once by default.", UNVERIFIED],

@@ -8,7 +8,7 @@ import type { Analysis } from '../lint';
 import { ASSUMPTION_DESCRIPTIONS, withAssumptions, type Assumptions } from '../model/assumptions';
 import { ACTION_TABLE } from '../model/actions';
 import { FLUSH_TIMEOUT_MINUTES, KNOWN_KBS, servicePackLabel } from '../model/facts';
-import { flushBehaviour, mtaDisabled, statesThroughSteps, type StateTimeline } from '../model/state';
+import { flushBehaviour, isExchange2003Sp2, mtaDisabled, statesThroughSteps, type StateTimeline } from '../model/state';
 import { serverKey, type ActionName, type ServerDecl, type ServerState, type Step } from '../model/types';
 import { ruleDocPath, ruleInfo } from '../rules';
 import { FACTS } from './facts';
@@ -151,7 +151,7 @@ function stateSection(heading: string, state: ServerState, analysis: Analysis): 
       break;
     default:
       lines.push(
-        state.exchange === 2003 && state.servicePack === 2
+        isExchange2003Sp2(state)
           ? 'Moves off this server here are not exposed: the MTA runs, so each flush finishes in about a second.'
           : 'Moves off this server here are not exposed to KB924567 (it concerns Exchange 2003 SP2 only).',
       );

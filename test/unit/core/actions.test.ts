@@ -79,7 +79,8 @@ describe('what a step stops, the same in the rules and the simulator', () => {
     assert.equal(
       diagnostics[0].message,
       'Installing Service Pack 2 stops the Information Store (with every other Exchange service) on A 30 m into move `move`, ' +
-        'which still has 1 h 10 m to run: the moves in flight are interrupted. Schedule step `sp2` before the move starts or after it ends.',
+        'which still has 1 h 10 m to run: the moves in flight are interrupted. ' +
+        'Schedule step `sp2` before the move starts or after it ends.',
     );
     assert.ok(simulatedMoveMinutes(text) > 100);
   });
@@ -102,7 +103,10 @@ describe('what a step stops, the same in the rules and the simulator', () => {
     assert.deepEqual(codes(diagnostics), ['EXR003']);
     assert.match(
       diagnostics[0].message,
-      /^Restarting MSExchangeSA and MSSEARCH stops the Information Store \(it depends on Microsoft Exchange System Attendant\) on A 30 m into move `move`/,
+      new RegExp(
+        '^Restarting MSExchangeSA and MSSEARCH stops the Information Store ' +
+          '\\(it depends on Microsoft Exchange System Attendant\\) on A 30 m into move `move`',
+      ),
     );
     assert.ok(simulatedMoveMinutes(text) > 100);
   });
