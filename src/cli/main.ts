@@ -6,6 +6,7 @@
 import { version } from '../../package.json';
 import type { Finding } from '../core/diagnostics';
 import { lintText, simulationBlockers, toDiagnostics } from '../core/lint';
+import { SIMULATED_CODES } from '../core/rules';
 import type { Runbook } from '../core/model/types';
 import { applyWhatIf, exhaustionFindings, hotfixEverySource, simulate, SimulationError } from '../core/simulator';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from './format';
@@ -190,7 +191,7 @@ function lintCommand(args: ParsedArgs, io: CliIo): number {
 
 function lintOne(file: string, text: string, noSimulate: boolean): FileDiagnostics {
   // EXR005 comes from the simulation; until it has run, a suppression of it is not "unused".
-  const first = lintText(text, { pendingCodes: ['EXR005'] });
+  const first = lintText(text, { pendingCodes: SIMULATED_CODES });
   if (noSimulate || !first.simulatable) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
   const extraFindings = predictedExhaustion(first.runbook);
   if (extraFindings === undefined) return { file, diagnostics: first.diagnostics, analysis: first.analysis };

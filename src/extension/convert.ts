@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Range, RunbookDiagnostic, Severity } from '../core/diagnostics';
-import { ruleDocPath } from '../core/rules';
+import { ruleDocPath, ruleInfo } from '../core/rules';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -23,6 +23,6 @@ export function toVsDiagnostic(diagnostic: RunbookDiagnostic, document: vscode.T
       (related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toVsRange(related.range)), related.message),
     );
   }
-  if (diagnostic.code === 'EXR102') result.tags = [vscode.DiagnosticTag.Unnecessary];
+  if (ruleInfo(diagnostic.code)?.fadesText) result.tags = [vscode.DiagnosticTag.Unnecessary];
   return result;
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/diagnostics';
 import { IncrementalAnalyzer } from '../core/incremental/incrementalAnalyzer';
 import { isSimulatable, toDiagnostics, type Analysis } from '../core/lint';
+import { SIMULATED_CODES } from '../core/rules';
 import { exhaustionFindings, Simulation, SimulationError } from '../core/simulator';
 import type { SimulationResult } from '../core/simulator/result';
 import { toVsDiagnostic } from './convert';
@@ -104,7 +105,7 @@ export class RunbookDocuments implements vscode.Disposable {
   private publish(document: vscode.TextDocument, state: RunbookState, settings: RunbookSettings): void {
     const extraFindings: Finding[] = state.simulation?.result ? exhaustionFindings(state.analysis.runbook, state.simulation.result) : [];
     // Until a simulation result exists (or when none will run), a suppression of EXR005 is not "unused".
-    const pending = state.simulation?.result ? [] : ['EXR005'];
+    const pending = state.simulation?.result ? [] : SIMULATED_CODES;
     const diagnostics = toDiagnostics(state.analysis, { severities: settings.severities, extraFindings, pendingCodes: pending });
     this.collection.set(
       document.uri,

@@ -18,6 +18,7 @@ export const exr005: RuleInfo = {
     'threads, local delivery, OWA, moves and transit-mail flushes) and predicts that every store ' +
     'task thread is busy while work waits during a move step. Numbers no source gives (task ' +
     'threads, throughput, service times) are assumptions you can set.',
+  fromSimulation: true,
 };
 
 /** What held the threads when they ran out, as the simulation measured it. */

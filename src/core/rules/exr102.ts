@@ -12,6 +12,7 @@ export const exr102: RuleInfo = {
     'next line or step, or a code that does not exist. Stale suppressions hide future problems.',
   // A comment before another comment applies to the step after both: it cannot silence EXR102.
   offerSuppression: false,
+  fadesText: true,
   fixes({ analysis, diagnostic }) {
     const data = diagnostic.data ?? {};
     const code = typeof data.suppressedCode === 'string' ? data.suppressedCode : undefined;

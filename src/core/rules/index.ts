@@ -40,6 +40,9 @@ export const RULES: readonly RuleInfo[] = [
 /** The rules the semantic pass runs over the model, in code order. */
 export const SEMANTIC_RULES: readonly SemanticRule[] = RULES.filter(isSemanticRule);
 
+/** Codes found by a simulation rather than by analysis (pending until a simulation has run). */
+export const SIMULATED_CODES: readonly string[] = RULES.filter((rule) => rule.fromSimulation).map((rule) => rule.code);
+
 const BY_CODE = new Map(RULES.map((rule) => [rule.code, rule]));
 
 export function ruleInfo(code: string): RuleInfo | undefined {

@@ -23,6 +23,10 @@ export interface RuleInfo {
   blocksSimulation?: boolean;
   /** False: the editor offers no "Suppress …" quick fix for it (default true). */
   offerSuppression?: boolean;
+  /** Its findings come from a simulation, after the others: until one has run, a suppression naming it is not "unused". */
+  fromSimulation?: boolean;
+  /** The editor fades the text it marks (it does nothing, like unused code). */
+  fadesText?: boolean;
   /** Quick fixes for one diagnostic of this code (features/codeActions.ts asks the rule by code). */
   fixes?: (context: FixContext) => QuickFix[];
 }

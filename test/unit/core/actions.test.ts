@@ -3,13 +3,15 @@
  * simulator make of it: each judges a step by the same entry, so they cannot disagree.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import schema from '../../../schemas/runbook.schema.json';
 import { lintText } from '../../../src/core/lint';
 import { ACTION_TABLE, ACTIONS } from '../../../src/core/model/actions';
 import { serviceNamed, storeDependencyChain } from '../../../src/core/model/services';
 import { statesThroughSteps } from '../../../src/core/model/state';
 import { simulate } from '../../../src/core/simulator';
-import { codes, yaml } from '../../support';
+import { codes, repoRoot, yaml } from '../../support';
 
 /** A on `a` (Exchange 2003, inventory lines vary), B on SP2; a 100-minute move A → B from 22:00, then `extra` steps. */
 function runbook(a: string[], extra: string[]): string {
@@ -58,6 +60,13 @@ describe('the action table', () => {
     assert.deepEqual(ACTIONS, schema.definitions.step.properties.action.enum);
     assert.deepEqual(Object.keys(ACTION_TABLE), schema.definitions.step.properties.action.enum);
     for (const action of ACTIONS) assert.equal(ACTION_TABLE[action].summary, definitions[`step-${action}`].description, action);
+  });
+
+  it('is the list the grammar colours as actions', () => {
+    const grammar = readFileSync(resolve(repoRoot, 'syntaxes', 'exchange-runbook.injection.tmLanguage.json'), 'utf8');
+    const alternation = /\((move-mailboxes(?:\|[a-z-]+)+)\)/.exec(grammar);
+    assert.ok(alternation, 'the injection grammar lists the actions');
+    assert.deepEqual(alternation[1].split('|').sort(), [...ACTIONS].sort());
   });
 
   it('knows which services stop the Information Store: the store, System Attendant and what it depends on, by either name', () => {
