@@ -147,9 +147,7 @@ export function isSimulatable(analysis: Analysis): boolean {
  * and suppressions do not lift a block, so they do not hide its reason either.
  */
 export function simulationBlockers(analysis: Analysis): RunbookDiagnostic[] {
-  const blockers = analysis.findings
-    .filter(blocksSimulation)
-    .map((finding) => toDiagnostic(analysis, finding, 'error'));
+  const blockers = analysis.findings.filter(blocksSimulation).map((finding) => toDiagnostic(analysis, finding, 'error'));
   return withoutRepeats(blockers.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));
 }
 

@@ -28,6 +28,10 @@ export function lintOutput(runbook: string): string {
     out: (text) => (out += text),
     err: (text) => (out += text),
     readFile: (path) => readFileSync(resolve(GOLDEN_DIR, path), 'utf8'),
+    readStdin: () => {
+      throw new Error('the golden tests read files only');
+    },
+    cwd: () => GOLDEN_DIR,
   };
   run(['lint', runbook], io);
   return out;

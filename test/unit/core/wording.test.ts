@@ -191,7 +191,13 @@ describe('`exrunbook simulate` refused', () => {
     const text = readExample('kb924567-exposed.runbook.yaml').replace('to: EXCH02', 'to: EXCH09');
     assert.deepEqual(codes(lintText(text).diagnostics).sort(), ['EXR001', 'EXR010']);
     let stderr = '';
-    const io: CliIo = { out: () => undefined, err: (chunk) => (stderr += chunk), readFile: () => text };
+    const io: CliIo = {
+      out: () => undefined,
+      err: (chunk) => (stderr += chunk),
+      readFile: () => text,
+      readStdin: () => text,
+      cwd: () => '/',
+    };
     assert.equal(run(['simulate', 'wave.runbook.yaml'], io), 1);
     const lines = stderr.trimEnd().split('\n');
     assert.equal(lines[0], 'exrunbook: wave.runbook.yaml has errors that stop the simulation:');
