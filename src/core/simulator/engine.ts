@@ -21,58 +21,35 @@
  *   are lost and start again from the beginning once both stores have a thread; flushes are
  *   cleared (the restart ends them). Queued work keeps waiting (it is queued outside the store).
  *
- * Exhaustion: a server is exhausted while the store is up, every thread is busy and work
- * waits. Momentary bursts (a random clump of deliveries, the catch-up after a restart) are not
- * reported: an episode counts once it has lasted EXHAUSTION_MIN_MINUTES; `exhaustedAt` is when
- * that episode began.
+ * This file is the event loop and the model's moving parts; the cold parts live beside it:
+ * settings.ts (options, resolved settings, errors), store.ts (per-server, per-step and per-lane
+ * records), episodes.ts (exhaustion episodes), sampling.ts (the series), report.ts (the result),
+ * budget.ts (the event budget and its refusals).
  *
  * Default duration: until the last step ends or the last move ends plus flushTimeout, whichever
  * is later, but never more than HORIZON_FACTOR × (the static schedule's end + flushTimeout) +
  * one day (a run whose moves cannot progress still ends). `simulation.duration` overrides it.
  */
-import { formatCount } from '../format/numbers';
-import { withAssumptions, type Assumptions } from '../model/assumptions';
-import { FLUSH_TIMEOUT_MINUTES } from '../model/facts';
-import { ACTION_TABLE, stepEffect, stepMinutes } from '../model/actions';
+import { stepEffect, stepMinutes } from '../model/actions';
 import { buildSchedule } from '../model/schedule';
 import { flushBehaviour, initialStates } from '../model/state';
-import type { Runbook, ServerState, Step } from '../model/types';
+import type { Runbook } from '../model/types';
 import { serverKey } from '../model/types';
-import { EventQueue, NumberRing } from './eventQueue';
-import { DelayHistogram } from './histogram';
+import { checkBudget, estimateEvents, exhaustedBudgetError } from './budget';
+import { confirmEpisode, endEpisode, EXHAUSTION_MIN_MINUTES, startEpisode } from './episodes';
+import { EventQueue } from './eventQueue';
 import { fillExponentials, Sfc32 } from './random';
-import type { ExhaustionRecord, ServerSeries, SimulationResult, StepResult } from './result';
+import { buildResult } from './report';
+import type { SimulationResult } from './result';
+import { Sampler } from './sampling';
+import { resolveSettings, SimulationError, type SimulateOptions, type Settings } from './settings';
+import { BRIEF_FLUSH, HOLD_FLUSH, Lane, StepRun, Store, WAIT_FLUSH, WAIT_MOVE_SOURCE, WAIT_MOVE_TARGET, type OtherWork } from './store';
 
-export interface SimulateOptions {
-  seed?: number;
-  assumptions?: Partial<Assumptions>;
-  maxEvents?: number;
-  shouldCancel?: () => boolean;
-}
-
-export type SimulationErrorKind = 'budget' | 'cancelled' | 'invalid';
-
-export class SimulationError extends Error {
-  readonly kind: SimulationErrorKind;
-  constructor(kind: SimulationErrorKind, message: string) {
-    super(message);
-    this.name = 'SimulationError';
-    this.kind = kind;
-  }
-}
-
-/** An exhaustion episode shorter than this is a burst, not exhaustion (minutes). */
-export const EXHAUSTION_MIN_MINUTES = 1;
 /** The default duration never exceeds this many times the planned end (see the header). */
 const HORIZON_FACTOR = 4;
-/** The series may hold at most this many samples per server (memory is bounded by samples). */
-export const MAX_SAMPLES = 500_000;
 /** The caller's cancel callback is asked this often (events). */
 const CANCEL_CHECK_EVENTS = 1 << 16;
 const EXPONENTIAL_BATCH = 1024;
-const DEFAULT_SAMPLE_INTERVAL_MINUTES = 1;
-const DEFAULT_OWA_TIMEOUT_MINUTES = 1;
-const DEFAULT_SEED = 1;
 
 // Event kinds (low 4 bits of an event code; the server index is in the bits above).
 const CANCELLED = 0;
@@ -86,154 +63,6 @@ const STEP_START = 7;
 const STEP_END = 8;
 const KIND_BITS = 4;
 const KIND_MASK = (1 << KIND_BITS) - 1;
-
-// Work waiting in the "other" FIFO.
-const WAIT_MOVE_SOURCE = 1;
-const WAIT_MOVE_TARGET = 2;
-const WAIT_FLUSH = 3;
-
-// The two kinds of flush that hold a thread; each has one duration, so each is a FIFO.
-const HOLD_FLUSH = 0;
-const BRIEF_FLUSH = 1;
-
-interface OtherWork {
-  time: number;
-  type: number;
-  lane: Lane | null;
-  /** For flushes: HOLD_FLUSH or BRIEF_FLUSH. */
-  flushKind: number;
-  live: boolean;
-}
-
-class Store {
-  up = true;
-  downCount = 0;
-  busy = 0;
-  busyDelivery = 0;
-  busyOwa = 0;
-  busyMove = 0;
-  busyFlush = 0;
-  readonly deliveryQueue = new NumberRing();
-  readonly owaQueue = new NumberRing();
-  other: OtherWork[] = [];
-  otherHead = 0;
-  otherLive = 0;
-
-  peakBusy = 0;
-  maxDeliveryQueue = 0;
-  deliveriesArrived = 0;
-  deliveriesCompleted = 0;
-  /** [0] sum of delivery waits, [1] sum of delivery delays (minutes): number fields would be re-boxed on every update. */
-  readonly deliverySums = new Float64Array(2);
-  readonly delays = new DelayHistogram();
-  owaRequests = 0;
-  owaUnanswered = 0;
-  flushRegistered = 0;
-  flushThreadMinutes = 0;
-  /**
-   * When each flush holding a thread began, per kind (HOLD_FLUSH, BRIEF_FLUSH). Every flush of a
-   * kind holds for the same time, so they end in this order and only the first of each kind needs
-   * an event in the queue: that keeps the heap small while hundreds of flushes are held.
-   */
-  readonly flushStarts: [NumberRing, NumberRing] = [new NumberRing(), new NumberRing()];
-
-  episodeActive = false;
-  episodeConfirmed = false;
-  episodeStart = 0;
-  episodeFlush = 0;
-  /** Threads busy by kind when the episode began: [delivery, owa, move], beside episodeFlush. */
-  readonly episodeBusy = new Int32Array(3);
-  /** The step whose restart last took the store down, and how much work waited when it came back up. */
-  restartedBy: string | null = null;
-  upAt = -1;
-  backlogAtUp = 0;
-  /** The episode began the moment the store came back up: it is working off what queued while it was down. */
-  episodeAfterRestart = false;
-  exhaustedAt: number | null = null;
-  exhaustedDuringStep: string | null = null;
-  flushAtExhaustion: number | null = null;
-  readonly exhaustions: ExhaustionRecord[] = [];
-
-  readonly series: ServerSeries = { t: [], delivery: [], owa: [], move: [], flush: [], deliveryQueue: [], pool: [] };
-
-  constructor(
-    readonly index: number,
-    readonly name: string,
-    public state: ServerState,
-    readonly pool: number,
-    readonly deliveryPerMinute: number,
-    readonly deliveryServiceMinutes: number,
-    readonly owaPerMinute: number,
-    readonly owaServiceMinutes: number,
-  ) {}
-
-  get waiting(): number {
-    return this.deliveryQueue.length + this.owaQueue.length + this.otherLive;
-  }
-}
-
-class StepRun {
-  started = false;
-  finished = false;
-  /** The step stopped its server's Information Store when it began (it starts again when the step ends). */
-  stopsStore = false;
-  start = 0;
-  end = 0;
-  // Moves only.
-  source: Store | null = null;
-  target: Store | null = null;
-  nextMailbox = 0;
-  movedMailboxes = 0;
-  mailboxCount = 0;
-  throughput = 1;
-
-  constructor(
-    readonly step: Step,
-    readonly index: number,
-    readonly id: string,
-    readonly action: string,
-    /** Minutes from t = 0 for steps with `start`, else null. */
-    readonly explicitStart: number | null,
-  ) {}
-
-  involves(store: Store): boolean {
-    if (this.source === store || this.target === store) return true;
-    const name = this.step.server?.value;
-    return name !== undefined && serverKey(name) === serverKey(store.name);
-  }
-
-  mailboxSize(index: number): number {
-    const set = this.step.mailboxes!.value;
-    return set.sizesMB ? set.sizesMB[index] : set.averageSizeMB;
-  }
-}
-
-/** 0 idle, 1 waiting for a source thread, 2 holding it and waiting for a target thread, 3 moving. */
-class Lane {
-  phase = 0;
-  sizeMB = 0;
-  waitingEntry: OtherWork | null = null;
-  constructor(
-    readonly id: number,
-    readonly run: StepRun,
-    readonly source: Store,
-    readonly target: Store,
-  ) {}
-}
-
-/** Resolved run settings: the runbook's values, else the caller's assumptions, else the defaults. */
-interface Settings {
-  seed: number;
-  assumptions: Assumptions;
-  maxEvents: number;
-  flushTimeout: number;
-  exponentialService: boolean;
-  sampleInterval: number;
-  owaTimeout: number;
-  explicitDuration: number | null;
-  assumed: Set<keyof Assumptions>;
-  fromCaller: Set<keyof Assumptions>;
-}
 
 export class Simulation {
   private readonly settings: Settings;
@@ -258,14 +87,13 @@ export class Simulation {
   private events = 0;
   private finishedSteps = 0;
   private lastMoveEnd: number | null = null;
-  private sampleCount = 0;
-  /** Time of the next sample (sampleCount × sampleInterval, cached for the event loop). */
-  private nextSample = 0;
+  private readonly sampler: Sampler;
   private finished = false;
   private progressShown = 0;
 
   constructor(runbook: Runbook, options: SimulateOptions = {}) {
     this.settings = resolveSettings(runbook, options);
+    this.sampler = new Sampler(this.settings.sampleInterval);
     this.shouldCancel = options.shouldCancel;
     this.rng = new Sfc32(this.settings.seed);
     this.refillExponentials();
@@ -306,8 +134,8 @@ export class Simulation {
     this.estimatedDuration = this.settings.explicitDuration ?? plannedEnd;
     this.horizon = this.settings.explicitDuration ?? HORIZON_FACTOR * plannedEnd + 1440;
     this.endTime = this.horizon;
-    this.estimatedEvents = this.estimateEvents(this.estimatedDuration);
-    this.checkBudget();
+    this.estimatedEvents = estimateEvents(this.stores, this.runs, this.estimatedDuration);
+    checkBudget(this.settings, this.estimatedEvents, this.estimatedDuration);
 
     for (const store of this.stores) {
       if (store.deliveryPerMinute > 0) this.queue.push(this.interarrival(store.deliveryPerMinute), code(DELIVERY_ARRIVAL, store), 0, 0);
@@ -353,70 +181,14 @@ export class Simulation {
 
   /** The result so far (the full result once runFor has returned true). */
   result(): SimulationResult {
-    const duration = this.finished ? this.endTime : this.now;
-    const servers: SimulationResult['servers'] = {};
-    for (const store of this.stores) {
-      let flushMinutes = store.flushThreadMinutes;
-      // Flushes still holding a thread count up to the end of the run.
-      for (const starts of store.flushStarts) {
-        for (let i = 0; i < starts.length; i++) flushMinutes += Math.max(0, duration - starts.at(i));
-      }
-      const completed = store.deliveriesCompleted;
-      servers[store.name] = {
-        summary: {
-          server: store.name,
-          threadPool: store.pool,
-          peakThreadsBusy: store.peakBusy,
-          exhaustedAt: store.exhaustedAt,
-          exhaustedDuringStep: store.exhaustedDuringStep,
-          flushThreadsAtExhaustion: store.flushAtExhaustion,
-          maxLocalDeliveryQueue: store.maxDeliveryQueue,
-          meanDeliveryWaitSeconds: completed > 0 ? (store.deliverySums[0] / completed) * 60 : 0,
-          meanDeliveryDelaySeconds: completed > 0 ? (store.deliverySums[1] / completed) * 60 : 0,
-          p95DeliveryDelaySeconds: store.delays.quantile(0.95) / 1000,
-          owaUnanswered: store.owaUnanswered,
-          owaRequests: store.owaRequests,
-          flushTasksRegistered: store.flushRegistered,
-          flushThreadMinutes: flushMinutes,
-          deliveriesCompleted: completed,
-          deliveriesArrived: store.deliveriesArrived,
-          exhaustions: store.exhaustions.map((record) => ({ ...record })),
-        },
-        series: {
-          t: store.series.t.slice(),
-          delivery: store.series.delivery.slice(),
-          owa: store.series.owa.slice(),
-          move: store.series.move.slice(),
-          flush: store.series.flush.slice(),
-          deliveryQueue: store.series.deliveryQueue.slice(),
-          pool: store.series.pool.slice(),
-        },
-      };
-    }
-    const steps: StepResult[] = this.runs.map((run) => ({
-      id: run.id,
-      index: run.index,
-      action: run.action,
-      start: run.started ? run.start : duration,
-      end: run.finished ? run.end : duration,
-      completed: run.finished,
-    }));
-    const { assumptions, assumed, fromCaller } = this.settings;
-    const order = Object.keys(assumptions) as (keyof Assumptions)[];
-    return {
-      servers,
-      steps,
-      seed: this.settings.seed,
-      events: this.events,
-      duration,
-      sampleInterval: this.settings.sampleInterval,
+    return buildResult({
+      stores: this.stores,
+      runs: this.runs,
+      settings: this.settings,
       clockOrigin: this.clockOrigin,
-      assumptions: {
-        values: { ...assumptions, maxEvents: this.settings.maxEvents },
-        assumed: order.filter((key) => assumed.has(key)),
-        fromCaller: order.filter((key) => assumed.has(key) && fromCaller.has(key)),
-      },
-    };
+      events: this.events,
+      duration: this.finished ? this.endTime : this.now,
+    });
   }
 
   // ---------------------------------------------------------------- the event loop
@@ -449,11 +221,11 @@ export class Simulation {
         q.settleTop(false, 0, 0, 0, 0);
         continue;
       }
-      if (this.events >= budget) this.throwBudget();
+      if (this.events >= budget) throw exhaustedBudgetError(this.events, this.progress, this.estimatedEvents, budget);
       this.events++;
       handled++;
       this.clock[0] = now;
-      if (now > this.nextSample) this.takeSamples();
+      if (now > this.sampler.nextSample) this.takeSamples();
       if (kind > OWA_DONE) {
         // Events the handler schedules come after this one, so it stays on top until settled.
         this.handleRare(eventCode, top);
@@ -486,7 +258,7 @@ export class Simulation {
           } else {
             store.deliveryQueue.push(now);
             if (store.deliveryQueue.length > store.maxDeliveryQueue) store.maxDeliveryQueue = store.deliveryQueue.length;
-            if (!store.episodeActive) this.startEpisode(store);
+            if (!store.episodeActive) startEpisode(store, now);
           }
           break;
         }
@@ -533,7 +305,7 @@ export class Simulation {
           } else {
             this.expireOwa(store);
             store.owaQueue.push(now);
-            if (!store.episodeActive) this.startEpisode(store);
+            if (!store.episodeActive) startEpisode(store, now);
           }
           break;
         }
@@ -581,7 +353,7 @@ export class Simulation {
   /** A thread was freed or the last waiting work left: hand threads on, or end an exhaustion episode. */
   private afterRelease(store: Store): void {
     if (store.waiting > 0) this.dispatch(store);
-    else if (store.episodeActive) this.endEpisode(store, this.now);
+    else if (store.episodeActive) endEpisode(store, this.now, this.runs);
   }
 
   private refillExponentials(): void {
@@ -598,35 +370,11 @@ export class Simulation {
 
   /** Records every sample whose time is before `time` (default: now): the state after all events up to it. */
   private takeSamples(time = this.now): void {
-    const interval = this.settings.sampleInterval;
-    for (
-      let sampleTime = this.sampleCount * interval;
-      sampleTime < time && sampleTime <= this.endTime;
-      sampleTime = this.sampleCount * interval
-    ) {
-      if (this.sampleCount >= MAX_SAMPLES) {
-        throw new SimulationError(
-          'budget',
-          `this run would need more than ${formatCount(MAX_SAMPLES)} samples per server; raise ` +
-            `simulation.sampleInterval or shorten the run`,
-        );
-      }
-      for (const store of this.stores) {
-        this.expireOwa(store, sampleTime);
-        if (store.episodeActive && !store.episodeConfirmed && sampleTime - store.episodeStart >= EXHAUSTION_MIN_MINUTES)
-          this.confirmEpisode(store);
-        const series = store.series;
-        series.t.push(sampleTime);
-        series.delivery.push(store.busyDelivery);
-        series.owa.push(store.busyOwa);
-        series.move.push(store.busyMove);
-        series.flush.push(store.busyFlush);
-        series.deliveryQueue.push(store.deliveryQueue.length);
-        series.pool.push(store.up ? store.pool : 0);
-      }
-      this.sampleCount++;
-    }
-    this.nextSample = this.sampleCount * interval;
+    this.sampler.takeUntil(time, this.endTime, this.stores, (store, sampleTime) => {
+      this.expireOwa(store, sampleTime);
+      if (store.episodeActive && !store.episodeConfirmed && sampleTime - store.episodeStart >= EXHAUSTION_MIN_MINUTES)
+        confirmEpisode(store, this.runs);
+    });
   }
 
   private finish(): void {
@@ -634,7 +382,7 @@ export class Simulation {
     this.takeSamples(this.endTime + this.settings.sampleInterval * 1e-9);
     for (const store of this.stores) {
       this.expireOwa(store, this.endTime);
-      if (store.episodeActive) this.endEpisode(store, this.endTime);
+      if (store.episodeActive) endEpisode(store, this.endTime, this.runs);
     }
     this.clock[0] = this.endTime;
     this.finished = true;
@@ -704,9 +452,9 @@ export class Simulation {
       this.queue.push(now + service, eventCode, arrival, now);
     }
     if (store.waiting === 0) {
-      if (store.episodeActive) this.endEpisode(store, now);
+      if (store.episodeActive) endEpisode(store, now, this.runs);
     } else if (!store.episodeActive) {
-      this.startEpisode(store);
+      startEpisode(store, now);
     }
   }
 
@@ -718,7 +466,7 @@ export class Simulation {
     const work: OtherWork = { time: now, type, lane, flushKind, live: true };
     store.other.push(work);
     store.otherLive++;
-    if (!store.episodeActive) this.startEpisode(store);
+    if (!store.episodeActive) startEpisode(store, this.now);
     return work;
   }
 
@@ -742,51 +490,6 @@ export class Simulation {
     while (store.owaQueue.length > 0 && store.owaQueue.peek() < limit) {
       store.owaQueue.shift();
       store.owaUnanswered++;
-    }
-  }
-
-  // ---------------------------------------------------------------- exhaustion episodes
-
-  private startEpisode(store: Store): void {
-    if (!store.up || store.pool === 0 || store.busy < store.pool) return;
-    store.episodeActive = true;
-    store.episodeConfirmed = false;
-    store.episodeStart = this.now;
-    store.episodeFlush = store.busyFlush;
-    store.episodeBusy[0] = store.busyDelivery;
-    store.episodeBusy[1] = store.busyOwa;
-    store.episodeBusy[2] = store.busyMove;
-    store.episodeAfterRestart = store.upAt === this.now && store.restartedBy !== null;
-  }
-
-  private endEpisode(store: Store, now: number): void {
-    if (!store.episodeConfirmed && now - store.episodeStart >= EXHAUSTION_MIN_MINUTES) this.confirmEpisode(store);
-    store.episodeActive = false;
-  }
-
-  private confirmEpisode(store: Store): void {
-    store.episodeConfirmed = true;
-    const at = store.episodeStart;
-    const running = this.runs.filter((run) => run.started && run.start <= at && (!run.finished || run.end > at) && run.involves(store));
-    const moves = running.filter((run) => run.source !== null);
-    const main = moves.length > 0 ? moves[moves.length - 1] : running.length > 0 ? running[running.length - 1] : null;
-    const record = (run: StepRun | null): ExhaustionRecord => ({
-      at,
-      stepIndex: run ? run.index : null,
-      step: run ? run.id : null,
-      flushThreads: store.episodeFlush,
-      busy: { delivery: store.episodeBusy[0], owa: store.episodeBusy[1], move: store.episodeBusy[2], flush: store.episodeFlush },
-      afterRestart: store.episodeAfterRestart ? { step: store.restartedBy!, waiting: store.backlogAtUp } : null,
-      threadPool: store.pool,
-    });
-    if (store.exhaustedAt === null) {
-      store.exhaustedAt = at;
-      store.exhaustedDuringStep = main ? main.id : null;
-      store.flushAtExhaustion = store.episodeFlush;
-      store.exhaustions.push(record(main));
-    }
-    for (const run of moves) {
-      if (!store.exhaustions.some((known) => known.stepIndex === run.index)) store.exhaustions.push(record(run));
     }
   }
 
@@ -949,7 +652,7 @@ export class Simulation {
   private storeDown(store: Store, now: number): void {
     store.downCount++;
     if (!store.up) return;
-    if (store.episodeActive) this.endEpisode(store, now);
+    if (store.episodeActive) endEpisode(store, now, this.runs);
     store.up = false;
     const q = this.queue;
     const deliveries: number[] = [];
@@ -1014,34 +717,6 @@ export class Simulation {
     store.backlogAtUp = store.waiting;
     this.dispatch(store);
   }
-
-  // ---------------------------------------------------------------- the event budget
-
-  private estimateEvents(duration: number): number {
-    let events = 0;
-    for (const store of this.stores) events += 2 * (store.deliveryPerMinute + store.owaPerMinute) * duration;
-    for (const run of this.runs) events += 2 + (run.source ? 2 * run.mailboxCount : 0);
-    return Math.ceil(events);
-  }
-
-  private checkBudget(): void {
-    const { maxEvents, sampleInterval } = this.settings;
-    if (this.estimatedEvents > maxEvents) throw budgetError(this.estimatedEvents, maxEvents);
-    const samples = Math.floor(this.estimatedDuration / sampleInterval) + 1;
-    if (samples > MAX_SAMPLES) {
-      throw new SimulationError(
-        'budget',
-        `this run would need ~${formatCount(samples)} samples per server; the limit is ` +
-          `${formatCount(MAX_SAMPLES)}; raise simulation.sampleInterval or shorten the run`,
-      );
-    }
-  }
-
-  private throwBudget(): never {
-    const fraction = this.progress;
-    const projected = fraction > 0.01 ? Math.ceil(this.events / fraction) : Math.max(this.estimatedEvents, this.events + 1);
-    throw budgetError(Math.max(projected, this.settings.maxEvents + 1), this.settings.maxEvents);
-  }
 }
 
 function code(kind: number, store: Store): number {
@@ -1050,58 +725,4 @@ function code(kind: number, store: Store): number {
 
 function nonNegative(value: number | undefined): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
-}
-
-function budgetError(needed: number, limit: number): SimulationError {
-  return new SimulationError(
-    'budget',
-    `this runbook would need ~${formatCount(needed)} events; the limit is ${formatCount(limit)}; ` +
-      `raise simulation.maxEvents or shorten the run`,
-  );
-}
-
-function resolveSettings(runbook: Runbook, options: SimulateOptions): Settings {
-  const assumptions = withAssumptions(options.assumptions);
-  const fromCaller = new Set<keyof Assumptions>();
-  if (options.assumptions) {
-    for (const key of Object.keys(assumptions) as (keyof Assumptions)[]) {
-      const value = options.assumptions[key];
-      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) fromCaller.add(key);
-    }
-  }
-  const simulation = runbook.simulation ?? {};
-  const assumed = new Set<keyof Assumptions>();
-  const servers = runbook.servers.filter((server) => server.name);
-  if (servers.some((server) => server.taskThreads === undefined)) assumed.add('storeTaskThreads');
-  if (servers.some((server) => (server.load.localDeliveryPerMinute?.value ?? 0) > 0 && !server.load.deliveryServiceMs))
-    assumed.add('deliveryServiceMs');
-  if (servers.some((server) => (server.load.owaRequestsPerMinute?.value ?? 0) > 0 && !server.load.owaServiceMs))
-    assumed.add('owaServiceMs');
-  for (const step of runbook.steps) {
-    const key = step.action ? ACTION_TABLE[step.action.value].durationAssumption(step) : undefined;
-    if (key) assumed.add(key);
-  }
-  let maxEvents = options.maxEvents ?? simulation.maxEvents?.value;
-  if (maxEvents === undefined || !(maxEvents > 0)) {
-    maxEvents = assumptions.maxEvents;
-    assumed.add('maxEvents');
-  }
-  const seed = options.seed ?? simulation.seed?.value ?? DEFAULT_SEED;
-  if (!Number.isFinite(seed)) throw new SimulationError('invalid', 'the seed must be a finite number');
-  const sampleInterval = simulation.sampleInterval?.value ?? DEFAULT_SAMPLE_INTERVAL_MINUTES;
-  if (!(sampleInterval > 0)) throw new SimulationError('invalid', 'simulation.sampleInterval must be longer than 0');
-  const flushTimeout = simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
-  const duration = simulation.duration?.value;
-  return {
-    seed: Math.trunc(seed),
-    assumptions,
-    maxEvents: Math.floor(maxEvents),
-    flushTimeout: flushTimeout >= 0 ? flushTimeout : FLUSH_TIMEOUT_MINUTES,
-    exponentialService: simulation.serviceTime?.value !== 'deterministic',
-    sampleInterval,
-    owaTimeout: simulation.owaTimeout?.value ?? DEFAULT_OWA_TIMEOUT_MINUTES,
-    explicitDuration: duration !== undefined && duration >= 0 ? duration : null,
-    assumed,
-    fromCaller,
-  };
 }

@@ -1,10 +1,14 @@
 /** The simulator's public API (docs/simulator.md). Pure: runs in Node, the CLI and a Web Worker. */
 import type { Runbook } from '../model/types';
-import { Simulation, type SimulateOptions } from './engine';
+import { Simulation } from './engine';
 import type { SimulationResult } from './result';
+import type { SimulateOptions } from './settings';
 
-export { Simulation, SimulationError, EXHAUSTION_MIN_MINUTES, MAX_SAMPLES } from './engine';
-export type { SimulateOptions, SimulationErrorKind } from './engine';
+export { Simulation } from './engine';
+export { SimulationError } from './settings';
+export type { SimulateOptions, SimulationErrorKind } from './settings';
+export { EXHAUSTION_MIN_MINUTES } from './episodes';
+export { MAX_SAMPLES } from './budget';
 export { applyWhatIf, hotfixEverySource } from './whatIf';
 export type { WhatIf } from './whatIf';
 // EXR005's findings are the rule's (rules/exr005.ts); callers of the simulator find them here too.
