@@ -109,3 +109,46 @@ export function generateRunbook(options: GeneratorOptions): string {
   for (let i = 0; i < options.steps; i++) parts.push(stepBlock(i, serverCount, random));
   return parts.join('\n') + '\n';
 }
+
+export interface SpreadRunbookOptions {
+  servers: number;
+  /** Months between the two moves' `start:` dates; 0 puts a KB924567 install right after the first move instead. */
+  monthsApart: number;
+  /** Every server declares its MTA disabled with Gateway Out Threads 0 (the sign KB924567 reads). */
+  mtaDisabled?: boolean;
+  /** Local deliveries per minute on every server (a load each store keeps up with). */
+  deliveryPerMinute?: number;
+}
+
+/**
+ * A valid runbook that is large in servers or long in time, the shapes that used to exhaust the
+ * simulator (issue 16): `servers` declared servers, no `simulation:` block, and two steps, either
+ * two moves `monthsApart` months apart or one move and a hotfix install. 80 servers 11 months
+ * apart is ~4.8 KB; 10,000 servers with `mtaDisabled` ~1 MB.
+ */
+export function spreadRunbook(options: SpreadRunbookOptions): string {
+  const lines = ['runbook: 1', `name: ${options.servers} servers, ${options.monthsApart} months`, 'servers:'];
+  const width = String(options.servers).length;
+  const name = (index: number) => `EX${String(index + 1).padStart(Math.max(2, width), '0')}`;
+  for (let i = 0; i < options.servers; i++) {
+    lines.push(`  - name: ${name(i)}`, '    exchange: 2003', '    servicePack: 2');
+    if (options.mtaDisabled) lines.push('    mta: { service: disabled, gatewayOutThreads: 0 }');
+    if (options.deliveryPerMinute) lines.push(`    load: { localDeliveryPerMinute: ${options.deliveryPerMinute} }`);
+  }
+  const move = (id: string, from: number, to: number, start: Date) => [
+    `  - id: ${id}`,
+    '    action: move-mailboxes',
+    `    from: ${name(from)}`,
+    `    to: ${name(to)}`,
+    '    mailboxes: { count: 10, averageSizeMB: 100 }',
+    '    concurrency: 2',
+    `    start: ${start.toISOString().replace('.000Z', 'Z')}`,
+  ];
+  lines.push('steps:', ...move('first-wave', 0, 1, new Date(Date.UTC(2026, 0, 5, 22))));
+  if (options.monthsApart > 0) {
+    lines.push(...move('second-wave', 2 % options.servers, 3 % options.servers, new Date(Date.UTC(2026, options.monthsApart, 5, 22))));
+  } else {
+    lines.push('  - id: hotfix', '    action: install-hotfix', `    server: ${name(0)}`, '    hotfix: KB924567');
+  }
+  return lines.join('\n') + '\n';
+}

@@ -5,6 +5,7 @@
 import { formatCount } from '../core/format/numbers';
 import { formatClock, formatMinutes } from '../core/format/duration';
 import type { Runbook } from '../core/model/types';
+import { MAX_SERIES_POINTS } from '../core/simulator/budget';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
 
 const CHART_WIDTH = 60;
@@ -23,6 +24,7 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
     lines.push(
       `  assumed (not given by the runbook): ${result.assumptions.assumed.map((key) => describeAssumption(result, key)).join(', ')}`,
     );
+  lines.push(...samplingNotes(result));
   lines.push('');
 
   if (result.steps.length > 0) {
@@ -116,6 +118,29 @@ export function formatWhatIf(plain: SimulationResult, alternative: SimulationRes
 
 // ---------------------------------------------------------------- pieces
 
+/** At most this many skipped stretches are listed one by one. */
+const SKIPPED_LISTED = 5;
+
+/** What the run did not simulate in full: a widened sample interval, skipped quiet stretches. */
+function samplingNotes(result: SimulationResult): string[] {
+  const lines: string[] = [];
+  if (result.sampleIntervalWidenedFrom !== null) {
+    const servers = Object.keys(result.servers).length;
+    lines.push(
+      `  a sample every ${formatMinutes(result.sampleInterval)} (widened from ${formatMinutes(result.sampleIntervalWidenedFrom)}: ` +
+        `the series of ${formatCount(servers)} ${servers === 1 ? 'server' : 'servers'} stay within ${formatCount(MAX_SERIES_POINTS)} samples)`,
+    );
+  }
+  const at = (minutes: number) =>
+    result.clockOrigin !== null ? formatClock(result.clockOrigin + minutes * 60000) : `+${formatMinutes(minutes)}`;
+  for (const { start, end } of result.skipped.slice(0, SKIPPED_LISTED)) {
+    lines.push(`  skipped ${formatMinutes(end - start)} of quiet (no step running, no flush held): ${at(start)} → ${at(end)}`);
+  }
+  if (result.skipped.length > SKIPPED_LISTED)
+    lines.push(`  … and ${formatCount(result.skipped.length - SKIPPED_LISTED)} more quiet stretches skipped`);
+  return lines;
+}
+
 function exhaustionText(result: SimulationResult, summary: ServerSummary, short = false): string {
   if (summary.exhaustedAt === null) return 'never';
   const step = summary.exhaustedDuringStep ? ` during step ${summary.exhaustedDuringStep}` : '';
@@ -186,10 +211,12 @@ function threadChart(result: SimulationResult, summary: ServerSummary, series: S
   const busy = bucketMax(busySeries(series), CHART_WIDTH);
   const flush = bucketMax(series.flush, CHART_WIDTH);
   const queue = bucketMax(series.deliveryQueue, CHART_WIDTH);
-  const minutesPerColumn = (series.t[series.t.length - 1] - series.t[0]) / busy.length;
-  const lines = [
-    `  threads busy over time (top = the pool of ${pool}; each column ≈ ${formatMinutes(Math.max(1, minutesPerColumn))}, its peak)`,
-  ];
+  // Skipped quiet stretches hold no samples: then the columns cover simulated time only, and say so.
+  const skips = result.skipped.length > 0;
+  const span = skips ? series.t.length * result.sampleInterval : series.t[series.t.length - 1] - series.t[0];
+  const minutesPerColumn = span / busy.length;
+  const perColumn = `each column ≈ ${formatMinutes(Math.max(1, minutesPerColumn))}${skips ? ' of simulated time' : ''}, its peak`;
+  const lines = [`  threads busy over time (top = the pool of ${pool}; ${perColumn})`];
   const labelWidth = String(pool).length;
   for (let row = CHART_ROWS - 1; row >= 0; row--) {
     const cells = busy.map((value) => BLOCKS[Math.max(0, Math.min(8, Math.round((value / pool) * CHART_ROWS * 8) - row * 8))]).join('');
@@ -199,7 +226,8 @@ function threadChart(result: SimulationResult, summary: ServerSummary, series: S
   const axis = `  ${' '.repeat(labelWidth)} └${'─'.repeat(busy.length)}`;
   lines.push(axis);
   const startLabel = `+${formatMinutes(series.t[0])}`;
-  const middleLabel = `+${formatMinutes((series.t[0] + series.t[series.t.length - 1]) / 2)}`;
+  const middle = skips ? series.t[Math.floor(series.t.length / 2)] : (series.t[0] + series.t[series.t.length - 1]) / 2;
+  const middleLabel = `+${formatMinutes(middle)}`;
   const endLabel = `+${formatMinutes(series.t[series.t.length - 1])}`;
   const half = Math.floor(busy.length / 2);
   const leftGap = Math.max(1, half - startLabel.length - Math.floor(middleLabel.length / 2));

@@ -106,9 +106,8 @@ const QUEUE_CHART_HEIGHT = 130;
 export function createServerCharts(container: HTMLElement, input: ServerChartInput, onFirstDraw?: () => void): ServerCharts {
   const base = input.baseline.servers[input.server];
   const alt = input.alternative?.servers[input.server];
-  const x = longer(base.series.t, alt?.series.t);
-  const align = (values: number[] | undefined, series: ServerSeries | undefined) =>
-    alignTo(x, series?.t, values, input.baseline.sampleInterval);
+  const x = alt ? mergedTimes(base.series.t, alt.series.t) : base.series.t;
+  const align = (values: number[] | undefined, series: ServerSeries | undefined) => alignTo(x, series?.t, values);
   const busy = (series: ServerSeries) => series.t.map((_, i) => series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i]);
   const width = Math.max(240, container.clientWidth);
   const theme = input.theme;
@@ -120,7 +119,8 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   const stacked = cumulative([baseDelivery, baseOwa, baseMove, baseFlush]);
   const basePool = align(base.series.pool, base.series);
   const altBusy = alt ? align(busy(alt.series), alt.series) : undefined;
-  const altPool = alt && alt.series.pool.some((value, i) => value !== base.series.pool[i]) ? align(alt.series.pool, alt.series) : undefined;
+  const alignedAltPool = alt ? align(alt.series.pool, alt.series) : undefined;
+  const altPool = alignedAltPool?.some((value, i) => value !== null && value !== basePool[i]) ? alignedAltPool : undefined;
 
   const markers: Marker[] = [
     ...exhaustionTimes(base.summary).map((at) => ({ at, dashed: false, label: 'out of threads' })),
@@ -360,19 +360,34 @@ function largest(...arrays: ((number | null)[] | undefined)[]): number {
   return max;
 }
 
-function longer(a: number[], b: number[] | undefined): number[] {
-  return b && b.length > a.length ? b : a;
+/**
+ * Every sample time of either run, in order. The runs may sample at different intervals (each is
+ * widened to fit its own series) and skip different quiet stretches, so neither grid covers both.
+ */
+function mergedTimes(a: number[], b: number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (merged.length === 0 || next > merged[merged.length - 1]) merged.push(next);
+  }
+  return merged;
 }
 
-/** Values of `series` at the times `x` (both sampled from 0 at the same interval); null past its end. */
-function alignTo(x: number[], t: number[] | undefined, values: number[] | undefined, interval: number): (number | null)[] {
-  if (!values || !t) return x.map(() => null);
+/** Values of a series at the times `x` (both in time order): its latest sample at or before each time; null outside its samples. */
+function alignTo(x: number[], t: number[] | undefined, values: number[] | undefined): (number | null)[] {
+  if (!values || !t || t.length === 0) return x.map(() => null);
   if (t === x) return values;
-  const step = t.length > 1 ? t[1] - t[0] : interval;
-  return x.map((time) => {
-    const i = Math.round(time / step);
-    return i < values.length ? values[i] : null;
-  });
+  const aligned: (number | null)[] = new Array<number | null>(x.length);
+  const last = t[t.length - 1];
+  let j = 0;
+  for (let i = 0; i < x.length; i++) {
+    const time = x[i];
+    while (j + 1 < t.length && t[j + 1] <= time) j++;
+    aligned[i] = time >= t[0] && time <= last ? values[j] : null;
+  }
+  return aligned;
 }
 
 function cumulative(layers: (number | null)[][]): (number | null)[][] {

@@ -79,6 +79,34 @@ export function serverVerdict(result: SimulationResult, summary: ServerSummary):
   return first + again.join('');
 }
 
+/**
+ * What the charts leave out, in one or two sentences, or null when nothing: a sample interval the
+ * simulator widened so the series fit, and quiet stretches between steps it skipped.
+ */
+export function samplingSentence(result: SimulationResult): string | null {
+  const parts: string[] = [];
+  if (result.sampleIntervalWidenedFrom !== null) {
+    const servers = Object.keys(result.servers).length;
+    parts.push(
+      `The charts show a sample every ${formatMinutes(result.sampleInterval)} (not every ` +
+        `${formatMinutes(result.sampleIntervalWidenedFrom)}) so the series of ${formatCount(servers)} ${servers === 1 ? 'server' : 'servers'} fit.`,
+    );
+  }
+  const skipped = result.skipped ?? [];
+  if (skipped.length > 0) {
+    const total = skipped.reduce((sum, stretch) => sum + (stretch.end - stretch.start), 0);
+    const first = skipped[0];
+    const span = `${formatTime(result, first.start)} to ${formatTime(result, first.end)}`;
+    parts.push(
+      skipped.length === 1
+        ? `${formatMinutes(total)} of quiet between steps (${span}) was skipped: no step ran and no flush held a thread.`
+        : `${formatMinutes(total)} of quiet between steps in ${skipped.length} stretches (the first ${span}) was skipped: ` +
+            'no step ran and no flush held a thread.',
+    );
+  }
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
 /** What happens to mail and OWA meanwhile, in one sentence, or null when nothing waits. */
 export function consequenceSentence(summary: ServerSummary): string | null {
   const parts: string[] = [];

@@ -10,7 +10,16 @@ import type { WhatIf } from '../core/simulator/index';
 import type { SimulationResult } from '../core/simulator/result';
 import { chartsToPng, createServerCharts, readTheme, type ServerCharts, type StepBand } from './charts';
 import { formatCount } from '../core/format/numbers';
-import { consequenceSentence, describeWhatIf, formatTime, hasWhatIf, serverVerdict, summaryRows, whatIfVerdict } from './describe';
+import {
+  consequenceSentence,
+  describeWhatIf,
+  formatTime,
+  hasWhatIf,
+  samplingSentence,
+  serverVerdict,
+  summaryRows,
+  whatIfVerdict,
+} from './describe';
 import { append, button, clear, el } from './dom';
 import { resultsToCsv, resultsToJson } from './exportData';
 import type { ExportFormat, HostToWebview, PanelState, RunbookMessage, RunChannel, WebviewToHost, WorkerToPage } from './protocol';
@@ -469,8 +478,10 @@ function renderDetails(): void {
       return el('li', {}, `${formatCount(value ?? 0)}: ${description}`);
     }),
   );
+  const sampling = samplingSentence(baseline);
   append(
     details,
+    sampling ? el('p', {}, sampling) : null,
     el('details', {}, el('summary', {}, 'Steps'), steps),
     baseline.assumptions.assumed.length
       ? el('details', {}, el('summary', {}, `Assumed numbers (${baseline.assumptions.assumed.length})`), assumed)

@@ -5,6 +5,7 @@ import {
   describeWhatIf,
   exhaustionSentence,
   formatTime,
+  samplingSentence,
   serverVerdict,
   summaryRows,
   whatIfVerdict,
@@ -50,6 +51,8 @@ function result(servers: ServerSummary[], clockOrigin: number | null = Date.UTC(
     events: 100,
     duration: 750,
     sampleInterval: 1,
+    sampleIntervalWidenedFrom: null,
+    skipped: [],
     clockOrigin,
     assumptions: { values: {} as SimulationResult['assumptions']['values'], assumed: [], fromCaller: [] },
   };
@@ -115,6 +118,17 @@ describe('what the simulation panel says', () => {
 
   it('adds the date once the time is past the first day', () => {
     assert.equal(formatTime(result([]), 180), '2026-12-06 01:00 UTC');
+  });
+
+  it('says when the charts sample more coarsely than asked and which quiet stretch was skipped', () => {
+    const plain = result([summary()]);
+    assert.equal(samplingSentence(plain), null);
+    const coarse = { ...plain, sampleInterval: 5, sampleIntervalWidenedFrom: 1, skipped: [{ start: 77, end: 480_900 }] };
+    assert.equal(
+      samplingSentence(coarse),
+      'The charts show a sample every 5 m (not every 1 m) so the series of 1 server fit. 333 d 21 h of quiet between steps ' +
+        '(23:17 UTC to 2027-11-04 21:00 UTC) was skipped: no step ran and no flush held a thread.',
+    );
   });
 
   it('says nothing runs out when nothing does', () => {

@@ -66,6 +66,14 @@ export function formatMinutes(minutes: number): string {
   return mins > 0 ? `${hours} h ${mins} m` : `${hours} h`;
 }
 
+/** A duration in the runbook's own short syntax (`45s`, `15m`, `2h`, `3d`), rounded up to whole units. */
+export function formatDurationSetting(minutes: number): string {
+  if (minutes >= 1440 && Number.isInteger(minutes / 1440)) return `${minutes / 1440}d`;
+  if (minutes >= 60 && Number.isInteger(minutes / 60)) return `${minutes / 60}h`;
+  if (minutes >= 1) return `${Math.ceil(minutes)}m`;
+  return `${Math.ceil(minutes * 60)}s`;
+}
+
 /** "+1h47m": a compact offset from the start, for CodeLens and charts. */
 export function formatOffset(minutes: number): string {
   return '+' + formatMinutes(minutes).replace(/ /g, '');

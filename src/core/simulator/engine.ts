@@ -24,7 +24,7 @@
  * This file is the event loop and the model's moving parts; the cold parts live beside it:
  * settings.ts (options, resolved settings, errors), store.ts (per-server, per-step and per-lane
  * records), episodes.ts (exhaustion episodes), sampling.ts (the series), report.ts (the result),
- * budget.ts (the event budget and its refusals).
+ * budget.ts (what a run may cost, and its refusals), quiet.ts (which quiet stretches are skipped).
  *
  * Default duration: until the last step ends or the last move ends plus flushTimeout, whichever
  * is later, but never more than HORIZON_FACTOR × (the static schedule's end + flushTimeout) +
@@ -35,9 +35,10 @@ import { buildSchedule } from '../model/schedule';
 import { flushBehaviour, initialStates } from '../model/state';
 import type { Runbook } from '../model/types';
 import { serverKey } from '../model/types';
-import { checkBudget, estimateEvents, exhaustedBudgetError } from './budget';
+import { exhaustedBudgetError, MAX_QUEUED_MESSAGES, planRun, queueLimitError } from './budget';
 import { confirmEpisode, endEpisode, EXHAUSTION_MIN_MINUTES, startEpisode } from './episodes';
 import { EventQueue } from './eventQueue';
+import { keepsUp, plannedSkips, QUIET_MARGIN_MINUTES, worthSkipping } from './quiet';
 import { fillExponentials, Sfc32 } from './random';
 import { buildResult } from './report';
 import type { SimulationResult } from './result';
@@ -61,6 +62,8 @@ const MOVE_END = 5;
 const FLUSH_END = 6;
 const STEP_START = 7;
 const STEP_END = 8;
+/** Time to look whether the run is quiet enough to fast-forward (quiet.ts). */
+const QUIET_CHECK = 9;
 const KIND_BITS = 4;
 const KIND_MASK = (1 << KIND_BITS) - 1;
 
@@ -79,6 +82,11 @@ export class Simulation {
   private readonly estimatedDuration: number;
   private readonly estimatedEvents: number;
   private readonly horizon: number;
+  /** Every store keeps up with its load alone, so quiet stretches may be skipped (quiet.ts). */
+  private readonly mayFastForward: boolean;
+  /** The explicit starts, in time order, and the first of them that may still lie ahead. */
+  private readonly explicitStarts: number[];
+  private nextExplicitStart = 0;
   private readonly shouldCancel?: () => boolean;
 
   /** The simulated time, minutes; in a typed array because a number field would be re-boxed on every write. */
@@ -86,6 +94,13 @@ export class Simulation {
   private endTime: number;
   private events = 0;
   private finishedSteps = 0;
+  private runningSteps = 0;
+  /** When the last step ended and the last flush stopped holding a thread: the quiet since then. */
+  private lastStepEnd = 0;
+  private lastFlushEnd = 0;
+  private quietCheckPending = false;
+  /** Growth of the waiting queues' high-water marks over all stores (their memory): at most MAX_QUEUED_MESSAGES. */
+  private queuedHighWater = 0;
   private lastMoveEnd: number | null = null;
   private readonly sampler: Sampler;
   private finished = false;
@@ -93,7 +108,6 @@ export class Simulation {
 
   constructor(runbook: Runbook, options: SimulateOptions = {}) {
     this.settings = resolveSettings(runbook, options);
-    this.sampler = new Sampler(this.settings.sampleInterval);
     this.shouldCancel = options.shouldCancel;
     this.rng = new Sfc32(this.settings.seed);
     this.refillExponentials();
@@ -134,8 +148,20 @@ export class Simulation {
     this.estimatedDuration = this.settings.explicitDuration ?? plannedEnd;
     this.horizon = this.settings.explicitDuration ?? HORIZON_FACTOR * plannedEnd + 1440;
     this.endTime = this.horizon;
-    this.estimatedEvents = estimateEvents(this.stores, this.runs, this.estimatedDuration);
-    checkBudget(this.settings, this.estimatedEvents, this.estimatedDuration);
+    this.explicitStarts = this.runs.flatMap((run) => (run.explicitStart === null ? [] : [run.explicitStart])).sort((a, b) => a - b);
+    this.mayFastForward = this.explicitStarts.length > 0 && this.stores.every(keepsUp);
+    const skips = this.mayFastForward ? plannedSkips(this.runs, schedule.steps, this.settings.flushTimeout, this.estimatedDuration) : [];
+    const plan = planRun({ settings: this.settings, stores: this.stores, runs: this.runs, duration: this.estimatedDuration, skips });
+    this.estimatedEvents = plan.estimatedEvents;
+    // Only a store with load or named by a step can change; the others keep their first state.
+    const named = new Set<Store>();
+    for (const run of this.runs) {
+      if (run.source) named.add(run.source).add(run.target!);
+      const server = run.step.server ? this.storesByKey.get(serverKey(run.step.server.value)) : undefined;
+      if (server) named.add(server);
+    }
+    const changing = this.stores.filter((store) => store.deliveryPerMinute > 0 || store.owaPerMinute > 0 || named.has(store));
+    this.sampler = new Sampler(this.stores, changing, plan);
 
     for (const store of this.stores) {
       if (store.deliveryPerMinute > 0) this.queue.push(this.interarrival(store.deliveryPerMinute), code(DELIVERY_ARRIVAL, store), 0, 0);
@@ -183,6 +209,7 @@ export class Simulation {
   result(): SimulationResult {
     return buildResult({
       stores: this.stores,
+      sampler: this.sampler,
       runs: this.runs,
       settings: this.settings,
       clockOrigin: this.clockOrigin,
@@ -257,7 +284,7 @@ export class Simulation {
             pushCode = eventCode + (DELIVERY_DONE - DELIVERY_ARRIVAL);
           } else {
             store.deliveryQueue.push(now);
-            if (store.deliveryQueue.length > store.maxDeliveryQueue) store.maxDeliveryQueue = store.deliveryQueue.length;
+            if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store);
             if (!store.episodeActive) startEpisode(store, now);
           }
           break;
@@ -305,6 +332,7 @@ export class Simulation {
           } else {
             this.expireOwa(store);
             store.owaQueue.push(now);
+            if (store.owaQueue.length > store.maxOwaQueue) this.raiseOwaHighWater(store);
             if (!store.episodeActive) startEpisode(store, now);
           }
           break;
@@ -337,6 +365,7 @@ export class Simulation {
         store.flushThreadMinutes += now - starts.shift();
         store.busy--;
         store.busyFlush--;
+        this.lastFlushEnd = now;
         if (starts.length > 0) this.queue.push(starts.peek() + this.flushMinutes(aux), eventCode, aux, 0);
         this.afterRelease(store);
         break;
@@ -346,6 +375,10 @@ export class Simulation {
         break;
       case STEP_END:
         this.endStep(this.runs[aux], now);
+        break;
+      case QUIET_CHECK:
+        this.quietCheckPending = false;
+        this.fastForwardIfQuiet(now);
         break;
     }
   }
@@ -370,12 +403,15 @@ export class Simulation {
 
   /** Records every sample whose time is before `time` (default: now): the state after all events up to it. */
   private takeSamples(time = this.now): void {
-    this.sampler.takeUntil(time, this.endTime, this.stores, (store, sampleTime) => {
-      this.expireOwa(store, sampleTime);
-      if (store.episodeActive && !store.episodeConfirmed && sampleTime - store.episodeStart >= EXHAUSTION_MIN_MINUTES)
-        confirmEpisode(store, this.runs);
-    });
+    this.sampler.takeUntil(time, this.endTime, this.prepareSample);
   }
+
+  /** Brings a store up to a sample's time: OWA requests that have expired leave, a long enough episode counts. */
+  private readonly prepareSample = (store: Store, sampleTime: number): void => {
+    this.expireOwa(store, sampleTime);
+    if (store.episodeActive && !store.episodeConfirmed && sampleTime - store.episodeStart >= EXHAUSTION_MIN_MINUTES)
+      confirmEpisode(store, this.runs);
+  };
 
   private finish(): void {
     if (this.finished) return;
@@ -515,6 +551,7 @@ export class Simulation {
     if (run.started) return;
     run.started = true;
     run.start = now;
+    this.runningSteps++;
     const step = run.step;
     const { assumptions } = this.settings;
     const store = step.server ? this.storesByKey.get(serverKey(step.server.value)) : undefined;
@@ -548,6 +585,8 @@ export class Simulation {
     if (run.finished) return;
     run.finished = true;
     run.end = now;
+    this.runningSteps--;
+    this.lastStepEnd = now;
     const step = run.step;
     const store = step.server ? this.storesByKey.get(serverKey(step.server.value)) : undefined;
     if (store && run.stopsStore) this.storeUp(store, now);
@@ -557,6 +596,8 @@ export class Simulation {
     if (this.finishedSteps === this.runs.length && this.settings.explicitDuration === null) {
       this.endTime = Math.min(this.horizon, Math.max(now, this.settledEnd()));
     }
+    // Quiet only if the next step in order is not about to begin now.
+    if (this.runningSteps === 0 && !(next && next.explicitStart === null)) this.scheduleQuietCheck(now, now);
   }
 
   // ---------------------------------------------------------------- mailbox moves
@@ -646,6 +687,88 @@ export class Simulation {
     if (starts.length === 1) this.queue.push(now + this.flushMinutes(kind), code(FLUSH_END, store), kind, 0);
   }
 
+  // ---------------------------------------------------------------- quiet stretches (quiet.ts)
+
+  /** The run has been quiet since `since`: look again once QUIET_MARGIN_MINUTES of it have passed, if a long gap lies ahead. */
+  private scheduleQuietCheck(since: number, now: number): void {
+    if (!this.mayFastForward || this.quietCheckPending) return;
+    const nextStart = this.nextStepStart(now);
+    if (nextStart === null || !worthSkipping(since, nextStart)) return;
+    this.quietCheckPending = true;
+    this.queue.push(Math.max(now, since + QUIET_MARGIN_MINUTES), QUIET_CHECK, 0, 0);
+  }
+
+  /** The first explicit step start after `now`, or null. */
+  private nextStepStart(now: number): number | null {
+    const starts = this.explicitStarts;
+    while (this.nextExplicitStart < starts.length && starts[this.nextExplicitStart] <= now) this.nextExplicitStart++;
+    return this.nextExplicitStart < starts.length ? starts[this.nextExplicitStart] : null;
+  }
+
+  private fastForwardIfQuiet(now: number): void {
+    if (this.runningSteps > 0) return; // a step has begun; its end looks again
+    // Flushes outlive the move that registered them: the quiet begins when the last one stops holding a thread.
+    let flushesUntil = this.lastFlushEnd;
+    for (const store of this.stores) {
+      for (let kind = HOLD_FLUSH; kind <= BRIEF_FLUSH; kind++) {
+        const starts = store.flushStarts[kind];
+        if (starts.length > 0) flushesUntil = Math.max(flushesUntil, starts.at(starts.length - 1) + this.flushMinutes(kind));
+      }
+      // A flush waiting for a thread will hold one later: look again after a while.
+      if (store.otherLive > 0) flushesUntil = Math.max(flushesUntil, now);
+    }
+    const quietSince = Math.max(this.lastStepEnd, flushesUntil);
+    if (quietSince + QUIET_MARGIN_MINUTES > now) return this.scheduleQuietCheck(quietSince, now);
+    const nextStart = this.nextStepStart(now);
+    if (nextStart === null) return;
+    const target = Math.min(nextStart, this.endTime) - QUIET_MARGIN_MINUTES;
+    if (target - now >= QUIET_MARGIN_MINUTES) this.fastForward(now, target);
+  }
+
+  /**
+   * Moves the clock from `now` to `target` with every store as it is: background events (arrivals,
+   * work in service) move with the clock, and so do the arrival times of waiting work, so ages and
+   * delays do not include the skipped time. Steps keep their times. An exhaustion episode under way
+   * ends at `now` and, if work still waits, a new one begins at `target`.
+   */
+  private fastForward(now: number, target: number): void {
+    const delta = target - now;
+    for (const store of this.stores) if (store.episodeActive) endEpisode(store, now, this.runs);
+    const q = this.queue;
+    for (let i = 0; i < q.size; i++) {
+      const slot = q.slot[i];
+      const kind = q.code[slot] & KIND_MASK;
+      if (kind < DELIVERY_ARRIVAL || kind > OWA_DONE) continue;
+      q.time[i] += delta;
+      if (kind === DELIVERY_DONE || kind === OWA_DONE) {
+        q.aux[slot] += delta;
+        q.aux2[slot] += delta;
+      }
+    }
+    q.reorder();
+    for (const store of this.stores) {
+      store.deliveryQueue.addToAll(delta);
+      store.owaQueue.addToAll(delta);
+    }
+    this.sampler.skip(now, target);
+    this.clock[0] = target;
+    for (const store of this.stores) if (store.waiting > 0) startEpisode(store, target);
+  }
+
+  // ---------------------------------------------------------------- memory of the waiting queues
+
+  private raiseDeliveryHighWater(store: Store): void {
+    this.queuedHighWater += store.deliveryQueue.length - store.maxDeliveryQueue;
+    store.maxDeliveryQueue = store.deliveryQueue.length;
+    if (this.queuedHighWater > MAX_QUEUED_MESSAGES) throw queueLimitError(store);
+  }
+
+  private raiseOwaHighWater(store: Store): void {
+    this.queuedHighWater += store.owaQueue.length - store.maxOwaQueue;
+    store.maxOwaQueue = store.owaQueue.length;
+    if (this.queuedHighWater > MAX_QUEUED_MESSAGES) throw queueLimitError(store);
+  }
+
   // ---------------------------------------------------------------- restarts
 
   /** The store goes down: in-flight work is lost (and retried later), flushes are cleared. */
@@ -702,7 +825,8 @@ export class Simulation {
     this.compactOther(store);
     deliveries.sort((a, b) => b - a).forEach((arrival) => store.deliveryQueue.unshift(arrival));
     owa.sort((a, b) => b - a).forEach((arrival) => store.owaQueue.unshift(arrival));
-    if (store.deliveryQueue.length > store.maxDeliveryQueue) store.maxDeliveryQueue = store.deliveryQueue.length;
+    if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store);
+    if (store.owaQueue.length > store.maxOwaQueue) this.raiseOwaHighWater(store);
     store.busy = store.busyDelivery = store.busyOwa = store.busyMove = store.busyFlush = 0;
     for (const survivor of released) if (survivor !== store) this.dispatch(survivor);
     aborted.sort((a, b) => a.id - b.id);

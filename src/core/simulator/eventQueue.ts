@@ -105,6 +105,34 @@ export class EventQueue {
     slots[hole] = slot;
   }
 
+  /**
+   * Restores the heap order after the caller changed times in place (`time[i]` of heap entry i):
+   * a fast-forward moves the background events and leaves the steps where they are. O(size).
+   */
+  reorder(): void {
+    const times = this.time;
+    const slots = this.slot;
+    const sequences = this.sequence;
+    const size = this.size;
+    const before = (a: number, b: number) => times[a] < times[b] || (times[a] === times[b] && sequences[slots[a]] < sequences[slots[b]]);
+    for (let start = (size >> 1) - 1; start >= 0; start--) {
+      let hole = start;
+      for (;;) {
+        const left = 2 * hole + 1;
+        if (left >= size) break;
+        const child = left + 1 < size && before(left + 1, left) ? left + 1 : left;
+        if (!before(child, hole)) break;
+        const time = times[hole];
+        const slot = slots[hole];
+        times[hole] = times[child];
+        slots[hole] = slots[child];
+        times[child] = time;
+        slots[child] = slot;
+        hole = child;
+      }
+    }
+  }
+
   private grow(): void {
     const old = this.time.length;
     const capacity = old * 2;
@@ -129,9 +157,13 @@ export class EventQueue {
   }
 }
 
-/** A FIFO of numbers (arrival times) in a growable ring buffer; push at either end. */
+/** Shared by every ring until its first push: a run keeps four rings per server, and most stay empty. */
+const NO_BUFFER = new Float64Array(0);
+const FIRST_CAPACITY = 8;
+
+/** A FIFO of numbers (arrival times) in a growable ring buffer (a power of two long); push at either end. */
 export class NumberRing {
-  private buffer = new Float64Array(64);
+  private buffer = NO_BUFFER;
   private head = 0;
   length = 0;
 
@@ -165,8 +197,13 @@ export class NumberRing {
     return value;
   }
 
+  /** Adds `delta` to every value (a fast-forward moves waiting work's arrival times with the clock). */
+  addToAll(delta: number): void {
+    for (let i = 0; i < this.length; i++) this.buffer[(this.head + i) & (this.buffer.length - 1)] += delta;
+  }
+
   private grow(): void {
-    const next = new Float64Array(this.buffer.length * 2);
+    const next = new Float64Array(Math.max(FIRST_CAPACITY, this.buffer.length * 2));
     for (let i = 0; i < this.length; i++) next[i] = this.buffer[(this.head + i) & (this.buffer.length - 1)];
     this.buffer = next;
     this.head = 0;

@@ -8,7 +8,7 @@ export { Simulation } from './engine';
 export { SimulationError } from './settings';
 export type { SimulateOptions, SimulationErrorKind } from './settings';
 export { EXHAUSTION_MIN_MINUTES } from './episodes';
-export { MAX_SAMPLES } from './budget';
+export { MAX_SERIES_POINTS } from './budget';
 export { applyWhatIf, hotfixEverySource } from './whatIf';
 export type { WhatIf } from './whatIf';
 // EXR005's findings are the rule's (rules/exr005.ts); callers of the simulator find them here too.

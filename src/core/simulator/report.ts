@@ -1,11 +1,13 @@
-/** The SimulationResult of a run so far: summaries, series (copied) and steps, from the engine's records. */
+/** The SimulationResult of a run so far: summaries, series (as plain arrays) and steps, from the engine's records. */
 import type { Assumptions } from '../model/assumptions';
 import type { SimulationResult, StepResult } from './result';
+import type { Sampler } from './sampling';
 import type { Settings } from './settings';
 import type { StepRun, Store } from './store';
 
 export interface RunRecords {
   stores: readonly Store[];
+  sampler: Sampler;
   runs: readonly StepRun[];
   settings: Settings;
   clockOrigin: number | null;
@@ -14,7 +16,7 @@ export interface RunRecords {
   duration: number;
 }
 
-export function buildResult({ stores, runs, settings, clockOrigin, events, duration }: RunRecords): SimulationResult {
+export function buildResult({ stores, sampler, runs, settings, clockOrigin, events, duration }: RunRecords): SimulationResult {
   const servers: SimulationResult['servers'] = {};
   for (const store of stores) {
     let flushMinutes = store.flushThreadMinutes;
@@ -43,15 +45,7 @@ export function buildResult({ stores, runs, settings, clockOrigin, events, durat
         deliveriesArrived: store.deliveriesArrived,
         exhaustions: store.exhaustions.map((record) => ({ ...record })),
       },
-      series: {
-        t: store.series.t.slice(),
-        delivery: store.series.delivery.slice(),
-        owa: store.series.owa.slice(),
-        move: store.series.move.slice(),
-        flush: store.series.flush.slice(),
-        deliveryQueue: store.series.deliveryQueue.slice(),
-        pool: store.series.pool.slice(),
-      },
+      series: sampler.seriesOf(store),
     };
   }
   const steps: StepResult[] = runs.map((run) => ({
@@ -70,7 +64,9 @@ export function buildResult({ stores, runs, settings, clockOrigin, events, durat
     seed: settings.seed,
     events,
     duration,
-    sampleInterval: settings.sampleInterval,
+    sampleInterval: sampler.interval,
+    sampleIntervalWidenedFrom: sampler.widenedFrom,
+    skipped: sampler.skipped.map((stretch) => ({ ...stretch })),
     clockOrigin,
     assumptions: {
       values: { ...assumptions, maxEvents: settings.maxEvents },

@@ -8,7 +8,10 @@ import type { Assumptions } from '../model/assumptions';
 export type WorkKind = 'delivery' | 'owa' | 'move' | 'flush';
 
 export interface ServerSeries {
-  /** Sample times, minutes: 0, sampleInterval, 2·sampleInterval, … */
+  /**
+   * Sample times, minutes: 0, sampleInterval, 2·sampleInterval, … (the same for every server),
+   * except that a quiet stretch the run skipped (`SimulationResult.skipped`) has no samples.
+   */
   t: number[];
   /** Threads busy at each sample, by kind. */
   delivery: number[];
@@ -85,9 +88,21 @@ export interface SimulationResult {
   steps: StepResult[];
   seed: number;
   events: number;
-  /** Minutes simulated. */
+  /** Minutes from the start to the end of the run (skipped quiet stretches included). */
   duration: number;
+  /** Minutes between samples. */
   sampleInterval: number;
+  /**
+   * The interval the runbook asked for (or the default, 1 minute) when the simulator widened it
+   * so the series fit (servers × samples, simulator/budget.ts); null when it was not widened.
+   */
+  sampleIntervalWidenedFrom: number | null;
+  /**
+   * Quiet stretches the run fast-forwarded (simulator/quiet.ts): between two steps, with no step
+   * running and no flush held, only background load in its steady state. Nothing inside them was
+   * simulated, sampled or counted (deliveries, OWA requests).
+   */
+  skipped: { start: number; end: number }[];
   /** Epoch ms of t = 0 when the runbook gives explicit times, else null. */
   clockOrigin: number | null;
   /** Every assumed number the run used, and which were the product's defaults rather than the runbook's. */

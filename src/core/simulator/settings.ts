@@ -37,6 +37,8 @@ export interface Settings {
   flushTimeout: number;
   exponentialService: boolean;
   sampleInterval: number;
+  /** The runbook sets simulation.sampleInterval: it is never widened up front (budget.ts). */
+  sampleIntervalGiven: boolean;
   owaTimeout: number;
   explicitDuration: number | null;
   assumed: Set<keyof Assumptions>;
@@ -82,6 +84,7 @@ export function resolveSettings(runbook: Runbook, options: SimulateOptions): Set
     flushTimeout: flushTimeout >= 0 ? flushTimeout : FLUSH_TIMEOUT_MINUTES,
     exponentialService: simulation.serviceTime?.value !== 'deterministic',
     sampleInterval,
+    sampleIntervalGiven: simulation.sampleInterval !== undefined,
     owaTimeout: simulation.owaTimeout?.value ?? DEFAULT_OWA_TIMEOUT_MINUTES,
     explicitDuration: duration !== undefined && duration >= 0 ? duration : null,
     assumed,

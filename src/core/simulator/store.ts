@@ -1,13 +1,13 @@
 /**
  * What the engine keeps per server (its Information Store), per step and per concurrent mailbox
  * move. Plain mutable records: the event loop (engine.ts) and the cold parts beside it
- * (episodes.ts, sampling.ts, report.ts) all read and update them.
+ * (episodes.ts, sampling.ts, report.ts, quiet.ts) all read and update them.
  */
 import type { ServerState, Step } from '../model/types';
 import { serverKey } from '../model/types';
 import { NumberRing } from './eventQueue';
 import { DelayHistogram } from './histogram';
-import type { ExhaustionRecord, ServerSeries } from './result';
+import type { ExhaustionRecord } from './result';
 
 // Work waiting in the "other" FIFO.
 export const WAIT_MOVE_SOURCE = 1;
@@ -43,6 +43,8 @@ export class Store {
 
   peakBusy = 0;
   maxDeliveryQueue = 0;
+  /** The OWA queue's longest (its memory; not reported). */
+  maxOwaQueue = 0;
   deliveriesArrived = 0;
   deliveriesCompleted = 0;
   /** [0] sum of delivery waits, [1] sum of delivery delays (minutes): number fields would be re-boxed on every update. */
@@ -75,8 +77,6 @@ export class Store {
   exhaustedDuringStep: string | null = null;
   flushAtExhaustion: number | null = null;
   readonly exhaustions: ExhaustionRecord[] = [];
-
-  readonly series: ServerSeries = { t: [], delivery: [], owa: [], move: [], flush: [], deliveryQueue: [], pool: [] };
 
   constructor(
     readonly index: number,

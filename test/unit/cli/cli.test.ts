@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run, type CliIo } from '../../../src/cli/main';
+import { spreadRunbook } from '../../../bench/runbookGenerator';
 import { examplesDir, repoRoot } from '../../support';
 
 interface Captured {
@@ -141,5 +142,45 @@ describe('exrunbook simulate', () => {
     assert.match(result.stderr, /errors that stop the simulation/);
     assert.equal(binary('simulate', '--what-if', 'magic', fixed).code, 2);
     assert.equal(binary('simulate', fixed, exposed).code, 2);
+  });
+});
+
+describe('exrunbook on runbooks long in time (issue 16: these exhausted the heap)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'exrunbook-'));
+  const longSpan = join(dir, 'eighty-servers.runbook.yaml');
+  writeFileSync(longSpan, spreadRunbook({ servers: 80, monthsApart: 11 }));
+  const explicit = join(dir, 'too-fine.runbook.yaml');
+  writeFileSync(
+    explicit,
+    spreadRunbook({ servers: 80, monthsApart: 0 }).replace('steps:\n', 'simulation:\n  sampleInterval: 1m\n  duration: 30d\nsteps:\n'),
+  );
+
+  it('lint: 80 servers, two moves 11 months apart, checks clean', () => {
+    const result = binary('lint', longSpan);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '1 file checked: 0 errors, 0 warnings, 0 information\n');
+  });
+
+  it('simulate: says which quiet stretch it skipped; --json serialises the result', () => {
+    const text = cli('simulate', longSpan);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /^ {2}skipped 333 d 2\d h of quiet \(no step running, no flush held\): 2026-01-05 23:\d\d UTC → 2026-12-05 21:00 UTC$/m,
+    );
+    const json = JSON.parse(cli('simulate', '--json', longSpan).stdout);
+    assert.equal(json.skipped.length, 1);
+    assert.equal(json.sampleInterval, 1);
+  });
+
+  it('simulate: a sample interval that does not fit is refused with one line (exit 1)', () => {
+    const result = cli('simulate', explicit);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      `exrunbook: ${explicit}: this run would need ~3,456,080 samples (80 servers × 43,201 samples, one every 1m); the limit is ` +
+        '500,000; raise simulation.sampleInterval to 10m or more, or shorten the run (simulation.duration)\n',
+    );
   });
 });

@@ -33,6 +33,8 @@ function resultWith(exhaustions: Record<string, ExhaustionRecord[]>, servers: st
     events: 0,
     duration: 600,
     sampleInterval: 1,
+    sampleIntervalWidenedFrom: null,
+    skipped: [],
     clockOrigin: null,
     assumptions: { values: {} as SimulationResult['assumptions']['values'], assumed: [], fromCaller: [] },
   };

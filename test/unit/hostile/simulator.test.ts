@@ -3,7 +3,7 @@ import { lintText } from '../../../src/core/lint';
 import type { Field, Runbook, Step } from '../../../src/core/model/types';
 import {
   applyWhatIf,
-  MAX_SAMPLES,
+  MAX_SERIES_POINTS,
   simulate,
   SimulationError,
   type SimulateOptions,
@@ -31,11 +31,12 @@ function settle(runbook: Runbook, options: SimulateOptions = {}): Outcome {
 function assertSaneResult(result: SimulationResult): void {
   assert.ok(Number.isFinite(result.duration) && result.duration >= 0, `duration ${result.duration}`);
   assert.ok(Number.isFinite(result.events) && result.events >= 0);
+  const servers = Object.keys(result.servers).length;
   for (const [name, { summary, series }] of Object.entries(result.servers)) {
     for (const [key, value] of Object.entries(summary)) {
       if (typeof value === 'number') assert.ok(Number.isFinite(value) && value >= 0, `${name}.${key} = ${value}`);
     }
-    assert.ok(series.t.length <= MAX_SAMPLES + 1, `${name}: ${series.t.length} samples`);
+    assert.ok(series.t.length * servers <= MAX_SERIES_POINTS, `${name}: ${series.t.length} samples × ${servers} servers`);
     for (const key of ['delivery', 'owa', 'move', 'flush', 'deliveryQueue', 'pool'] as const) {
       assert.equal(series[key].length, series.t.length, `${name}.${key} has one value per sample`);
       assert.ok(

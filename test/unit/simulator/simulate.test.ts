@@ -205,7 +205,12 @@ describe('simulator: budget, cancellation, bad input', () => {
     const long = makeRunbook([{ name: 'A' }], [], { duration: 60 * 24 * 365, sampleInterval: 1 / 60 });
     assert.throws(
       () => simulate(long),
-      (error: unknown) => error instanceof SimulationError && error.kind === 'budget' && /samples per server/.test(error.message),
+      (error: unknown) =>
+        error instanceof SimulationError &&
+        error.kind === 'budget' &&
+        error.message ===
+          'this run would need ~31,536,001 samples (1 server × 31,536,001 samples, one every 1s); the limit is 500,000; ' +
+            'raise simulation.sampleInterval to 2m or more, or shorten the run (simulation.duration)',
     );
   });
 });
