@@ -201,7 +201,7 @@ function lintOne(file: string, text: string, noSimulate: boolean): FileDiagnosti
 /** EXR005 findings, or undefined when the run is refused (event budget): lint stays fast and never fails on that. */
 function predictedExhaustion(runbook: Runbook): Finding[] | undefined {
   try {
-    return exhaustionFindings(runbook, simulate(runbook, { maxEvents: LINT_SIMULATION_MAX_EVENTS }));
+    return exhaustionFindings(runbook, simulate(runbook, { maxEvents: LINT_SIMULATION_MAX_EVENTS, series: false }));
   } catch (error) {
     if (error instanceof SimulationError) return undefined;
     throw error;

@@ -131,6 +131,7 @@ export class RunbookDocuments implements vscode.Disposable {
           assumptions: settings.assumptions,
           maxEvents: settings.maxEvents,
           shouldCancel: () => cancelled,
+          series: false, // EXR005 and CodeLens read the summaries only
         });
       } catch (error) {
         finish({ error: describe(error) });

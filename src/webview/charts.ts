@@ -6,6 +6,7 @@
  */
 import uPlot from 'uplot';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
+import { foldedTime, type Stretch } from './timeAxis';
 import { formatCount } from '../core/format/numbers';
 import { formatAxisTime, formatTime } from './describe';
 import { el } from './dom';
@@ -111,6 +112,9 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   const busy = (series: ServerSeries) => series.t.map((_, i) => series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i]);
   const width = Math.max(240, container.clientWidth);
   const theme = input.theme;
+  // Quiet stretches every run on the chart skipped are folded to a narrow strip (timeAxis.ts).
+  const end = Math.max(input.baseline.duration, input.alternative?.duration ?? 0);
+  const folded = foldedTime([input.baseline.skipped ?? [], ...(input.alternative ? [input.alternative.skipped ?? []] : [])], end);
 
   const baseDelivery = align(base.series.delivery, base.series);
   const baseOwa = align(base.series.owa, base.series);
@@ -180,16 +184,34 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     legend: { show: false },
     padding: [TOP_ROWS, 8, 0, 0],
     cursor: { sync: { key: CURSOR_SYNC_KEY }, y: false, points: { show: false }, drag: { x: false, y: false } },
-    scales: { x: { time: false }, y: { range: [0, yTop] } },
+    scales: {
+      x: folded ? { time: false, distr: 100, fwd: folded.fwd, bwd: folded.bwd } : { time: false },
+      y: { range: [0, yTop] },
+    },
     axes: [
       {
         stroke: theme.text,
         grid: { stroke: theme.grid, width: 1 },
         ticks: { stroke: theme.grid },
         font: `11px ${theme.fontFamily}`,
-        values: (_u, splits) => splits.map((v) => formatAxisTime(input.baseline, v)),
+        values: (_u, splits) =>
+          splits.map((v, i) =>
+            // The first tick after a fold says its date: the folded time is not on the axis.
+            folded &&
+            input.baseline.clockOrigin !== null &&
+            i > 0 &&
+            folded.folds.some((fold) => fold.start >= splits[i - 1] && fold.end <= v)
+              ? formatTime(input.baseline, v).replace(/^\d{4}-| UTC$/g, '')
+              : formatAxisTime(input.baseline, v),
+          ),
         incrs: TIME_INCREMENTS,
         space: 70,
+        ...(folded && {
+          splits: (u: uPlot, _axis: number, min: number, max: number) =>
+            folded.splits(min, max, u.bbox.width / (devicePixelRatio || 1), TIME_INCREMENTS, 70),
+          // uPlot's default filter for a custom scale keeps only powers of ten (it assumes a log scale).
+          filter: (_u: uPlot, splits: number[]) => splits,
+        }),
       },
       {
         stroke: theme.text,
@@ -203,7 +225,12 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
       },
     ],
     hooks: {
-      drawClear: [(u) => drawStepBands(u, input.steps, theme)],
+      drawClear: [
+        (u) => {
+          drawStepBands(u, input.steps, theme);
+          if (folded) drawFolds(u, folded.folds, theme);
+        },
+      ],
       draw: [
         (u) => {
           drawMarkers(u, markers, theme);
@@ -303,6 +330,32 @@ function drawStepBands(u: uPlot, steps: StepBand[], theme: ChartTheme): void {
     }
   }
   ctx.restore();
+}
+
+/** A skipped quiet stretch: a hatched strip (its time is folded, see timeAxis.ts). */
+function drawFolds(u: uPlot, folds: Stretch[], theme: ChartTheme): void {
+  const { ctx, bbox } = u;
+  const ratio = devicePixelRatio || 1;
+  for (const fold of folds) {
+    const left = Math.max(bbox.left, u.valToPos(fold.start, 'x', true));
+    const right = Math.min(bbox.left + bbox.width, u.valToPos(fold.end, 'x', true));
+    if (!(right > left)) continue;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, bbox.top, right - left, bbox.height);
+    ctx.clip();
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(left, bbox.top, right - left, bbox.height);
+    ctx.strokeStyle = theme.grid;
+    ctx.lineWidth = ratio;
+    ctx.beginPath();
+    for (let x = left - bbox.height; x < right; x += 6 * ratio) {
+      ctx.moveTo(x, bbox.top + bbox.height);
+      ctx.lineTo(x + bbox.height, bbox.top);
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
 }
 
 function drawMarkers(u: uPlot, markers: Marker[], theme: ChartTheme): void {

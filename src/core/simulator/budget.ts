@@ -8,7 +8,8 @@
  *   a run that does not fit is refused. A run that outgrows its plan (moves stalled by exhaustion)
  *   has its interval doubled as it goes (sampling.ts), so the series never outgrow the limit;
  * - messages waiting in queues: at most MAX_QUEUED_MESSAGES over all servers (a store that cannot
- *   keep up with its load would otherwise fill memory), checked as they queue.
+ *   keep up with its load would otherwise fill memory), checked as they queue; and at most
+ *   MAX_PENDING_EVENTS events pending at once (work in service on a huge pool).
  * The events are checked again while running: stalled moves make a run longer than planned.
  */
 import { formatDurationSetting } from '../format/duration';
@@ -23,6 +24,8 @@ export const MAX_SERIES_POINTS = 500_000;
 export const MIN_SAMPLES_PER_SERVER = 25;
 /** Messages waiting for a store thread, over all servers, at most (8 bytes each). */
 export const MAX_QUEUED_MESSAGES = 4_000_000;
+/** Events pending at once (work in service, arrivals, moves; 44 bytes each), at most. */
+export const MAX_PENDING_EVENTS = 1 << 21;
 /** The intervals a default-interval run may be widened to, minutes; beyond the last, whole days doubled. */
 const SAMPLE_INTERVAL_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440];
 
@@ -116,6 +119,15 @@ export function queueLimitError(store: Store): SimulationError {
     `more than ${formatCount(MAX_QUEUED_MESSAGES)} messages would wait for store threads at once ` +
       `(${store.name} cannot keep up with its load); lower load.localDeliveryPerMinute or load.owaRequestsPerMinute, ` +
       `raise store.taskThreads, or shorten the run (simulation.duration)`,
+  );
+}
+
+/** More work would be in progress at once than a run may keep. */
+export function pendingLimitError(): SimulationError {
+  return new SimulationError(
+    'budget',
+    `more than ${formatCount(MAX_PENDING_EVENTS)} deliveries, OWA requests and moves would be in progress at once; ` +
+      `lower store.taskThreads or the load, or shorten the run (simulation.duration)`,
   );
 }
 

@@ -35,7 +35,7 @@ import { buildSchedule } from '../model/schedule';
 import { flushBehaviour, initialStates } from '../model/state';
 import type { Runbook } from '../model/types';
 import { serverKey } from '../model/types';
-import { exhaustedBudgetError, MAX_QUEUED_MESSAGES, planRun, queueLimitError } from './budget';
+import { exhaustedBudgetError, MAX_PENDING_EVENTS, MAX_QUEUED_MESSAGES, pendingLimitError, planRun, queueLimitError } from './budget';
 import { confirmEpisode, endEpisode, EXHAUSTION_MIN_MINUTES, startEpisode } from './episodes';
 import { EventQueue } from './eventQueue';
 import { keepsUp, plannedSkips, QUIET_MARGIN_MINUTES, worthSkipping } from './quiet';
@@ -73,7 +73,7 @@ export class Simulation {
   /** Exponential variates (mean 1) drawn in batches, so the hot loop neither calls the generator nor Math.log. */
   private readonly exponentials = new Float64Array(EXPONENTIAL_BATCH);
   private exponentialIndex = 0;
-  private readonly queue = new EventQueue();
+  private readonly queue = new EventQueue(256, MAX_PENDING_EVENTS, pendingLimitError);
   private readonly stores: Store[] = [];
   private readonly storesByKey = new Map<string, Store>();
   private readonly runs: StepRun[] = [];

@@ -23,7 +23,15 @@ export class EventQueue {
   aux2: Float64Array;
   private freeSlots: Int32Array;
 
-  constructor(capacity = 256) {
+  /**
+   * `maxCapacity` bounds the pending events (their memory, 44 bytes each); past it `overflow` gives
+   * the error to throw.
+   */
+  constructor(
+    capacity = 256,
+    private readonly maxCapacity = Infinity,
+    private readonly overflow: () => Error = () => new RangeError('too many pending events'),
+  ) {
     this.time = new Float64Array(capacity);
     this.slot = new Int32Array(capacity);
     this.sequence = new Float64Array(capacity);
@@ -136,6 +144,7 @@ export class EventQueue {
   private grow(): void {
     const old = this.time.length;
     const capacity = old * 2;
+    if (capacity > this.maxCapacity) throw this.overflow();
     const grownFloat = (array: Float64Array): Float64Array => {
       const next = new Float64Array(capacity);
       next.set(array);

@@ -45,7 +45,9 @@ export function buildResult({ stores, sampler, runs, settings, clockOrigin, even
         deliveriesArrived: store.deliveriesArrived,
         exhaustions: store.exhaustions.map((record) => ({ ...record })),
       },
-      series: sampler.seriesOf(store),
+      series: settings.series
+        ? sampler.seriesOf(store)
+        : { t: [], delivery: [], owa: [], move: [], flush: [], deliveryQueue: [], pool: [] },
     };
   }
   const steps: StepResult[] = runs.map((run) => ({

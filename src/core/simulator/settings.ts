@@ -12,6 +12,11 @@ export interface SimulateOptions {
   assumptions?: Partial<Assumptions>;
   maxEvents?: number;
   shouldCancel?: () => boolean;
+  /**
+   * False: the result's series are empty, for callers that read only the summaries (EXR005,
+   * CodeLens). The run and its limits are the same; only the copy into the result is saved.
+   */
+  series?: boolean;
 }
 
 export type SimulationErrorKind = 'budget' | 'cancelled' | 'invalid';
@@ -43,6 +48,8 @@ export interface Settings {
   explicitDuration: number | null;
   assumed: Set<keyof Assumptions>;
   fromCaller: Set<keyof Assumptions>;
+  /** Copy the series into the result (SimulateOptions.series). */
+  series: boolean;
 }
 
 export function resolveSettings(runbook: Runbook, options: SimulateOptions): Settings {
@@ -89,5 +96,6 @@ export function resolveSettings(runbook: Runbook, options: SimulateOptions): Set
     explicitDuration: duration !== undefined && duration >= 0 ? duration : null,
     assumed,
     fromCaller,
+    series: options.series !== false,
   };
 }

@@ -224,4 +224,15 @@ describe('simulator: long spans and many servers stay bounded', function () {
         'shorten the run (simulation.duration)',
     );
   });
+
+  it('work piling up in service on a huge pool is stopped with one line', () => {
+    const huge = makeRunbook([{ name: 'A', taskThreads: 3_000_000, deliveryPerMinute: 1_000_000, deliveryServiceMs: 3_600_000 }], [], {
+      duration: 5,
+    });
+    assert.equal(
+      refusal(() => simulate(huge)),
+      'more than 2,097,152 deliveries, OWA requests and moves would be in progress at once; lower store.taskThreads or the load, ' +
+        'or shorten the run (simulation.duration)',
+    );
+  });
 });

@@ -119,6 +119,15 @@ describe('simulator: the shipped examples', function () {
     assert.equal(JSON.stringify(exposed.runbook), before);
   });
 
+  it('without series (what EXR005 and CodeLens ask for) the summaries and steps are the same, the series empty', () => {
+    const lean = simulate(exposed.runbook, { series: false });
+    assert.deepEqual(lean.steps, exposedResult.steps);
+    assert.deepEqual(lean.servers.EXCH01.summary, exposedResult.servers.EXCH01.summary);
+    assert.equal(lean.events, exposedResult.events);
+    assert.deepEqual(lean.servers.EXCH01.series.t, []);
+    assert.ok(exposedResult.servers.EXCH01.series.t.length > 100);
+  });
+
   it('formats a readable summary and a what-if comparison', () => {
     const text = formatSimulation(exposedResult, exposed.runbook);
     assert.match(text, /^EXCH01: 40 store task threads$/m);
