@@ -6,8 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Analysis } from '../core/lint';
-import { buildSimulationHtml, makeNonce } from '../webview/html';
-import { buildRunbookMessage, editsForChange } from '../webview/panelHost';
+import { buildSimulationHtml, makeNonce } from './html';
+import { buildRunbookMessage, editsForChange } from './panelHost';
 import {
   SIMULATION_VIEW_TYPE,
   type ExportFormat,
@@ -15,7 +15,7 @@ import {
   type PanelState,
   type RunbookChange,
   type WebviewToHost,
-} from '../webview/protocol';
+} from '../protocol/panel';
 import { readSettings } from './settings';
 
 /** Re-simulate this long after typing stops (the issue asks for about half a second). */

@@ -6,7 +6,7 @@
  */
 import uPlot from 'uplot';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
-import { foldedTime, type Stretch } from './timeAxis';
+import { foldedTime, type FoldedTime, type Stretch } from './timeAxis';
 import { formatCount } from '../core/format/numbers';
 import { formatAxisTime, formatTime } from './describe';
 import { el } from './dom';
@@ -77,11 +77,15 @@ export interface StepBand {
   focused: boolean;
 }
 
-export interface ServerChartInput {
+/** What a server's charts show: one result (and the what-if beside it). */
+export interface ServerChartData {
   server: string;
   baseline: SimulationResult;
   alternative?: SimulationResult;
   steps: StepBand[];
+}
+
+export interface ServerChartInput extends ServerChartData {
   theme: ChartTheme;
   /** Draws the sync'd hover readout under the charts. */
   readout: HTMLElement;
@@ -89,6 +93,12 @@ export interface ServerChartInput {
 
 export interface ServerCharts {
   readonly canvases: HTMLCanvasElement[];
+  /**
+   * Gives both charts new data in place (uPlot setData: no new canvas, no flicker while a run
+   * streams in). False, with nothing changed, when the new data has other series (a what-if
+   * appeared or went) or a time axis folded where it was not: then the caller builds new charts.
+   */
+  update(data: ServerChartData): boolean;
   destroy(): void;
 }
 
@@ -103,18 +113,33 @@ const LAYER_ALPHA = 0.7;
 const THREAD_CHART_HEIGHT = 220;
 const QUEUE_CHART_HEIGHT = 130;
 
-/** Builds both charts of one server into `container` (already in the document, so it has a width). */
-export function createServerCharts(container: HTMLElement, input: ServerChartInput, onFirstDraw?: () => void): ServerCharts {
-  const base = input.baseline.servers[input.server];
-  const alt = input.alternative?.servers[input.server];
+/** The numbers both charts of one server draw, from one result. */
+interface ChartFrame {
+  baseline: SimulationResult;
+  x: number[];
+  threadData: uPlot.AlignedData;
+  queueData: uPlot.AlignedData;
+  /** Which optional series exist (what-if busy, pool, queue) and whether time is folded: another shape needs new charts. */
+  shape: string;
+  /** Quiet stretches every run on the chart skipped, folded to a narrow strip (timeAxis.ts). */
+  folded: FoldedTime | null;
+  markers: Marker[];
+  steps: StepBand[];
+  threadTop: number;
+  queueTop: number;
+  yAxisWidth: number;
+  /** The readout line at a sample index. */
+  describe(index: number): string;
+}
+
+function chartFrame(data: ServerChartData): ChartFrame {
+  const base = data.baseline.servers[data.server];
+  const alt = data.alternative?.servers[data.server];
   const x = alt ? mergedTimes(base.series.t, alt.series.t) : base.series.t;
   const align = (values: number[] | undefined, series: ServerSeries | undefined) => alignTo(x, series?.t, values);
   const busy = (series: ServerSeries) => series.t.map((_, i) => series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i]);
-  const width = Math.max(240, container.clientWidth);
-  const theme = input.theme;
-  // Quiet stretches every run on the chart skipped are folded to a narrow strip (timeAxis.ts).
-  const end = Math.max(input.baseline.duration, input.alternative?.duration ?? 0);
-  const folded = foldedTime([input.baseline.skipped ?? [], ...(input.alternative ? [input.alternative.skipped ?? []] : [])], end);
+  const end = Math.max(data.baseline.duration, data.alternative?.duration ?? 0);
+  const folded = foldedTime([data.baseline.skipped ?? [], ...(data.alternative ? [data.alternative.skipped ?? []] : [])], end);
 
   const baseDelivery = align(base.series.delivery, base.series);
   const baseOwa = align(base.series.owa, base.series);
@@ -125,6 +150,8 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   const altBusy = alt ? align(busy(alt.series), alt.series) : undefined;
   const alignedAltPool = alt ? align(alt.series.pool, alt.series) : undefined;
   const altPool = alignedAltPool?.some((value, i) => value !== null && value !== basePool[i]) ? alignedAltPool : undefined;
+  const queue = align(base.series.deliveryQueue, base.series);
+  const altQueue = alt ? align(alt.series.deliveryQueue, alt.series) : undefined;
 
   const markers: Marker[] = [
     ...exhaustionTimes(base.summary).map((at) => ({ at, dashed: false, label: 'out of threads' })),
@@ -132,7 +159,43 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   ];
   markers.sort((a, b) => a.at - b.at);
 
-  const threadData: uPlot.AlignedData = [x, ...stacked, basePool, ...(altBusy ? [altBusy] : []), ...(altPool ? [altPool] : [])];
+  const maxThreads = largest(basePool, stacked[3], altBusy, altPool);
+  const queueTop = niceCeiling(largest(queue, altQueue) * 1.05);
+  const value = (array: (number | null)[], i: number) =>
+    array[i] === null || array[i] === undefined ? '—' : formatCount(array[i] as number);
+  return {
+    baseline: data.baseline,
+    x,
+    threadData: [x, ...stacked, basePool, ...(altBusy ? [altBusy] : []), ...(altPool ? [altPool] : [])],
+    queueData: [x, queue, ...(altQueue ? [altQueue] : [])],
+    shape: [altBusy !== undefined, altPool !== undefined, altQueue !== undefined, folded !== null].join(),
+    folded,
+    markers,
+    steps: data.steps,
+    threadTop: maxThreads * 1.08,
+    queueTop,
+    // One y-axis width for both charts (room for the longest tick label), so their time axes line up
+    // and the synced cursor stands at the same place in each.
+    yAxisWidth: Math.max(MIN_Y_AXIS_WIDTH, 14 + 7 * formatCount(Math.max(maxThreads, queueTop)).length),
+    describe(index) {
+      let text =
+        `${formatTime(data.baseline, x[index])}: delivery ${value(baseDelivery, index)}, OWA ` +
+        `${value(baseOwa, index)}, move ${value(baseMove, index)}, ` +
+        `flush ${value(baseFlush, index)} of ${value(basePool, index)} threads; local delivery queue ${value(queue, index)}`;
+      if (altBusy) text += ` · what-if: ${value(altBusy, index)} busy, queue ${value(altQueue!, index)}`;
+      return text;
+    },
+  };
+}
+
+/** Builds both charts of one server into `container` (already in the document, so it has a width). */
+export function createServerCharts(container: HTMLElement, input: ServerChartInput, onFirstDraw?: () => void): ServerCharts {
+  // The options below read the frame when they draw, so update() only swaps it and calls setData.
+  let frame = chartFrame(input);
+  const width = Math.max(240, container.clientWidth);
+  const theme = input.theme;
+  const [hasAltBusy, hasAltPool, hasAltQueue, isFolded] = frame.shape.split(',').map((flag) => flag === 'true');
+
   const threadSeries: uPlot.Series[] = [
     {},
     // Stacked layers are fills only: an outline on the top layer would colour the whole total as that kind.
@@ -142,9 +205,9 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     { label: 'Flush', stroke: theme.flush, width: 0, points: { show: false } },
     { label: 'Thread pool', stroke: theme.pool, width: 1.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
   ];
-  if (altBusy)
+  if (hasAltBusy)
     threadSeries.push({ label: 'What-if: busy', stroke: withAlpha(theme.whatIf, 0.9), width: 1.25, dash: [6, 3], points: { show: false } });
-  if (altPool)
+  if (hasAltPool)
     threadSeries.push({
       label: 'What-if: pool',
       stroke: theme.whatIf,
@@ -153,40 +216,25 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
       paths: uPlot.paths.stepped!({ align: 1 }),
       points: { show: false },
     });
-  const maxThreads = largest(basePool, stacked[3], altBusy, altPool);
 
-  const queue = align(base.series.deliveryQueue, base.series);
-  const altQueue = alt ? align(alt.series.deliveryQueue, alt.series) : undefined;
   const readout = (index: number | null | undefined) => {
-    if (index === null || index === undefined || index >= x.length) {
-      input.readout.textContent = 'Hover a chart to read the values at that time.';
-      return;
-    }
-    const value = (array: (number | null)[], i: number) =>
-      array[i] === null || array[i] === undefined ? '—' : formatCount(array[i] as number);
-    let text =
-      `${formatTime(input.baseline, x[index])}: delivery ${value(baseDelivery, index)}, OWA ` +
-      `${value(baseOwa, index)}, move ${value(baseMove, index)}, ` +
-      `flush ${value(baseFlush, index)} of ${value(basePool, index)} threads; local delivery queue ${value(queue, index)}`;
-    if (altBusy) text += ` · what-if: ${value(altBusy, index)} busy, queue ${value(altQueue!, index)}`;
-    input.readout.textContent = text;
+    input.readout.textContent =
+      index === null || index === undefined || index >= frame.x.length
+        ? 'Hover a chart to read the values at that time.'
+        : frame.describe(index);
   };
 
-  const maxQueue = largest(queue, altQueue);
-  // One y-axis width for both charts (room for the longest tick label), so their time axes line up
-  // and the synced cursor stands at the same place in each.
-  const yAxisWidth = Math.max(MIN_Y_AXIS_WIDTH, 14 + 7 * formatCount(Math.max(maxThreads, niceCeiling(maxQueue * 1.05))).length);
   let firstDrawSeen = false;
   // No uPlot title or legend: the page writes its own headings and readout (textContent only).
-  const common = (height: number, yLabel: string, yTop: number): uPlot.Options => ({
+  const common = (height: number, yLabel: string, yTop: () => number): uPlot.Options => ({
     width,
     height,
     legend: { show: false },
     padding: [TOP_ROWS, 8, 0, 0],
     cursor: { sync: { key: CURSOR_SYNC_KEY }, y: false, points: { show: false }, drag: { x: false, y: false } },
     scales: {
-      x: folded ? { time: false, distr: 100, fwd: folded.fwd, bwd: folded.bwd } : { time: false },
-      y: { range: [0, yTop] },
+      x: isFolded ? { time: false, distr: 100, fwd: (v) => frame.folded!.fwd(v), bwd: (v) => frame.folded!.bwd(v) } : { time: false },
+      y: { range: () => [0, yTop()] },
     },
     axes: [
       {
@@ -197,18 +245,18 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
         values: (_u, splits) =>
           splits.map((v, i) =>
             // The first tick after a fold says its date: the folded time is not on the axis.
-            folded &&
-            input.baseline.clockOrigin !== null &&
+            frame.folded &&
+            frame.baseline.clockOrigin !== null &&
             i > 0 &&
-            folded.folds.some((fold) => fold.start >= splits[i - 1] && fold.end <= v)
-              ? formatTime(input.baseline, v).replace(/^\d{4}-| UTC$/g, '')
-              : formatAxisTime(input.baseline, v),
+            frame.folded.folds.some((fold) => fold.start >= splits[i - 1] && fold.end <= v)
+              ? formatTime(frame.baseline, v).replace(/^\d{4}-| UTC$/g, '')
+              : formatAxisTime(frame.baseline, v),
           ),
         incrs: TIME_INCREMENTS,
         space: 70,
-        ...(folded && {
+        ...(isFolded && {
           splits: (u: uPlot, _axis: number, min: number, max: number) =>
-            folded.splits(min, max, u.bbox.width / (devicePixelRatio || 1), TIME_INCREMENTS, 70),
+            frame.folded!.splits(min, max, u.bbox.width / (devicePixelRatio || 1), TIME_INCREMENTS, 70),
           // uPlot's default filter for a custom scale keeps only powers of ten (it assumes a log scale).
           filter: (_u: uPlot, splits: number[]) => splits,
         }),
@@ -221,19 +269,19 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
         label: yLabel,
         labelFont: `11px ${theme.fontFamily}`,
         labelSize: 16,
-        size: yAxisWidth,
+        size: () => frame.yAxisWidth,
       },
     ],
     hooks: {
       drawClear: [
         (u) => {
-          drawStepBands(u, input.steps, theme);
-          if (folded) drawFolds(u, folded.folds, theme);
+          drawStepBands(u, frame.steps, theme);
+          if (frame.folded) drawFolds(u, frame.folded.folds, theme);
         },
       ],
       draw: [
         (u) => {
-          drawMarkers(u, markers, theme);
+          drawMarkers(u, frame.markers, theme);
           if (!firstDrawSeen) {
             firstDrawSeen = true;
             onFirstDraw?.();
@@ -246,7 +294,7 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   });
 
   const threadOptions: uPlot.Options = {
-    ...common(THREAD_CHART_HEIGHT, 'threads', maxThreads * 1.08),
+    ...common(THREAD_CHART_HEIGHT, 'threads', () => frame.threadTop),
     series: threadSeries,
     bands: [
       { series: [2, 1], fill: withAlpha(theme.owa, LAYER_ALPHA) },
@@ -254,13 +302,12 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
       { series: [4, 3], fill: withAlpha(theme.flush, LAYER_ALPHA) },
     ],
   };
-  const queueData: uPlot.AlignedData = [x, queue, ...(altQueue ? [altQueue] : [])];
   const queueSeries: uPlot.Series[] = [
     {},
     { label: 'Local delivery queue', stroke: theme.queue, fill: withAlpha(theme.queue, 0.3), width: 1.5, points: { show: false } },
   ];
-  if (altQueue) queueSeries.push({ label: 'What-if: queue', stroke: theme.whatIf, width: 2, dash: [6, 4], points: { show: false } });
-  const queueOptions: uPlot.Options = { ...common(QUEUE_CHART_HEIGHT, 'queued', niceCeiling(maxQueue * 1.05)), series: queueSeries };
+  if (hasAltQueue) queueSeries.push({ label: 'What-if: queue', stroke: theme.whatIf, width: 2, dash: [6, 4], points: { show: false } });
+  const queueOptions: uPlot.Options = { ...common(QUEUE_CHART_HEIGHT, 'queued', () => frame.queueTop), series: queueSeries };
 
   const threadHost = el('div', {
     class: 'chart',
@@ -274,7 +321,7 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     el('h4', { class: 'chart-title' }, 'Local delivery queue (messages waiting for a thread)'),
     queueHost,
   );
-  const charts = [new uPlot(threadOptions, threadData, threadHost), new uPlot(queueOptions, queueData, queueHost)];
+  const charts = [new uPlot(threadOptions, frame.threadData, threadHost), new uPlot(queueOptions, frame.queueData, queueHost)];
   readout(null);
 
   const resize = new ResizeObserver(() => {
@@ -284,6 +331,15 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   resize.observe(container);
   return {
     canvases: charts.map((chart) => chart.ctx.canvas),
+    update(data) {
+      const next = chartFrame(data);
+      if (next.shape !== frame.shape) return false;
+      frame = next;
+      charts[0].setData(frame.threadData);
+      charts[1].setData(frame.queueData);
+      readout(charts[0].cursor.idx);
+      return true;
+    },
     destroy() {
       resize.disconnect();
       for (const chart of charts) chart.destroy();

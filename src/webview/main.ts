@@ -8,7 +8,7 @@ import { formatMinutes } from '../core/format/duration';
 import { serverKey } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
 import type { SimulationResult } from '../core/simulator/result';
-import { chartsToPng, createServerCharts, readTheme, type ServerCharts, type StepBand } from './charts';
+import { chartsToPng, createServerCharts, readTheme, type ChartTheme, type ServerCharts, type StepBand } from './charts';
 import { formatCount } from '../core/format/numbers';
 import {
   consequenceSentence,
@@ -22,7 +22,8 @@ import {
 } from './describe';
 import { append, button, clear, el } from './dom';
 import { resultsToCsv, resultsToJson } from './exportData';
-import type { ExportFormat, HostToWebview, PanelState, RunbookMessage, RunChannel, WebviewToHost, WorkerToPage } from './protocol';
+import type { ExportFormat, HostToWebview, PanelState, RunbookMessage, WebviewToHost } from '../protocol/panel';
+import type { RunChannel, WorkerToPage } from './workerProtocol';
 import { SimulationRunner } from './runner';
 import { pruneWhatIf, renderWhatIfControls, whatIfChoices, type WhatIfChoices } from './whatIfControls';
 
@@ -46,13 +47,43 @@ interface RunOutcome {
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
-let state: PanelState = vscode.getState() ?? { whatIf: {} };
-let message: RunbookMessage | undefined;
-let choices: WhatIfChoices | undefined;
-let controlsSignature = '';
-const outcomes: Record<RunChannel, RunOutcome> = { baseline: {}, whatIf: {} };
-let charts: { server: string; charts: ServerCharts }[] = [];
-let awaitingFirstChart = false;
+
+/** Everything the page knows, in one object: what the host sent, what the engineer chose, what ran, what is drawn. */
+interface PageState {
+  /** What survives a reload (vscode.setState): the what-if and the last runbook. */
+  saved: PanelState;
+  /** The runbook shown now. */
+  message?: RunbookMessage;
+  choices?: WhatIfChoices;
+  /** The what-if controls are rebuilt only when this changes, so typing in a field keeps its focus. */
+  controlsSignature: string;
+  outcomes: Record<RunChannel, RunOutcome>;
+  /** One per server, in the order of the result; their charts get new data in place. */
+  serverViews: ServerView[];
+  /** Set by a new runbook until its first chart is drawn (a performance mark for the benchmark). */
+  awaitingFirstChart: boolean;
+}
+
+/** A server's section: the parts refilled when a new result comes, and its charts. */
+interface ServerView {
+  server: string;
+  consequence: HTMLElement;
+  /** The legend entry of the what-if line, hidden while there is none. */
+  alternativeLegend: HTMLElement;
+  alternativeLabel: HTMLElement;
+  chartBox: HTMLElement;
+  readout: HTMLElement;
+  table: HTMLElement;
+  charts?: ServerCharts;
+}
+
+const page: PageState = {
+  saved: vscode.getState() ?? { whatIf: {} },
+  controlsSignature: '',
+  outcomes: { baseline: {}, whatIf: {} },
+  serverViews: [],
+  awaitingFirstChart: false,
+};
 
 // ---- the page skeleton: built once; its parts are refilled as results come ----
 const title = el('h1', { class: 'title' });
@@ -111,77 +142,77 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 });
 
 // VS Code changes the body class and the --vscode-* variables when the theme changes: redraw.
-const themeObserver = new MutationObserver(() => renderServers());
+const themeObserver = new MutationObserver(() => renderServers(true));
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 
-if (state.lastRunbook) onRunbook(state.lastRunbook);
+if (page.saved.lastRunbook) onRunbook(page.saved.lastRunbook);
 vscode.postMessage({ type: 'ready' });
 
 // ---- messages ----
 
 function onRunbook(next: RunbookMessage): void {
   performance.mark('exrunbook:runbook-received');
-  awaitingFirstChart = true;
-  message = next;
+  page.awaitingFirstChart = true;
+  page.message = next;
   title.textContent = next.runbook.name?.value ?? next.fileName;
   subtitle.textContent = next.runbook.name ? next.fileName : '';
-  choices = whatIfChoices(next.runbook, next.assumptions);
-  state = { ...state, documentUri: next.documentUri, whatIf: pruneWhatIf(state.whatIf, choices), lastRunbook: next };
-  vscode.setState(state);
+  page.choices = whatIfChoices(next.runbook, next.assumptions);
+  page.saved = { ...page.saved, documentUri: next.documentUri, whatIf: pruneWhatIf(page.saved.whatIf, page.choices), lastRunbook: next };
+  vscode.setState(page.saved);
   renderProblems(next);
   renderControls();
   if (!next.simulatable) {
     runner.cancel('baseline');
     runner.cancel('whatIf');
     progress.hidden = true;
-    servers.classList.toggle('stale', outcomes.baseline.result !== undefined);
-    setStatus(outcomes.baseline.result ? 'Showing the last version of the runbook that could be simulated.' : '');
+    servers.classList.toggle('stale', page.outcomes.baseline.result !== undefined);
+    setStatus(page.outcomes.baseline.result ? 'Showing the last version of the runbook that could be simulated.' : '');
     return;
   }
   servers.classList.remove('stale');
   startRun('baseline');
-  if (hasWhatIf(state.whatIf)) startRun('whatIf');
+  if (hasWhatIf(page.saved.whatIf)) startRun('whatIf');
   else clearWhatIf();
 }
 
 function startRun(channel: RunChannel): void {
-  if (!message) return;
-  const whatIf = channel === 'whatIf' ? state.whatIf : undefined;
-  runner.run(channel, { runbook: message.runbook, whatIf, assumptions: message.assumptions, maxEvents: message.maxEvents });
-  outcomes[channel] = { ...outcomes[channel], progress: 0, failure: undefined };
+  if (!page.message) return;
+  const whatIf = channel === 'whatIf' ? page.saved.whatIf : undefined;
+  runner.run(channel, { runbook: page.message.runbook, whatIf, assumptions: page.message.assumptions, maxEvents: page.message.maxEvents });
+  page.outcomes[channel] = { ...page.outcomes[channel], progress: 0, failure: undefined };
   showProgress();
 }
 
 function clearWhatIf(): void {
   runner.cancel('whatIf');
-  outcomes.whatIf = {};
+  page.outcomes.whatIf = {};
   renderResults();
 }
 
 function onWorkerMessage(reply: WorkerToPage): void {
-  const outcome = outcomes[reply.channel];
+  const outcome = page.outcomes[reply.channel];
   if (reply.type === 'progress') {
     outcome.progress = reply.progress;
     showProgress();
     return;
   }
-  const whatIf = reply.channel === 'whatIf' ? state.whatIf : undefined;
+  const whatIf = reply.channel === 'whatIf' ? page.saved.whatIf : undefined;
   if (reply.type === 'partial') {
     // The result so far is drawn only where there is nothing better to show: a finished result of
     // the previous version stays until the new one is done, so editing does not make charts jump.
     const shown =
       outcome.result && !outcome.partial && (reply.channel === 'baseline' || JSON.stringify(outcome.whatIf) === JSON.stringify(whatIf));
     outcome.progress = reply.progress;
-    if (!shown) outcomes[reply.channel] = { result: reply.result, partial: true, progress: reply.progress, whatIf };
+    if (!shown) page.outcomes[reply.channel] = { result: reply.result, partial: true, progress: reply.progress, whatIf };
     showProgress();
     if (!shown) renderResults();
     return;
   }
   if (reply.type === 'result') {
-    outcomes[reply.channel] = { result: reply.result, elapsedMs: reply.elapsedMs, whatIf };
+    page.outcomes[reply.channel] = { result: reply.result, elapsedMs: reply.elapsedMs, whatIf };
   } else {
-    outcomes[reply.channel] = {
+    page.outcomes[reply.channel] = {
       ...outcome,
       progress: undefined,
       failure: reply.message,
@@ -193,10 +224,10 @@ function onWorkerMessage(reply: WorkerToPage): void {
 }
 
 function showProgress(): void {
-  const running = (['baseline', 'whatIf'] as RunChannel[]).filter((channel) => outcomes[channel].progress !== undefined);
+  const running = (['baseline', 'whatIf'] as RunChannel[]).filter((channel) => page.outcomes[channel].progress !== undefined);
   progress.hidden = running.length === 0;
   if (running.length > 0) {
-    const fraction = Math.min(...running.map((channel) => outcomes[channel].progress ?? 0));
+    const fraction = Math.min(...running.map((channel) => page.outcomes[channel].progress ?? 0));
     progress.value = fraction;
     setStatus(
       `Simulating${running.includes('whatIf') && !running.includes('baseline') ? ' the what-if' : ''}… ${Math.round(fraction * 100)} %`,
@@ -243,34 +274,34 @@ function renderProblems(next: RunbookMessage): void {
 }
 
 function renderControls(): void {
-  if (!choices) return;
+  if (!page.choices) return;
   // Rebuild only when the runbook's shape changes, so typing in a field keeps its focus.
-  const signature = JSON.stringify([choices, state.whatIf]);
-  if (signature === controlsSignature) return;
-  controlsSignature = signature;
+  const signature = JSON.stringify([page.choices, page.saved.whatIf]);
+  if (signature === page.controlsSignature) return;
+  page.controlsSignature = signature;
   clear(controls);
   controls.append(
     renderWhatIfControls(
-      choices,
-      state.whatIf,
+      page.choices,
+      page.saved.whatIf,
       (whatIf) => {
-        state = { ...state, whatIf };
-        controlsSignature = JSON.stringify([choices, state.whatIf]);
-        vscode.setState(state);
-        if (!message?.simulatable) return;
+        page.saved = { ...page.saved, whatIf };
+        page.controlsSignature = JSON.stringify([page.choices, page.saved.whatIf]);
+        vscode.setState(page.saved);
+        if (!page.message?.simulatable) return;
         if (hasWhatIf(whatIf)) startRun('whatIf');
         else clearWhatIf();
       },
       (change) => {
-        if (message) vscode.postMessage({ type: 'apply', documentUri: message.documentUri, change });
+        if (page.message) vscode.postMessage({ type: 'apply', documentUri: page.message.documentUri, change });
       },
     ),
   );
   const reset = button('Reset what-if', { icon: 'discard', secondary: true });
   reset.addEventListener('click', () => {
-    state = { ...state, whatIf: {} };
-    vscode.setState(state);
-    controlsSignature = '';
+    page.saved = { ...page.saved, whatIf: {} };
+    vscode.setState(page.saved);
+    page.controlsSignature = '';
     renderControls();
     clearWhatIf();
   });
@@ -279,23 +310,23 @@ function renderControls(): void {
 
 /** The what-if result, when it belongs to the what-if now chosen. */
 function currentAlternative(): SimulationResult | undefined {
-  const outcome = outcomes.whatIf;
-  if (!outcome.result || !hasWhatIf(state.whatIf)) return undefined;
-  return JSON.stringify(outcome.whatIf) === JSON.stringify(state.whatIf) ? outcome.result : undefined;
+  const outcome = page.outcomes.whatIf;
+  if (!outcome.result || !hasWhatIf(page.saved.whatIf)) return undefined;
+  return JSON.stringify(outcome.whatIf) === JSON.stringify(page.saved.whatIf) ? outcome.result : undefined;
 }
 
 function renderResults(): void {
-  const baseline = outcomes.baseline.result;
-  for (const exportButton of exportButtons) exportButton.disabled = baseline === undefined || outcomes.baseline.partial === true;
+  const baseline = page.outcomes.baseline.result;
+  for (const exportButton of exportButtons) exportButton.disabled = baseline === undefined || page.outcomes.baseline.partial === true;
   renderVerdicts();
   renderServers();
   renderDetails();
-  if (outcomes.baseline.progress === undefined && outcomes.whatIf.progress === undefined) {
-    const failure = outcomes.baseline.failure ?? outcomes.whatIf.failure;
+  if (page.outcomes.baseline.progress === undefined && page.outcomes.whatIf.progress === undefined) {
+    const failure = page.outcomes.baseline.failure ?? page.outcomes.whatIf.failure;
     if (failure) setStatus(`The simulation stopped: ${failure}`);
     else if (baseline) {
       setStatus(
-        `Simulated ${formatMinutes(baseline.duration)} of runbook time in ${outcomes.baseline.elapsedMs ?? 0} ms ` +
+        `Simulated ${formatMinutes(baseline.duration)} of runbook time in ${page.outcomes.baseline.elapsedMs ?? 0} ms ` +
           `(seed ${baseline.seed}, ${formatCount(baseline.events)} events).`,
       );
     }
@@ -304,10 +335,10 @@ function renderResults(): void {
 
 function renderVerdicts(): void {
   clear(verdicts);
-  const baseline = outcomes.baseline.result;
+  const baseline = page.outcomes.baseline.result;
   if (!baseline) return;
   const list = el('ul', { class: 'verdict-list' });
-  const partial = outcomes.baseline.partial === true;
+  const partial = page.outcomes.baseline.partial === true;
   for (const { summary } of Object.values(baseline.servers)) {
     const bad = summary.exhaustedAt !== null;
     // While the run goes on, "never" is not known yet; an exhaustion already seen is final.
@@ -324,13 +355,13 @@ function renderVerdicts(): void {
   }
   verdicts.append(list);
   const alternative = currentAlternative();
-  if (alternative && (outcomes.whatIf.partial || partial)) {
+  if (alternative && (page.outcomes.whatIf.partial || partial)) {
     verdicts.append(
       el(
         'p',
         { class: 'what-if-verdict' },
         el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }),
-        `With ${describeWhatIf(state.whatIf)}: simulating…`,
+        `With ${describeWhatIf(page.saved.whatIf)}: simulating…`,
       ),
     );
   } else if (alternative) {
@@ -340,76 +371,120 @@ function renderVerdicts(): void {
         'p',
         { class: `what-if-verdict ${fixed ? 'good' : 'bad'}` },
         el('span', { class: 'codicon codicon-beaker', 'aria-hidden': 'true' }),
-        whatIfVerdict(state.whatIf, baseline, alternative),
+        whatIfVerdict(page.saved.whatIf, baseline, alternative),
       ),
     );
-  } else if (hasWhatIf(state.whatIf) && outcomes.whatIf.failure) {
+  } else if (hasWhatIf(page.saved.whatIf) && page.outcomes.whatIf.failure) {
     verdicts.append(
-      el('p', { class: 'what-if-verdict bad' }, `With ${describeWhatIf(state.whatIf)}: the simulation stopped: ${outcomes.whatIf.failure}`),
+      el(
+        'p',
+        { class: 'what-if-verdict bad' },
+        `With ${describeWhatIf(page.saved.whatIf)}: the simulation stopped: ${page.outcomes.whatIf.failure}`,
+      ),
     );
   }
 }
 
 function stepBands(server: string): StepBand[] {
-  const baseline = outcomes.baseline.result;
-  if (!baseline || !message) return [];
+  const baseline = page.outcomes.baseline.result;
+  if (!baseline || !page.message) return [];
   const key = serverKey(server);
   return baseline.steps
     .filter((step) => {
-      const model = message!.runbook.steps[step.index];
+      const model = page.message!.runbook.steps[step.index];
       const names = [model?.server, model?.from, model?.to].filter((field) => field !== undefined).map((field) => serverKey(field!.value));
       return names.includes(key) && step.end > step.start;
     })
-    .map((step) => ({ id: step.id, start: step.start, end: step.end, focused: step.index === message!.focusStepIndex }));
+    .map((step) => ({ id: step.id, start: step.start, end: step.end, focused: step.index === page.message!.focusStepIndex }));
 }
 
-function renderServers(): void {
-  for (const entry of charts) entry.charts.destroy();
-  charts = [];
-  clear(servers);
-  const baseline = outcomes.baseline.result;
+/**
+ * Fills one section per server. While the servers stay the same (a run streaming in, a what-if
+ * added), the sections are refilled and their charts get the new data in place; `rebuild` (a theme
+ * change) draws new charts.
+ */
+function renderServers(rebuild = false): void {
+  const baseline = page.outcomes.baseline.result;
+  const names = baseline ? Object.values(baseline.servers).map(({ summary }) => summary.server) : [];
+  const sameServers = names.length === page.serverViews.length && names.every((name, i) => page.serverViews[i].server === name);
+  if (rebuild || !sameServers) {
+    for (const view of page.serverViews) view.charts?.destroy();
+    page.serverViews = [];
+    clear(servers);
+  }
   if (!baseline) return;
   const alternative = currentAlternative();
-  const theme = readTheme();
-  for (const { summary } of Object.values(baseline.servers)) {
-    const section = el('article', { class: 'server' });
-    const heading = el('h2', {}, el('span', { class: 'codicon codicon-server', 'aria-hidden': 'true' }), summary.server);
-    const chartBox = el('div', { class: 'charts' });
-    const readout = el('p', { class: 'readout', 'aria-live': 'off' });
-    const legend = el(
-      'ul',
-      { class: 'legend', 'aria-label': 'Chart legend' },
-      ...(
-        [
-          ['delivery', 'Local delivery'],
-          ['owa', 'OWA'],
-          ['move', 'Mailbox moves'],
-          ['flush', 'Transit-mail flushes'],
-          ['pool', 'Thread pool'],
-        ] as const
-      ).map(([kind, label]) => el('li', {}, el('span', { class: `swatch ${kind}`, 'aria-hidden': 'true' }), label)),
-      alternative
-        ? el('li', {}, el('span', { class: 'swatch alternative', 'aria-hidden': 'true' }), `What-if: ${describeWhatIf(state.whatIf)}`)
-        : null,
+  let theme: ChartTheme | undefined;
+  for (const [index, { summary }] of Object.values(baseline.servers).entries()) {
+    const view = (page.serverViews[index] ??= serverView(summary.server));
+    view.consequence.textContent = consequenceSentence(summary) ?? '';
+    view.consequence.hidden = view.consequence.textContent === '';
+    view.alternativeLegend.hidden = alternative === undefined;
+    view.alternativeLabel.textContent = alternative ? `What-if: ${describeWhatIf(page.saved.whatIf)}` : '';
+    const table = summaryTable(baseline, summary.server, alternative);
+    view.table.replaceWith(table);
+    view.table = table;
+    const data = { server: summary.server, baseline, alternative, steps: stepBands(summary.server) };
+    if (view.charts?.update(data)) {
+      chartDrawn();
+      continue;
+    }
+    view.charts?.destroy();
+    clear(view.chartBox);
+    theme ??= readTheme();
+    view.charts = createServerCharts(
+      view.chartBox,
+      { ...data, theme, readout: view.readout },
+      page.awaitingFirstChart ? chartDrawn : undefined,
     );
-    section.append(heading);
-    const consequence = consequenceSentence(summary);
-    if (consequence) section.append(el('p', { class: 'consequence' }, consequence));
-    section.append(legend, chartBox, readout, summaryTable(baseline, summary.server, alternative));
-    servers.append(section);
-    const created = createServerCharts(
-      chartBox,
-      { server: summary.server, baseline, alternative, steps: stepBands(summary.server), theme, readout },
-      awaitingFirstChart
-        ? () => {
-            if (!awaitingFirstChart) return;
-            awaitingFirstChart = false;
-            performance.mark('exrunbook:first-chart');
-          }
-        : undefined,
-    );
-    charts.push({ server: summary.server, charts: created });
   }
+}
+
+/** A server's section with empty parts for renderServers to fill. */
+function serverView(server: string): ServerView {
+  const section = el('article', { class: 'server' });
+  const alternativeLabel = el('span');
+  const alternativeLegend = el('li', {}, el('span', { class: 'swatch alternative', 'aria-hidden': 'true' }), alternativeLabel);
+  const legend = el(
+    'ul',
+    { class: 'legend', 'aria-label': 'Chart legend' },
+    ...(
+      [
+        ['delivery', 'Local delivery'],
+        ['owa', 'OWA'],
+        ['move', 'Mailbox moves'],
+        ['flush', 'Transit-mail flushes'],
+        ['pool', 'Thread pool'],
+      ] as const
+    ).map(([kind, label]) => el('li', {}, el('span', { class: `swatch ${kind}`, 'aria-hidden': 'true' }), label)),
+    alternativeLegend,
+  );
+  const view: ServerView = {
+    server,
+    consequence: el('p', { class: 'consequence' }),
+    alternativeLegend,
+    alternativeLabel,
+    chartBox: el('div', { class: 'charts' }),
+    readout: el('p', { class: 'readout', 'aria-live': 'off' }),
+    table: el('table'),
+  };
+  section.append(
+    el('h2', {}, el('span', { class: 'codicon codicon-server', 'aria-hidden': 'true' }), server),
+    view.consequence,
+    legend,
+    view.chartBox,
+    view.readout,
+    view.table,
+  );
+  servers.append(section);
+  return view;
+}
+
+/** Marks the first chart drawn for a new runbook (bench/webview-first-chart reads the mark). */
+function chartDrawn(): void {
+  if (!page.awaitingFirstChart) return;
+  page.awaitingFirstChart = false;
+  performance.mark('exrunbook:first-chart');
 }
 
 function summaryTable(baseline: SimulationResult, server: string, alternative: SimulationResult | undefined): HTMLElement {
@@ -443,8 +518,8 @@ function summaryTable(baseline: SimulationResult, server: string, alternative: S
 
 function renderDetails(): void {
   clear(details);
-  const baseline = outcomes.baseline.result;
-  if (!baseline || !message) return;
+  const baseline = page.outcomes.baseline.result;
+  if (!baseline || !page.message) return;
   const steps = el(
     'table',
     { class: 'steps' },
@@ -454,7 +529,7 @@ function renderDetails(): void {
   for (const step of baseline.steps) {
     const go = button('Go to', { icon: 'go-to-file', secondary: true, title: `Show step ${step.id} in the editor` });
     go.addEventListener('click', () =>
-      vscode.postMessage({ type: 'revealStep', documentUri: message!.documentUri, stepIndex: step.index }),
+      vscode.postMessage({ type: 'revealStep', documentUri: page.message!.documentUri, stepIndex: step.index }),
     );
     body.append(
       el(
@@ -492,24 +567,24 @@ function renderDetails(): void {
 // ---- export ----
 
 function exportAs(format: ExportFormat): void {
-  const baseline = outcomes.baseline.result;
-  if (!baseline || !message) return;
+  const baseline = page.outcomes.baseline.result;
+  if (!baseline || !page.message) return;
   const alternative = currentAlternative();
-  const stem = message.fileName.replace(/\.runbook\.ya?ml$|\.ya?ml$/i, '') + '.simulation';
+  const stem = page.message.fileName.replace(/\.runbook\.ya?ml$|\.ya?ml$/i, '') + '.simulation';
   let content: string;
   if (format === 'csv') {
     const runs = [{ label: 'as written', result: baseline }];
-    if (alternative) runs.push({ label: `what-if: ${describeWhatIf(state.whatIf)}`, result: alternative });
+    if (alternative) runs.push({ label: `what-if: ${describeWhatIf(page.saved.whatIf)}`, result: alternative });
     content = resultsToCsv(runs);
   } else if (format === 'json') {
     content = resultsToJson(
       baseline,
-      alternative ? { settings: state.whatIf, label: describeWhatIf(state.whatIf), result: alternative } : undefined,
+      alternative ? { settings: page.saved.whatIf, label: describeWhatIf(page.saved.whatIf), result: alternative } : undefined,
     );
   } else {
     const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#cccccc';
     content = chartsToPng(
-      charts.map((entry) => ({ title: entry.server, canvases: entry.charts.canvases })),
+      page.serverViews.map((view) => ({ title: view.server, canvases: view.charts?.canvases ?? [] })),
       readTheme(),
       foreground,
     );

@@ -3,7 +3,7 @@
  * cross-origin in VS Code, so the script is fetched and started from a blob: URL
  * (CSP: connect-src for the fetch, worker-src blob: for the worker).
  */
-import type { PageToWorker, RunChannel, SimulateJob, WorkerToPage } from './protocol';
+import type { PageToWorker, RunChannel, SimulateJob, WorkerToPage } from './workerProtocol';
 
 export type JobRequest = Omit<SimulateJob, 'type' | 'runId' | 'channel'>;
 

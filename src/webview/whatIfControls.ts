@@ -10,7 +10,7 @@ import { exposedMoves } from '../core/model/state';
 import { serverKey, type Runbook } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
 import { button, el } from './dom';
-import type { RunbookChange } from './protocol';
+import type { RunbookChange } from '../protocol/panel';
 
 export interface SourceServer {
   name: string;

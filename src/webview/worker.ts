@@ -4,7 +4,7 @@
  * channel (a document edit replaces the baseline run, a what-if change replaces the what-if run).
  */
 import { applyWhatIf, Simulation, SimulationError } from '../core/simulator/index';
-import type { PageToWorker, RunChannel, SimulateJob, WorkerToPage } from './protocol';
+import type { PageToWorker, RunChannel, SimulateJob, WorkerToPage } from './workerProtocol';
 
 /** Events per slice: small enough to notice a newer job within a few tens of milliseconds. */
 const SLICE_EVENTS = 20_000;

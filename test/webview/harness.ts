@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { lintText } from '../../src/core/lint';
-import { buildSimulationHtml, makeNonce } from '../../src/webview/html';
-import { buildRunbookMessage } from '../../src/webview/panelHost';
-import type { HostToWebview, RunbookMessage, WebviewToHost } from '../../src/webview/protocol';
+import { buildSimulationHtml, makeNonce } from '../../src/extension/html';
+import { buildRunbookMessage } from '../../src/extension/panelHost';
+import type { HostToWebview, RunbookMessage, WebviewToHost } from '../../src/protocol/panel';
 import { readExample, repoRoot } from '../support';
 import { DARK, type HarnessTheme } from './themes';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { contentSecurityPolicy } from '../../src/webview/html';
-import type { WebviewToHost } from '../../src/webview/protocol';
+import { contentSecurityPolicy } from '../../src/extension/html';
+import type { WebviewToHost } from '../../src/protocol/panel';
 import { readExample } from '../support';
 import { chromiumAvailable, exampleMessage, HarnessServer, launchBrowser, PanelPage, runbookMessageFor } from './harness';
 import { LIGHT } from './themes';
@@ -93,6 +93,34 @@ describe('simulation webview in Chromium', function () {
     await panel.page.waitForTimeout(1500);
     assert.equal(await panel.page.locator('h2', { hasText: 'EXCH03' }).count(), 0);
     assert.ok(await panel.page.locator('progress').isHidden());
+  });
+
+  it('draws the result so far while a run goes on, then gives the same charts the final data (no new canvas)', async () => {
+    panel = await PanelPage.open(browser, server);
+    // Twice the mailboxes of multi-wave: a run long enough to stream several results so far.
+    const text = readExample('multi-wave.runbook.yaml').replace(/count: (\d+)/g, (_, count) => `count: ${Number(count) * 2}`);
+    await panel.post(runbookMessageFor(text, 'long.runbook.yaml'));
+    // A chart drawn while the progress bar still shows: a result so far.
+    await panel.page.waitForFunction(
+      () => document.querySelector('.chart canvas') !== null && !document.querySelector<HTMLProgressElement>('progress')!.hidden,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const partialInk = await panel.chartInk();
+    await panel.page.evaluate(() =>
+      document.querySelectorAll('.chart canvas').forEach((canvas, i) => canvas.setAttribute('data-probe', `${i}`)),
+    );
+    await panel.waitForResult();
+    const probes = await panel.page.evaluate(() =>
+      Array.from(document.querySelectorAll('.chart canvas'), (canvas) => canvas.getAttribute('data-probe')),
+    );
+    assert.deepEqual(
+      probes,
+      ['0', '1', '2', '3', '4', '5'],
+      'the canvases drawn for the partial result are the ones showing the final one',
+    );
+    assert.notDeepEqual(await panel.chartInk(), partialInk, 'the final result is drawn on them');
+    assert.match(await panel.text('.verdicts'), /EXCH03 runs out of store threads/);
   });
 
   it('redraws the charts in the new colours when the theme changes', async () => {

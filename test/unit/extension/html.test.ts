@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildSimulationHtml, makeNonce } from '../../src/webview/html';
+import { buildSimulationHtml, makeNonce } from '../../../src/extension/html';
 
 describe('simulation panel HTML', () => {
   const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';

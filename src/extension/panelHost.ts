@@ -9,7 +9,7 @@ import { insertHotfixStepBefore, setMoveConcurrency, type TextEdit } from '../co
 import type { Assumptions } from '../core/model/assumptions';
 import { exposedMoves } from '../core/model/state';
 import { serverKey, type Runbook } from '../core/model/types';
-import type { BlockingProblem, RunbookChange, RunbookMessage } from './protocol';
+import type { BlockingProblem, RunbookChange, RunbookMessage } from '../protocol/panel';
 
 /** How many blocking errors the panel lists (the Problems panel has them all). */
 const LISTED_PROBLEMS = 5;

@@ -1,13 +1,12 @@
 /**
- * Messages between the extension host (src/extension/simulatePanel.ts) and the simulation
- * webview (src/webview/main.ts), and between the webview and its Web Worker. Both sides import
- * this file, so a renamed field breaks the build instead of the panel. Everything here is plain
- * JSON: it crosses postMessage and is kept by vscode.setState.
+ * The messages between the extension host (src/extension/simulatePanel.ts) and the simulation
+ * page (src/webview/main.ts): the one file both sides import, so a renamed field breaks the
+ * build instead of the panel. Types and constants only; everything here is plain JSON: it
+ * crosses postMessage and is kept by vscode.setState.
  */
 import type { Assumptions } from '../core/model/assumptions';
 import type { Runbook } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
-import type { SimulationResult } from '../core/simulator/result';
 
 export const SIMULATION_VIEW_TYPE = 'exrunbook.simulation';
 
@@ -70,28 +69,3 @@ export interface PanelState {
   /** The last runbook message, so a restored panel draws before the host answers. */
   lastRunbook?: RunbookMessage;
 }
-
-// ---- page ↔ worker ----
-
-/** Which of the two runs a job is: the runbook as written, or with the what-if changes. */
-export type RunChannel = 'baseline' | 'whatIf';
-
-export interface SimulateJob {
-  type: 'simulate';
-  channel: RunChannel;
-  /** Increases with every job; results of older jobs are dropped. */
-  runId: number;
-  runbook: Runbook;
-  whatIf?: WhatIf;
-  assumptions: Partial<Assumptions>;
-  maxEvents: number;
-}
-
-export type PageToWorker = SimulateJob | { type: 'cancel'; channel: RunChannel };
-
-export type WorkerToPage =
-  | { type: 'progress'; channel: RunChannel; runId: number; progress: number }
-  /** The result so far, while the run goes on: the page draws it so the first chart comes quickly. */
-  | { type: 'partial'; channel: RunChannel; runId: number; progress: number; result: SimulationResult }
-  | { type: 'result'; channel: RunChannel; runId: number; result: SimulationResult; elapsedMs: number }
-  | { type: 'failed'; channel: RunChannel; runId: number; kind: 'budget' | 'cancelled' | 'invalid' | 'crash'; message: string };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { applyEdits } from '../../src/core/edits';
-import { lintText } from '../../src/core/lint';
-import { buildRunbookMessage, editsForChange, firstExposedMove } from '../../src/webview/panelHost';
-import { readExample } from '../support';
+import { applyEdits } from '../../../src/core/edits';
+import { lintText } from '../../../src/core/lint';
+import { buildRunbookMessage, editsForChange, firstExposedMove } from '../../../src/extension/panelHost';
+import { readExample } from '../../support';
 
 describe('simulation panel, host side', () => {
   it('finds the first move that is exposed to KB924567, judged at that step', () => {
