@@ -35,6 +35,34 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The extension host does no analysis (the language server does): no runtime import of the core.
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../core/*', '../../core/*', '../server/*'],
+              allowTypeImports: true,
+              message: 'Ask the language server (src/extension/client.ts); the host runs no analysis.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Shared by two runtimes: types and constants only, nothing that runs.
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['*'], allowTypeImports: true, message: 'src/protocol holds types and constants only.' }] },
+      ],
+    },
+  },
   { files: ['src/webview/**/*.ts', 'test/webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
   {

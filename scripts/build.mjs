@@ -1,4 +1,5 @@
-// Builds the three bundles (extension host, webview + its worker, CLI) with esbuild.
+// Builds the bundles with esbuild: the extension host (Node and web), the language server (a Node
+// process and a Web Worker), the CLI, and the simulation webview with its worker.
 // `--production` minifies and drops source maps (what the VSIX ships); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -31,7 +32,33 @@ const targets = [
     target: 'node20',
     external: ['vscode'],
   },
+  {
+    ...common,
+    entryPoints: ['src/server/nodeMain.ts'],
+    outfile: 'dist/server.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The web extension (package.json "browser"): the extension host is a Web Worker, and so is the server.
+  {
+    ...common,
+    entryPoints: ['src/extension/browserMain.ts'],
+    outfile: 'dist/browser/extension.js',
+    platform: 'browser',
+    format: 'cjs',
+    target: 'chrome120',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/server/browser.ts'],
+    outfile: 'dist/browser/server.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need: Debian's chromium, and code-server (VS Code 1.100
+# Installs what the browser and editor tests need: Debian's chromium and neovim (the language
+# server's test with a client nobody here wrote), and code-server (VS Code 1.100
 # served to a browser) pinned to 4.100.3 in .e2e/code-server. Idempotent: a second run that
 # finds everything in place returns in well under a second.
 # code-server is not a devDependency on purpose: its install needs apt headers and the
@@ -27,6 +28,7 @@ as_root() {
 missing_packages=()
 command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
 command -v rg >/dev/null 2>&1 || missing_packages+=(ripgrep)
+command -v nvim >/dev/null 2>&1 || missing_packages+=(neovim)
 if [ ! -f "$marker" ]; then
   # Headers for code-server's native modules; not needed once it is installed.
   for package in libkrb5-dev libxkbfile-dev libsecret-1-dev; do
@@ -38,7 +40,7 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_packages[@]}" >/dev/null
 else
-  log "chromium and ripgrep present"
+  log "chromium, ripgrep and neovim present"
 fi
 
 # 2. code-server, pinned, project-local.

@@ -1,5 +1,5 @@
 /**
- * `exrunbook lint|simulate`: the command-line adapter around the core. Exit codes (docs/runbook-format.md):
+ * `exrunbook lint|simulate|lsp`: the command-line adapter around the core. Exit codes (docs/runbook-format.md):
  * lint 0 = no error-severity diagnostic, 1 = at least one, 2 = usage or I/O problem;
  * simulate 0 = simulated (even when exhaustion is predicted), 1 = too broken to simulate, 2 = usage or I/O.
  */
@@ -16,10 +16,12 @@ import { formatSimulation, formatWhatIf } from './simulate';
 const USAGE = `Usage:
   exrunbook lint [--format text|json|sarif] [--sarif-root DIR] [--no-simulate] [--stdin-filename NAME] FILE…
   exrunbook simulate [--json] [--what-if hotfix] [--seed N] [--stdin-filename NAME] FILE
+  exrunbook lsp --stdio
   exrunbook --help | --version
 
 lint       checks runbooks; exit 0 when no errors, 1 when there are errors, 2 on a usage or I/O problem
 simulate   runs the migration simulator and prints a per-server summary
+lsp        runs the language server over stdin/stdout, for editors other than VS Code
 FILE       a runbook path, or - for standard input (named NAME in messages; <stdin> by default)`;
 
 export interface CliIo {
@@ -53,6 +55,7 @@ interface ParsedArgs {
 const OPTIONS: Record<string, Record<string, 'value' | 'flag'>> = {
   lint: { '--format': 'value', '--sarif-root': 'value', '--no-simulate': 'flag', '--stdin-filename': 'value' },
   simulate: { '--json': 'flag', '--what-if': 'value', '--seed': 'value', '--stdin-filename': 'value' },
+  lsp: { '--stdio': 'flag' },
 };
 
 const STDIN = '-';
@@ -62,7 +65,7 @@ function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
   // Own keys only: `constructor` or `toString` as a command must not find Object.prototype's.
   const options = Object.hasOwn(OPTIONS, command) ? OPTIONS[command] : undefined;
-  if (!options) throw new UsageError(`unknown command \`${command}\` (expected lint or simulate)`);
+  if (!options) throw new UsageError(`unknown command \`${command}\` (expected lint, simulate or lsp)`);
   const files: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -141,6 +144,7 @@ export function run(argv: string[], io: CliIo = nodeIo): number {
       io.out(USAGE + '\n');
       return 0;
     }
+    if (args.command === 'lsp') return lspCommand(args);
     return args.command === 'lint' ? lintCommand(args, io) : simulateCommand(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -154,6 +158,14 @@ export function run(argv: string[], io: CliIo = nodeIo): number {
     io.err(`exrunbook: internal error: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`);
     return 2;
   }
+}
+
+/** Starts the language server; the process then lives until the client says `exit` or closes stdin. */
+function lspCommand(args: ParsedArgs): number {
+  if (!args.flags.has('--stdio') || args.files.length > 0) throw new UsageError('lsp takes --stdio (the only transport) and no FILE');
+  // Loaded only here: lint and simulate do not pay for the server's libraries.
+  void import('../server/node').then(({ startStdioServer }) => startStdioServer());
+  return 0;
 }
 
 const FORMATS = ['text', 'json', 'sarif'];

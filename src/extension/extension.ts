@@ -1,19 +1,22 @@
+/** The extension in VS Code's Node extension host: the language server runs in its own Node process (dist/server.js). */
 import * as vscode from 'vscode';
-import { registerEditorFeatures } from './features';
-import { RunbookDocuments } from './runbookDocuments';
-import { registerSimulationPanel, runSimulateCommand } from './simulatePanel';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { activateWith } from './activation';
 
-/** Activation does only registration: analysis happens per document, on demand. */
 export function activate(context: vscode.ExtensionContext): void {
-  const started = performance.now();
-  const output = vscode.window.createOutputChannel('Exchange Runbook', { log: true });
-  const documents = new RunbookDocuments(context.extensionUri);
-  context.subscriptions.push(output, documents, vscode.commands.registerCommand('exrunbook.simulate', runSimulateCommand));
-  registerEditorFeatures(context, documents);
-  registerSimulationPanel(context, documents);
-  output.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  activateWith(
+    context,
+    (options) =>
+      new LanguageClient(
+        'exrunbook',
+        'Exchange Runbook',
+        { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
+        options,
+      ),
+  );
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything, the language client included, is disposed through context.subscriptions.
 }

@@ -1,13 +1,11 @@
 /**
  * The host side of the "Simulate migration" webview: one panel per runbook, opened beside the
- * editor, fed the runbook model (re-sent 500 ms after edits), restored after a reload by its
- * serializer, and carrying out what the page asks: write a what-if into the runbook (one undoable
- * WorkspaceEdit), save an export, open the Problems panel, reveal a step.
+ * editor, fed the language server's model of the runbook (asked again 500 ms after edits),
+ * restored after a reload by its serializer, and carrying out what the page asks: write a what-if
+ * into the runbook (edits from the server, applied as one undoable WorkspaceEdit), save an
+ * export, open the Problems panel, reveal a step. Nothing here analyses the runbook.
  */
 import * as vscode from 'vscode';
-import type { Analysis } from '../core/lint';
-import { buildSimulationHtml, makeNonce } from './html';
-import { buildRunbookMessage, editsForChange } from './panelHost';
 import {
   SIMULATION_VIEW_TYPE,
   type ExportFormat,
@@ -16,15 +14,13 @@ import {
   type RunbookChange,
   type WebviewToHost,
 } from '../protocol/panel';
-import { readSettings } from './settings';
+import type { RunbookModel } from '../protocol/server';
+import type { PanelServer } from './client';
+import { buildSimulationHtml, makeNonce } from './html';
+import { baseName, runbookMessage } from './panelHost';
 
 /** Re-simulate this long after typing stops (the issue asks for about half a second). */
 const FOLLOW_DEBOUNCE_MS = 500;
-
-/** Where the lint result comes from: the extension's per-document cache (RunbookDocuments). */
-export interface RunbookAnalyses {
-  current(document: vscode.TextDocument): { analysis: Analysis; simulatable: boolean };
-}
 
 let panels: SimulationPanels | undefined;
 
@@ -32,8 +28,8 @@ let panels: SimulationPanels | undefined;
  * Registers the panel serializer (so panels come back after a reload) and keeps panels in step
  * with their documents. Call once from activate().
  */
-export function registerSimulationPanel(context: vscode.ExtensionContext, analyses: RunbookAnalyses): void {
-  panels = new SimulationPanels(context.extensionUri, analyses);
+export function registerSimulationPanel(context: vscode.ExtensionContext, server: PanelServer): void {
+  panels = new SimulationPanels(context.extensionUri, server);
   context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(SIMULATION_VIEW_TYPE, panels));
 }
 
@@ -51,7 +47,9 @@ export function showSimulationPanel(document: vscode.TextDocument, options: { st
  * editor title button (VS Code passes the file's URI) or a CodeLens (arguments: URI, step index).
  */
 export async function runSimulateCommand(uri?: unknown, stepIndex?: unknown): Promise<void> {
-  const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+  // A CodeLens from the language server passes the URI as a string.
+  const target =
+    uri instanceof vscode.Uri ? uri : typeof uri === 'string' ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri;
   if (!target) {
     void vscode.window.showInformationMessage('Open a runbook to simulate it.');
     return;
@@ -65,7 +63,7 @@ class SimulationPanels implements vscode.WebviewPanelSerializer<PanelState>, vsc
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly analyses: RunbookAnalyses,
+    private readonly server: PanelServer,
   ) {}
 
   show(document: vscode.TextDocument, focusStepIndex?: number): void {
@@ -96,7 +94,7 @@ class SimulationPanels implements vscode.WebviewPanelSerializer<PanelState>, vsc
 
   private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri, focusStepIndex?: number): void {
     const key = uri.toString();
-    const simulation = new SimulationPanel(panel, uri, this.extensionUri, this.analyses, focusStepIndex);
+    const simulation = new SimulationPanel(panel, uri, this.extensionUri, this.server, focusStepIndex);
     this.open.set(key, simulation);
     panel.onDidDispose(() => {
       if (this.open.get(key) === simulation) this.open.delete(key);
@@ -116,19 +114,23 @@ class SimulationPanels implements vscode.WebviewPanelSerializer<PanelState>, vsc
 }
 
 function panelTitle(uri: vscode.Uri): string {
-  return `Simulation: ${uri.path.split('/').pop() ?? 'runbook'}`;
+  return `Simulation: ${baseName(uri.path)}`;
 }
 
 /** One panel following one runbook document. */
 class SimulationPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The model last posted to the page (its steps' offsets serve "Go to"). */
+  private shown: RunbookModel | undefined;
+  /** Increases with every request for the model: an answer to an older one is dropped. */
+  private requests = 0;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly uri: vscode.Uri,
     extensionUri: vscode.Uri,
-    private readonly analyses: RunbookAnalyses,
+    private readonly server: PanelServer,
     private focusStepIndex: number | undefined,
   ) {
     const webview = panel.webview;
@@ -181,15 +183,31 @@ class SimulationPanel implements vscode.Disposable {
       });
       return;
     }
-    const settings = readSettings(document.uri);
-    const { analysis, simulatable } = this.analyses.current(document);
-    const message = buildRunbookMessage(
-      { analysis, simulatable },
-      { uri: document.uri.toString(), fileName: document.uri.path.split('/').pop() ?? 'runbook', version: document.version },
-      { assumptions: settings.assumptions, maxEvents: settings.maxEvents },
-      this.focusStepIndex,
-    );
-    this.post(message);
+    const request = ++this.requests;
+    const model = await this.model(document);
+    if (request !== this.requests || !model) return;
+    this.shown = model;
+    this.post(runbookMessage(model, { uri: document.uri.toString(), fileName: baseName(document.uri.path) }, this.focusStepIndex));
+  }
+
+  /** The server's model of the document as the editor has it now (asked twice at most if the server is a version behind). */
+  private async model(document: vscode.TextDocument): Promise<RunbookModel | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let model: RunbookModel | null;
+      try {
+        model = await this.server.runbookModel(document.uri);
+      } catch (error) {
+        this.post({ type: 'notice', level: 'error', message: `The language server did not answer: ${describe(error)}` });
+        return undefined;
+      }
+      if (!model) {
+        this.post({ type: 'notice', level: 'error', message: 'The language server does not have this runbook open; see its output.' });
+        return undefined;
+      }
+      if (model.version >= document.version || attempt === 1) return model;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return undefined;
   }
 
   private post(message: HostToWebview): void {
@@ -219,29 +237,33 @@ class SimulationPanel implements vscode.Disposable {
           return;
       }
     } catch (error) {
-      this.post({ type: 'notice', level: 'error', message: String((error as Error)?.message ?? error) });
+      this.post({ type: 'notice', level: 'error', message: describe(error) });
     }
   }
 
   private async apply(change: RunbookChange): Promise<void> {
     const document = await this.document();
     if (!document || !change || typeof change !== 'object') return;
-    const text = document.getText();
-    const { analysis } = this.analyses.current(document);
-    const outcome = editsForChange(text, analysis.runbook, change);
+    const outcome = await this.server.panelEdits(document.uri, change);
+    if (!outcome) {
+      this.post({ type: 'notice', level: 'error', message: 'The language server does not have this runbook open; see its output.' });
+      return;
+    }
     if ('problem' in outcome) {
       this.post({ type: 'notice', level: 'info', message: outcome.problem });
       return;
     }
+    if (outcome.version !== document.version) {
+      this.post({
+        type: 'notice',
+        level: 'info',
+        message: 'The runbook changed while the edit was prepared; nothing was written. Try again.',
+      });
+      return;
+    }
     // One WorkspaceEdit: one undo step, and the editor keeps everything it did not touch (comments included).
     const edit = new vscode.WorkspaceEdit();
-    for (const textEdit of outcome.edits) {
-      edit.replace(
-        document.uri,
-        new vscode.Range(document.positionAt(textEdit.span.start), document.positionAt(textEdit.span.end)),
-        textEdit.newText,
-      );
-    }
+    for (const textEdit of outcome.edits) edit.replace(document.uri, this.server.asRange(textEdit.range), textEdit.newText);
     const applied = await vscode.workspace.applyEdit(edit);
     this.post(
       applied
@@ -269,7 +291,8 @@ class SimulationPanel implements vscode.Disposable {
       saveLabel: 'Export',
     });
     if (!target) return;
-    const bytes = format === 'png' ? Buffer.from(content, 'base64') : Buffer.from(content, 'utf8');
+    // atob and TextEncoder exist in the Node and the web extension host alike (Buffer only in Node).
+    const bytes = format === 'png' ? Uint8Array.from(atob(content), (c) => c.charCodeAt(0)) : new TextEncoder().encode(content);
     await vscode.workspace.fs.writeFile(target, bytes);
     this.post({ type: 'notice', level: 'info', message: `Saved ${target.path.split('/').pop()}.` });
   }
@@ -277,7 +300,8 @@ class SimulationPanel implements vscode.Disposable {
   private async revealStep(stepIndex: unknown): Promise<void> {
     const document = await this.document();
     if (!document || typeof stepIndex !== 'number') return;
-    const step = this.analyses.current(document).analysis.runbook.steps[stepIndex];
+    const model = this.shown?.version === document.version ? this.shown : await this.model(document);
+    const step = model?.version === document.version ? model.runbook.steps[stepIndex] : undefined;
     if (!step) return;
     const position = document.positionAt(step.itemStart);
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
@@ -288,4 +312,8 @@ class SimulationPanel implements vscode.Disposable {
     for (const disposable of this.disposables) disposable.dispose();
     this.disposables.length = 0;
   }
+}
+
+function describe(error: unknown): string {
+  return String((error as Error)?.message ?? error);
 }

@@ -7,6 +7,7 @@
 import type { Assumptions } from '../core/model/assumptions';
 import type { Runbook } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
+import type { SimulationResult } from '../core/simulator/result';
 
 export const SIMULATION_VIEW_TYPE = 'exrunbook.simulation';
 
@@ -18,23 +19,32 @@ export interface BlockingProblem {
   line: number;
 }
 
-/** The runbook the panel shows, sent whenever the document changes (debounced) or the page asks. */
-export interface RunbookMessage {
-  type: 'runbook';
-  documentUri: string;
-  /** The file's base name, for titles and export file names. */
-  fileName: string;
-  documentVersion: number;
+/** What the panel shows of a runbook: the language server's model of it (src/protocol/server.ts RunbookModel adds the version). */
+export interface RunbookView {
   runbook: Runbook;
-  /** False when errors stop the simulation (lintText(...).simulatable). */
+  /** False when errors stop the simulation. */
   simulatable: boolean;
   /** The errors that stop it (at most a handful), when not simulatable. */
   blockingProblems: BlockingProblem[];
   /** How many errors stop it (blockingProblems lists the first few). */
   errorCount: number;
-  /** Assumptions from settings (exrunbook.simulation.*). */
+  /** Assumptions set in the settings (exrunbook.simulation.*), and the event budget. */
   assumptions: Partial<Assumptions>;
   maxEvents: number;
+  /**
+   * The language server's background simulation of exactly this runbook (same settings and seed):
+   * the page shows it instead of running the same simulation again. Absent while none has finished.
+   */
+  simulation?: { result: SimulationResult; elapsedMs: number };
+}
+
+/** The runbook the panel shows, sent whenever the document changes (debounced) or the page asks. */
+export interface RunbookMessage extends RunbookView {
+  type: 'runbook';
+  documentUri: string;
+  /** The file's base name, for titles and export file names. */
+  fileName: string;
+  documentVersion: number;
   /** The step a CodeLens was clicked on, to highlight. */
   focusStepIndex?: number;
 }

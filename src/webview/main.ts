@@ -158,7 +158,13 @@ function onRunbook(next: RunbookMessage): void {
   title.textContent = next.runbook.name?.value ?? next.fileName;
   subtitle.textContent = next.runbook.name ? next.fileName : '';
   page.choices = whatIfChoices(next.runbook, next.assumptions);
-  page.saved = { ...page.saved, documentUri: next.documentUri, whatIf: pruneWhatIf(page.saved.whatIf, page.choices), lastRunbook: next };
+  page.saved = {
+    ...page.saved,
+    documentUri: next.documentUri,
+    whatIf: pruneWhatIf(page.saved.whatIf, page.choices),
+    // The saved state stays small: a restored page simulates again rather than keep a result.
+    lastRunbook: { ...next, simulation: undefined },
+  };
   vscode.setState(page.saved);
   renderProblems(next);
   renderControls();
@@ -171,7 +177,12 @@ function onRunbook(next: RunbookMessage): void {
     return;
   }
   servers.classList.remove('stale');
-  startRun('baseline');
+  if (next.simulation) {
+    // The language server has simulated exactly this runbook already: show that instead of running it again.
+    runner.cancel('baseline');
+    page.outcomes.baseline = { result: next.simulation.result, elapsedMs: next.simulation.elapsedMs };
+    renderResults();
+  } else startRun('baseline');
   if (hasWhatIf(page.saved.whatIf)) startRun('whatIf');
   else clearWhatIf();
 }

@@ -45,7 +45,7 @@ export interface ExtensionSettings {
   simulationEnabled: boolean;
 }
 
-/** What src/extension/runbookDocuments.ts does for one document version, run synchronously. */
+/** What the language server (src/server/documents.ts) does for one document version, run synchronously. */
 export function lintLikeExtension(text: string, settings: ExtensionSettings, eventsPerSlice = 200_000): PathOutcome {
   const analysis = analyze(text, { severities: settings.severities, assumptions: settings.assumptions });
   const simulatable = isSimulatable(analysis);

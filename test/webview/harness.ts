@@ -9,9 +9,11 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { lintText } from '../../src/core/lint';
+import { analyze, isSimulatable, toDiagnostics } from '../../src/core/lint';
 import { buildSimulationHtml, makeNonce } from '../../src/extension/html';
-import { buildRunbookMessage } from '../../src/extension/panelHost';
+import { runbookMessage } from '../../src/extension/panelHost';
+import { runbookModelFor } from '../../src/server/panel';
+import { readSettings } from '../../src/server/settings';
 import type { HostToWebview, RunbookMessage, WebviewToHost } from '../../src/protocol/panel';
 import { readExample, repoRoot } from '../support';
 import { DARK, type HarnessTheme } from './themes';
@@ -200,15 +202,17 @@ export class PanelPage {
   }
 }
 
-/** The message the extension posts for a runbook text (linted and modelled by the core, as in the extension). */
+/** The message the extension posts for a runbook text: the language server's model of it (no background simulation yet). */
 export function runbookMessageFor(text: string, fileName: string, extra: Partial<RunbookMessage> = {}): RunbookMessage {
-  const lint = lintText(text);
-  const message = buildRunbookMessage(
-    lint,
-    { uri: `file:///work/${fileName}`, fileName, version: 1 },
-    { assumptions: {}, maxEvents: 50_000_000 },
-  );
-  return { ...message, ...extra };
+  const analysis = analyze(text);
+  const model = runbookModelFor({
+    version: 1,
+    analysis,
+    simulatable: isSimulatable(analysis),
+    settings: readSettings({}),
+    diagnostics: toDiagnostics(analysis),
+  });
+  return { ...runbookMessage(model, { uri: `file:///work/${fileName}`, fileName }), ...extra };
 }
 
 export function exampleMessage(name: string, extra: Partial<RunbookMessage> = {}): RunbookMessage {

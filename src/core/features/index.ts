@@ -1,4 +1,4 @@
-/** Editor features as pure functions of the runbook text and its analysis (the VS Code adapters live in src/extension/features). */
+/** Editor features as pure functions of the runbook text and its analysis (the language server, src/server/features.ts, turns them into LSP). */
 export { codeActions, diagnosticsAt, type CodeActionItem } from './codeActions';
 export { codeLenses, predictionFor, SIMULATE_COMMAND, type CodeLensItem, type SimulationStatus } from './codeLens';
 export { completions, type CompletionItem, type CompletionKind } from './completion';

@@ -1,10 +1,25 @@
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../../src/core/edits';
-import { lintText } from '../../../src/core/lint';
-import { buildRunbookMessage, editsForChange, firstExposedMove } from '../../../src/extension/panelHost';
+import { analyze, isSimulatable, lintText, toDiagnostics } from '../../../src/core/lint';
+import type { RunbookState } from '../../../src/server/documents';
+import { editsForChange, firstExposedMove, panelEditsFor, runbookModelFor } from '../../../src/server/panel';
+import { readSettings } from '../../../src/server/settings';
 import { readExample } from '../../support';
 
-describe('simulation panel, host side', () => {
+/** The server's state of a document, as RunbookDocuments holds it after a lint. */
+function stateOf(text: string, version = 3): RunbookState {
+  const analysis = analyze(text);
+  return { version, analysis, simulatable: isSimulatable(analysis), settings: readSettings({}), diagnostics: toDiagnostics(analysis) };
+}
+
+/** Only objects, arrays, strings, numbers, booleans and null (undefined fields are dropped on the wire): it crosses JSON twice. */
+function assertPlainData(value: unknown, path: string): void {
+  if (value === null || value === undefined || ['string', 'number', 'boolean'].includes(typeof value)) return;
+  assert.ok(Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype, `${path} is not plain data`);
+  for (const [key, item] of Object.entries(value as object)) assertPlainData(item, `${path}.${key}`);
+}
+
+describe("the language server's answers to the simulation panel", () => {
   it('finds the first move that is exposed to KB924567, judged at that step', () => {
     const multiWave = lintText(readExample('multi-wave.runbook.yaml')).runbook;
     assert.equal(multiWave.steps[firstExposedMove(multiWave, 'exch03')!].id?.value, 'wave2a');
@@ -51,19 +66,28 @@ describe('simulation panel, host side', () => {
     assert.deepEqual(refused.edits, []);
   });
 
-  it('posts the runbook as plain data, with the errors that stop the simulation', () => {
+  it('sends the model with the errors that stop the simulation, as plain data', () => {
     const broken = readExample('kb924567-exposed.runbook.yaml').replace('to: EXCH02', 'to: EXCH09');
-    const message = buildRunbookMessage(
-      lintText(broken),
-      { uri: 'file:///r.runbook.yaml', fileName: 'r.runbook.yaml', version: 3 },
-      { assumptions: {}, maxEvents: 1000 },
-    );
-    assert.equal(message.simulatable, false);
-    assert.ok(message.errorCount >= 1);
+    const model = runbookModelFor(stateOf(broken));
+    assert.equal(model.version, 3);
+    assert.equal(model.simulatable, false);
+    assert.ok(model.errorCount >= 1);
     assert.ok(
-      message.blockingProblems.some((problem) => problem.code === 'EXR010' && /EXCH09/.test(problem.message)),
-      JSON.stringify(message.blockingProblems),
+      model.blockingProblems.some((problem) => problem.code === 'EXR010' && /EXCH09/.test(problem.message)),
+      JSON.stringify(model.blockingProblems),
     );
-    assert.deepEqual(JSON.parse(JSON.stringify(message)), message);
+    assertPlainData(model, 'model');
+  });
+
+  it('answers "Apply to runbook" with LSP edits for the version it read, and refuses a request that is not a change', () => {
+    const text = readExample('kb924567-exposed.runbook.yaml');
+    const answer = panelEditsFor(stateOf(text, 7), { kind: 'hotfix', server: 'EXCH01' });
+    assert.ok('edits' in answer, JSON.stringify(answer));
+    assert.equal(answer.version, 7);
+    assert.match(answer.description, /Inserted the KB924567 hotfix for EXCH01 before wave1/);
+    assert.ok(answer.edits.every((edit) => edit.range.start.line >= 0 && /KB924567/.test(answer.edits.map((e) => e.newText).join(''))));
+    for (const hostile of [null, 'hotfix', { kind: 'hotfix' }, { kind: 'delete-everything' }]) {
+      assert.deepEqual(panelEditsFor(stateOf(text, 7), hostile), { version: 7, problem: 'The panel asked for a change it cannot make.' });
+    }
   });
 });

@@ -1,0 +1,25 @@
+/**
+ * What activation does, in VS Code and on the web alike: register the commands, the language
+ * status item and the simulation panel, then start the language server once activate() has
+ * returned (so activation stays a few milliseconds however big the open runbooks are).
+ */
+import * as vscode from 'vscode';
+import { RunbookServer, type CreateClient } from './client';
+import { registerSimulationPanel, runSimulateCommand } from './simulatePanel';
+
+export function activateWith(context: vscode.ExtensionContext, createClient: CreateClient): void {
+  const started = performance.now();
+  const output = vscode.window.createOutputChannel('Exchange Runbook', { log: true });
+  const server = new RunbookServer(context, output, createClient);
+  context.subscriptions.push(
+    output,
+    server,
+    vscode.commands.registerCommand('exrunbook.simulate', runSimulateCommand),
+    vscode.commands.registerCommand('exrunbook.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('exrunbook.restartServer', () => server.restart()),
+  );
+  registerSimulationPanel(context, server);
+  output.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  // A failed start is logged and shown in the language status item; the panel's requests report it too.
+  setTimeout(() => void server.start().catch(() => undefined), 0);
+}

@@ -1,0 +1,208 @@
+/**
+ * The extension's side of the language server: the client options (which documents, which
+ * settings, where the rule pages are), starting it after activation, the panel's requests, and
+ * the language status item. The server (src/server) does all the analysis; nothing here reads
+ * a runbook. extension.ts (Node) and browserMain.ts (web) differ only in how the server starts.
+ */
+import * as vscode from 'vscode';
+import { State, type BaseLanguageClient, type LanguageClientOptions } from 'vscode-languageclient';
+import type { RunbookChange } from '../protocol/panel';
+import {
+  PANEL_EDITS_REQUEST,
+  RUNBOOK_MODEL_REQUEST,
+  STATUS_NOTIFICATION,
+  type LspTextEdit,
+  type PanelEditsResult,
+  type RunbookModel,
+  type ServerInitializationOptions,
+  type ServerStatus,
+} from '../protocol/server';
+
+export const LANGUAGE_ID = 'exchange-runbook';
+const SETTINGS_SECTION = 'exrunbook';
+
+export type CreateClient = (options: LanguageClientOptions) => BaseLanguageClient;
+
+/** What the simulation panel asks of the server. */
+export interface PanelServer {
+  runbookModel(uri: vscode.Uri): Promise<RunbookModel | null>;
+  panelEdits(uri: vscode.Uri, change: RunbookChange): Promise<PanelEditsResult | null>;
+  asRange(range: LspTextEdit['range']): vscode.Range;
+}
+
+/** The language client, started once after activation and restarted on request. */
+export class RunbookServer implements PanelServer, vscode.Disposable {
+  private client: BaseLanguageClient | undefined;
+  private starting: Promise<BaseLanguageClient> | undefined;
+  private readonly status: ServerStatusItem;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly createClient: CreateClient,
+  ) {
+    this.status = new ServerStatusItem();
+  }
+
+  /** Starts the server (once); resolves when it has answered `initialize`. */
+  start(): Promise<BaseLanguageClient> {
+    this.starting ??= this.launch();
+    return this.starting;
+  }
+
+  private async launch(): Promise<BaseLanguageClient> {
+    const started = performance.now();
+    const client = this.createClient(this.clientOptions());
+    this.client = client;
+    client.onDidChangeState((event) => this.status.clientState(event.newState));
+    client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => this.status.serverStatus(status));
+    try {
+      await client.start();
+    } catch (error) {
+      this.output.error(`the language server did not start: ${String((error as Error)?.message ?? error)}`);
+      this.status.failed();
+      throw error;
+    }
+    this.output.info(`language server started in ${(performance.now() - started).toFixed(0)} ms`);
+    return client;
+  }
+
+  async restart(): Promise<void> {
+    if (!this.client) {
+      await this.start();
+      return;
+    }
+    await this.client.stop();
+    await this.client.start();
+  }
+
+  async runbookModel(uri: vscode.Uri): Promise<RunbookModel | null> {
+    const client = await this.start();
+    return client.sendRequest<RunbookModel | null>(RUNBOOK_MODEL_REQUEST, { uri: client.code2ProtocolConverter.asUri(uri) });
+  }
+
+  async panelEdits(uri: vscode.Uri, change: RunbookChange): Promise<PanelEditsResult | null> {
+    const client = await this.start();
+    return client.sendRequest<PanelEditsResult | null>(PANEL_EDITS_REQUEST, { uri: client.code2ProtocolConverter.asUri(uri), change });
+  }
+
+  asRange(range: LspTextEdit['range']): vscode.Range {
+    return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+  }
+
+  private clientOptions(): LanguageClientOptions {
+    const initializationOptions: ServerInitializationOptions = {
+      ruleDocsBase: this.context.extensionUri.toString(),
+      simulateCommand: true,
+    };
+    const settingKeys = manifestSettingKeys(this.context);
+    return {
+      documentSelector: [{ language: LANGUAGE_ID }],
+      outputChannel: this.output,
+      initializationOptions,
+      synchronize: { configurationSection: SETTINGS_SECTION },
+      middleware: {
+        workspace: {
+          // The server takes a setting that is present as one the user chose; send only those.
+          configuration: (params, token, next) =>
+            params.items.every((item) => item.section === SETTINGS_SECTION)
+              ? params.items.map((item) => userSettings(settingKeys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined))
+              : next(params, token),
+        },
+      },
+    };
+  }
+
+  dispose(): void {
+    this.status.dispose();
+    void this.client?.stop().catch(() => undefined);
+  }
+}
+
+/** The keys under `exrunbook.` that the manifest declares (`rules`, `lint.debounceMs`, `simulation.maxEvents`, …). */
+function manifestSettingKeys(context: vscode.ExtensionContext): string[] {
+  const properties = (context.extension.packageJSON as { contributes?: { configuration?: { properties?: object } } }).contributes
+    ?.configuration?.properties;
+  return Object.keys(properties ?? {})
+    .filter((key) => key.startsWith(`${SETTINGS_SECTION}.`))
+    .map((key) => key.slice(SETTINGS_SECTION.length + 1));
+}
+
+/**
+ * The `exrunbook` settings the user set (user, workspace or folder), nested as the section is:
+ * `{ rules: {…}, simulation: { storeTaskThreads: 48 } }`. Defaults are left out so that results
+ * can say which numbers were assumed. The values are read with get(), which honours workspace
+ * trust (an untrusted folder cannot raise the event budget).
+ */
+function userSettings(keys: readonly string[], scope: vscode.Uri | undefined): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const result: Record<string, unknown> = {};
+  for (const key of keys) {
+    const inspected = config.inspect(key);
+    const setByUser =
+      inspected?.globalValue !== undefined || inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+    if (!setByUser) continue;
+    const path = key.split('.');
+    let target = result;
+    for (const part of path.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
+    target[path[path.length - 1]] = config.get(key);
+  }
+  return result;
+}
+
+/** The language status item: the server's state and its last analysis, with "Show output" (as the ESLint extension does). */
+class ServerStatusItem implements vscode.Disposable {
+  private readonly item = vscode.languages.createLanguageStatusItem('exrunbook.server', { language: LANGUAGE_ID });
+  private lastAnalysis: ServerStatus['lastAnalysis'];
+
+  constructor() {
+    this.item.name = 'Exchange Runbook language server';
+    this.item.command = { title: 'Show output', command: 'exrunbook.showOutput' };
+    this.show('Starting…', 'The language server is starting.', true);
+  }
+
+  clientState(state: State): void {
+    if (state === State.Starting) this.show('Starting…', 'The language server is starting.', true);
+    else if (state === State.Running) this.show('Ready', this.analysisDetail(), false);
+    else this.failed();
+  }
+
+  serverStatus(status: ServerStatus): void {
+    this.lastAnalysis = status.lastAnalysis ?? this.lastAnalysis;
+    const file = status.uri ? ` ${fileName(status.uri)}` : '';
+    if (status.state === 'analysing') this.show(`Analysing${file}…`, this.analysisDetail(), true);
+    else if (status.state === 'simulating') this.show(`Simulating${file}…`, this.analysisDetail(), true);
+    else this.show('Ready', this.analysisDetail(), false);
+  }
+
+  failed(): void {
+    this.show('Stopped', 'The language server is not running: see the output.', false, vscode.LanguageStatusSeverity.Error);
+  }
+
+  private analysisDetail(): string {
+    const last = this.lastAnalysis;
+    if (!last) return 'No runbook analysed yet.';
+    const at = new Date(last.finishedAt).toLocaleTimeString();
+    return `Last analysis: ${last.milliseconds.toLocaleString('en-US')} ms at ${at} (${fileName(last.uri)})`;
+  }
+
+  private show(text: string, detail: string, busy: boolean, severity = vscode.LanguageStatusSeverity.Information): void {
+    this.item.text = text;
+    this.item.detail = detail;
+    this.item.busy = busy;
+    this.item.severity = severity;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+function fileName(uri: string): string {
+  const name = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}

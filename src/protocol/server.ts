@@ -1,0 +1,52 @@
+/**
+ * What the extension (src/extension) and the language server (src/server) say to each other
+ * beyond LSP: the simulation panel's requests, the server's status, and the options the
+ * extension starts the server with. Other editors need none of it. Types and constants only.
+ */
+import type { RunbookChange, RunbookView } from './panel';
+
+/** `initializationOptions` the extension sends; every field is optional (other clients send nothing). */
+export interface ServerInitializationOptions {
+  /** Where the rule pages are (`<base>/EXR001.md`): the diagnostics' code links and the hover's. */
+  ruleDocsBase?: string;
+  /** The client has the `exrunbook.simulate` command (core/features/codeLens.ts): offer the "▶ Simulate" CodeLens. */
+  simulateCommand?: boolean;
+}
+
+/** `exrunbook/runbookModel`: what the simulation panel shows for a document, at the server's version of it. */
+export const RUNBOOK_MODEL_REQUEST = 'exrunbook/runbookModel';
+
+export interface RunbookModelParams {
+  uri: string;
+}
+
+export interface RunbookModel extends RunbookView {
+  /** The document version this was computed from (the client compares it with the editor's). */
+  version: number;
+}
+
+/** `exrunbook/panelEdits`: the text edits that write a what-if into the runbook. */
+export const PANEL_EDITS_REQUEST = 'exrunbook/panelEdits';
+
+export interface PanelEditsParams {
+  uri: string;
+  change: RunbookChange;
+}
+
+export interface LspTextEdit {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
+}
+
+export type PanelEditsResult = { version: number; edits: LspTextEdit[]; description: string } | { version: number; problem: string };
+
+/** `exrunbook/status` (server → client notification): what the server is doing, for the language status item. */
+export const STATUS_NOTIFICATION = 'exrunbook/status';
+
+export interface ServerStatus {
+  state: 'idle' | 'analysing' | 'simulating';
+  /** The document being worked on (analysing, simulating). */
+  uri?: string;
+  /** The last finished analysis. */
+  lastAnalysis?: { uri: string; milliseconds: number; finishedAt: string };
+}

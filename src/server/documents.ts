@@ -1,0 +1,280 @@
+/**
+ * The server's open runbooks: one IncrementalAnalyzer per document, a debounced lint after each
+ * edit (a newer version makes an older run stale), diagnostics published after each lint, and the
+ * background simulation for EXR005 and the CodeLens run in slices after it, cancelled by the next
+ * edit. Knows nothing of LSP: src/server/server.ts wires it to a connection.
+ */
+import type { Finding, RunbookDiagnostic } from '../core/diagnostics';
+import { IncrementalAnalyzer } from '../core/incremental/incrementalAnalyzer';
+import { isSimulatable, toDiagnostics, type Analysis } from '../core/lint';
+import { SIMULATED_CODES } from '../core/rules';
+import { exhaustionFindings, Simulation, SimulationError } from '../core/simulator';
+import type { SimulationResult } from '../core/simulator/result';
+import type { ServerStatus } from '../protocol/server';
+import type { RunbookSettings } from './settings';
+
+/** A document as the server holds it: its text at a version. */
+export interface VersionedText {
+  uri: string;
+  version: number;
+  getText(): string;
+}
+
+/** What the server knows about one open runbook at one version. */
+export interface RunbookState {
+  version: number;
+  analysis: Analysis;
+  simulatable: boolean;
+  settings: RunbookSettings;
+  /** The diagnostics as last published (severities, suppressions and EXR005 applied). */
+  diagnostics: RunbookDiagnostic[];
+  /** The last finished background simulation of this version, if any. */
+  simulation?: { result?: SimulationResult; error?: string; elapsedMs?: number };
+}
+
+/** Where the results go (the LSP connection, or a test). */
+export interface DocumentEvents {
+  publish(uri: string, version: number, diagnostics: RunbookDiagnostic[]): void;
+  /** A simulation finished or was dropped: CodeLens predictions changed. */
+  simulationChanged(uri: string): void;
+  status(status: ServerStatus): void;
+  log(message: string): void;
+}
+
+/** Events per slice of background simulation: small enough to answer requests between slices. */
+const EVENTS_PER_SLICE = 200_000;
+
+interface Entry {
+  document: VersionedText;
+  analyzer: IncrementalAnalyzer;
+  state?: RunbookState;
+  lintTimer?: ReturnType<typeof setTimeout>;
+  simulation?: { cancel(): void };
+  /** Increases with every update(): a settings answer or analysis for an older one is dropped. */
+  generation: number;
+  /** The analysis under way (between saying so and doing it), shared by everyone who asks. */
+  analysing?: { version: number; promise: Promise<RunbookState> };
+}
+
+export class RunbookDocuments {
+  private readonly entries = new Map<string, Entry>();
+  private lastAnalysis: ServerStatus['lastAnalysis'];
+  private simulationsRunning = 0;
+
+  constructor(
+    private readonly events: DocumentEvents,
+    /** The settings for a document (cached by the caller; asked of the client when not). */
+    private readonly settingsFor: (uri: string) => Promise<RunbookSettings>,
+  ) {}
+
+  /** A document opened or changed: lint it after the debounce (at once with `delay` 0). */
+  update(document: VersionedText, delay?: number): void {
+    let entry = this.entries.get(document.uri);
+    if (!entry) this.entries.set(document.uri, (entry = { document, analyzer: new IncrementalAnalyzer(), generation: 0 }));
+    entry.document = document;
+    this.stop(entry);
+    const generation = ++entry.generation;
+    void this.settingsFor(document.uri).then((settings) => {
+      if (this.entries.get(document.uri) !== entry || entry.generation !== generation) return;
+      entry.lintTimer = setTimeout(() => {
+        entry.lintTimer = undefined;
+        this.analyse(entry, settings).then(
+          (state) => {
+            if (entry.generation !== generation || entry.state !== state) return;
+            if (settings.simulationEnabled && state.simulatable) this.simulateLater(entry, state);
+          },
+          (error: unknown) => this.events.log(`the analysis of ${fileName(document.uri)} failed: ${String(error)}`),
+        );
+      }, delay ?? settings.lintDebounceMs);
+    });
+  }
+
+  /** Every open document again, at once (the settings changed: an analysis of the same text is no longer current). */
+  updateAll(): void {
+    for (const entry of this.entries.values()) {
+      entry.state = undefined;
+      entry.analysing = undefined;
+      this.update(entry.document, 0);
+    }
+  }
+
+  /** The analysis of the document as it is now, computed at once if the debounce has not run yet. */
+  async current(uri: string): Promise<RunbookState | undefined> {
+    const entry = this.entries.get(uri);
+    if (!entry) return undefined;
+    if (entry.state?.version === entry.document.version) return entry.state;
+    const settings = await this.settingsFor(uri);
+    if (this.entries.get(uri) !== entry) return undefined;
+    return this.analyse(entry, settings);
+  }
+
+  /**
+   * Analyses the document's latest text, once however many ask: says so first (status, and a log
+   * line for a large runbook) and lets that reach the client before the analysis holds this thread.
+   */
+  private analyse(entry: Entry, settings: RunbookSettings): Promise<RunbookState> {
+    const { document } = entry;
+    if (entry.state?.version === document.version) return Promise.resolve(entry.state);
+    if (entry.analysing?.version === document.version) return entry.analysing.promise;
+    this.status('analysing', document.uri);
+    if (isLarge(document)) this.events.log(`analysing ${fileName(document.uri)} (${sizeOf(document)})…`);
+    const promise = new Promise<RunbookState>((resolve, reject) =>
+      setTimeout(() => {
+        if (entry.analysing?.promise === promise) entry.analysing = undefined;
+        // The core never throws on input; should it ever, the request that asked gets the error, not the process.
+        try {
+          resolve(entry.state?.version === entry.document.version ? entry.state : this.lint(entry, settings));
+        } catch (error) {
+          reject(error);
+        }
+      }, 0),
+    );
+    entry.analysing = { version: document.version, promise };
+    return promise;
+  }
+
+  /** The last analysis, whatever version it was of (completion needs only the servers it declares). */
+  peek(uri: string): RunbookState | undefined {
+    return this.entries.get(uri)?.state;
+  }
+
+  close(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (!entry) return;
+    this.stop(entry);
+    this.entries.delete(uri);
+    this.events.publish(uri, entry.document.version, []);
+    this.status('idle');
+  }
+
+  dispose(): void {
+    for (const entry of this.entries.values()) this.stop(entry);
+    this.entries.clear();
+  }
+
+  private stop(entry: Entry): void {
+    clearTimeout(entry.lintTimer);
+    entry.lintTimer = undefined;
+    entry.simulation?.cancel();
+    entry.simulation = undefined;
+  }
+
+  private lint(entry: Entry, settings: RunbookSettings): RunbookState {
+    const { document } = entry;
+    const started = performance.now();
+    const analysis = entry.analyzer.update(document.getText(), { severities: settings.severities, assumptions: settings.assumptions });
+    const previous = entry.state;
+    const state: RunbookState = {
+      version: document.version,
+      analysis,
+      simulatable: isSimulatable(analysis),
+      settings,
+      diagnostics: [],
+      // Until the new simulation finishes, keep the last EXR005 only if nothing changed.
+      simulation: previous?.version === document.version ? previous.simulation : undefined,
+    };
+    entry.state = state;
+    this.publish(document.uri, state);
+    const milliseconds = Math.round(performance.now() - started);
+    this.lastAnalysis = { uri: document.uri, milliseconds, finishedAt: new Date().toISOString() };
+    // Small runbooks are analysed at every pause in typing: only the long analyses are worth a line.
+    if (isLarge(document))
+      this.events.log(`analysed ${fileName(document.uri)} (version ${document.version}, ${sizeOf(document)}) in ${milliseconds} ms`);
+    this.status('idle');
+    return state;
+  }
+
+  private publish(uri: string, state: RunbookState): void {
+    const result = state.simulation?.result;
+    const extraFindings: Finding[] = result ? exhaustionFindings(state.analysis.runbook, result) : [];
+    // Until a simulation result exists (or when none will run), a suppression of EXR005 is not "unused".
+    state.diagnostics = toDiagnostics(state.analysis, {
+      severities: state.settings.severities,
+      extraFindings,
+      pendingCodes: result ? [] : SIMULATED_CODES,
+    });
+    this.events.publish(uri, state.version, state.diagnostics);
+  }
+
+  /** Runs the simulation in slices between other work; the next edit cancels it. */
+  private simulateLater(entry: Entry, state: RunbookState): void {
+    const { settings } = state;
+    let cancelled = false;
+    let running = false;
+    const finish = (simulation: RunbookState['simulation']) => {
+      if (running) this.simulationsRunning--;
+      running = false;
+      if (cancelled || entry.state !== state || this.entries.get(entry.document.uri) !== entry) return;
+      entry.simulation = undefined;
+      state.simulation = simulation;
+      this.publish(entry.document.uri, state);
+      this.events.simulationChanged(entry.document.uri);
+      this.status('idle');
+    };
+    let timer = setTimeout(() => {
+      let run: Simulation;
+      const started = performance.now();
+      try {
+        run = new Simulation(state.analysis.runbook, {
+          assumptions: settings.assumptions,
+          maxEvents: settings.maxEvents,
+          shouldCancel: () => cancelled,
+          series: false, // EXR005 and CodeLens read the summaries only
+        });
+      } catch (error) {
+        finish({ error: describe(error) });
+        return;
+      }
+      running = true;
+      this.simulationsRunning++;
+      this.status('simulating', entry.document.uri);
+      const slice = () => {
+        if (cancelled) return;
+        try {
+          if (run.runFor(EVENTS_PER_SLICE)) finish({ result: run.result(), elapsedMs: Math.round(performance.now() - started) });
+          else timer = setTimeout(slice, 0);
+        } catch (error) {
+          finish({ error: describe(error) });
+        }
+      };
+      slice();
+    }, settings.simulationDebounceMs);
+    entry.simulation = {
+      cancel: () => {
+        cancelled = true;
+        clearTimeout(timer);
+        if (running) this.simulationsRunning--;
+        running = false;
+      },
+    };
+  }
+
+  private status(state: ServerStatus['state'], uri?: string): void {
+    if (state === 'idle' && this.simulationsRunning > 0) state = 'simulating';
+    this.events.status({ state, uri, lastAnalysis: this.lastAnalysis });
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof SimulationError) return error.message;
+  return `the simulation failed: ${String((error as Error)?.message ?? error)}`;
+}
+
+export function fileName(uri: string): string {
+  const name = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/** A runbook big enough that its analysis takes a noticeable time (a second or more). */
+function isLarge(document: VersionedText): boolean {
+  return document.getText().length >= 1024 * 1024;
+}
+
+function sizeOf(document: VersionedText): string {
+  const characters = document.getText().length;
+  return characters >= 1024 * 1024 ? `${(characters / 1048576).toFixed(1)} MB` : `${Math.ceil(characters / 1024)} KB`;
+}

@@ -1,0 +1,159 @@
+/**
+ * The Exchange Runbook language server over any LSP connection (a Node process for VS Code and
+ * other editors, a Web Worker for vscode.dev): it holds the documents, runs the core on them and
+ * answers in LSP terms. Diagnostics are pushed (`textDocument/publishDiagnostics`): see
+ * ARCHITECTURE.md for why not pulled. node.ts and browser.ts make the connection.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type _Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import { ruleDocPath } from '../core/rules';
+import type { ServerInitializationOptions } from '../protocol/server';
+import { PANEL_EDITS_REQUEST, RUNBOOK_MODEL_REQUEST, STATUS_NOTIFICATION } from '../protocol/server';
+import { RunbookDocuments } from './documents';
+import { codeActionsFor, codeLensesFor, completionsFor, foldingFor, hoverFor, ruleDocUrl, symbolsFor, toLspDiagnostic } from './features';
+import { panelEditsFor, runbookModelFor } from './panel';
+import { DEFAULT_SETTINGS, readSettings, type RunbookSettings } from './settings';
+
+export const SERVER_NAME = 'exrunbook-language-server';
+
+/** What this server implements; `initialize` answers with exactly this. */
+export const CAPABILITIES: ServerCapabilities = {
+  positionEncoding: 'utf-16',
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+  hoverProvider: true,
+  completionProvider: { triggerCharacters: [':', ' ', '-'] },
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  documentSymbolProvider: { label: 'Runbook' },
+  foldingRangeProvider: true,
+  codeLensProvider: { resolveProvider: false },
+};
+
+export interface ServerOptions {
+  version: string;
+  /** Where the rule pages are when the client does not say (the Node server knows its own folder). */
+  defaultRuleDocsBase?: string;
+}
+
+export function startServer(connection: _Connection, options: ServerOptions): void {
+  const texts = new TextDocuments(TextDocument);
+  let ruleDocsBase = options.defaultRuleDocsBase;
+  let simulateCommand = false;
+  let pullsConfiguration = false;
+  let refreshesCodeLens = false;
+  let pushedSettings: unknown;
+  let shuttingDown = false;
+  const settingsCache = new Map<string, Promise<RunbookSettings>>();
+
+  /** The `exrunbook` settings for a document: asked of the client once (workspace/configuration), then cached. */
+  const settingsFor = (uri: string): Promise<RunbookSettings> => {
+    if (!pullsConfiguration) return Promise.resolve(readSettings(pushedSettings));
+    let settings = settingsCache.get(uri);
+    if (!settings) {
+      settings = connection.workspace.getConfiguration({ scopeUri: uri, section: 'exrunbook' }).then(readSettings, (error: unknown) => {
+        connection.console.warn(`could not read the exrunbook settings (${String(error)}); using the defaults`);
+        return DEFAULT_SETTINGS;
+      });
+      settingsCache.set(uri, settings);
+    }
+    return settings;
+  };
+
+  const documents = new RunbookDocuments(
+    {
+      publish: (uri, version, diagnostics) => {
+        if (shuttingDown) return;
+        void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, ruleDocsBase)) });
+      },
+      simulationChanged: () => {
+        if (refreshesCodeLens && !shuttingDown) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      },
+      status: (status) => {
+        if (!shuttingDown) void connection.sendNotification(STATUS_NOTIFICATION, status);
+      },
+      log: (message) => connection.console.log(message),
+    },
+    settingsFor,
+  );
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const initialization = (params.initializationOptions ?? {}) as ServerInitializationOptions;
+    if (typeof initialization.ruleDocsBase === 'string') ruleDocsBase = initialization.ruleDocsBase;
+    simulateCommand = initialization.simulateCommand === true;
+    pullsConfiguration = params.capabilities.workspace?.configuration === true;
+    refreshesCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    return { capabilities: CAPABILITIES, serverInfo: { name: SERVER_NAME, version: options.version } };
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    const settings = (params.settings ?? {}) as { exrunbook?: unknown };
+    pushedSettings = settings.exrunbook;
+    settingsCache.clear();
+    documents.updateAll();
+  });
+
+  connection.onShutdown(() => {
+    shuttingDown = true;
+    documents.dispose();
+  });
+
+  const fresh = new Set<string>();
+  texts.onDidOpen((event) => fresh.add(event.document.uri));
+  // Lint at once when a document opens; after an edit, once typing stops.
+  texts.onDidChangeContent((event) => documents.update(event.document, fresh.delete(event.document.uri) ? 0 : undefined));
+  texts.onDidClose((event) => {
+    fresh.delete(event.document.uri);
+    settingsCache.delete(event.document.uri);
+    documents.close(event.document.uri);
+  });
+
+  const docLink = (code: string) => (ruleDocsBase ? ruleDocUrl(ruleDocsBase, code) : ruleDocPath(code));
+
+  connection.onHover(async (params) => {
+    const state = await documents.current(params.textDocument.uri);
+    return state ? hoverFor(state, params.position, docLink) : null;
+  });
+  connection.onCompletion((params) => {
+    const document = texts.get(params.textDocument.uri);
+    if (!document) return [];
+    // The last analysis is enough for server details; the text itself decides what fits at the cursor.
+    return completionsFor(document, params.position, documents.peek(document.uri)?.analysis);
+  });
+  connection.onCodeAction(async (params) => {
+    if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+    const state = await documents.current(params.textDocument.uri);
+    return state ? codeActionsFor(state, params.textDocument.uri, params.context.diagnostics) : [];
+  });
+  connection.onDocumentSymbol(async (params) => {
+    const state = await documents.current(params.textDocument.uri);
+    return state ? symbolsFor(state) : [];
+  });
+  connection.onFoldingRanges((params) => {
+    const document = texts.get(params.textDocument.uri);
+    return document ? foldingFor(document.getText()) : [];
+  });
+  connection.onCodeLens(async (params) => {
+    const state = await documents.current(params.textDocument.uri);
+    return state ? codeLensesFor(state, params.textDocument.uri, { simulateCommand }) : [];
+  });
+
+  connection.onRequest(RUNBOOK_MODEL_REQUEST, async (params: { uri?: unknown }) => {
+    const state = typeof params?.uri === 'string' ? await documents.current(params.uri) : undefined;
+    return state ? runbookModelFor(state) : null;
+  });
+  connection.onRequest(PANEL_EDITS_REQUEST, async (params: { uri?: unknown; change?: unknown }) => {
+    const state = typeof params?.uri === 'string' ? await documents.current(params.uri) : undefined;
+    return state ? panelEditsFor(state, params.change) : null;
+  });
+
+  texts.listen(connection);
+  connection.listen();
+}
