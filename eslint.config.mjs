@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', '.e2e/', 'test-results/', 'src/core/format/generated/', '.vscode-test/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', '.e2e/', '.e2e-web/', 'test-results/', 'src/core/format/generated/', '.vscode-test/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

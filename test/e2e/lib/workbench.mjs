@@ -14,6 +14,8 @@ export const CHROMIUM_FLAGS = [
 ];
 
 const quickInput = (page) => page.locator('.quick-input-widget');
+/** The quick input's text box (its list rows may hold inputs of their own). */
+const quickInputBox = (page) => quickInput(page).locator('.quick-input-box input');
 
 /** Waits for the workbench shell and its status bar. */
 export async function waitForWorkbench(page) {
@@ -27,7 +29,7 @@ export async function dismissWidgets(page) {
 
 /** Types into the open quick input and accepts the row whose label contains `rowText`. */
 async function pickFromQuickInput(page, text, rowText) {
-  const input = quickInput(page).locator('input');
+  const input = quickInputBox(page);
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(text);
   const row = quickInput(page).locator('.monaco-list-row', { hasText: rowText }).first();
@@ -50,7 +52,7 @@ export async function runCommand(page, title) {
 export async function pickCommand(page, title, shown) {
   await dismissWidgets(page);
   await page.keyboard.press('F1');
-  const input = quickInput(page).locator('input');
+  const input = quickInputBox(page);
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${title}`);
   const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
@@ -79,7 +81,7 @@ export async function openFile(page, fileName) {
 /** Moves the cursor of the active editor to a 1-based line and column (Go to Line, Ctrl+G). */
 export async function goToLine(page, line, column = 1) {
   await page.keyboard.press('Control+G');
-  const input = quickInput(page).locator('input');
+  const input = quickInputBox(page);
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
