@@ -74,7 +74,7 @@ async function startWeb({ chromium, repoRoot, scratch, vsix, workspace, env, lau
     });
   } catch (error) {
     await stop();
-    throw new Error(`${error.message}\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    throw new Error(`${error.message}\n${readFileSync(logFile, 'utf8').slice(-2000)}`, { cause: error });
   }
   // VS Code for the Web loads webviews from <uuid>.localhost, a third party to the workbench at localhost,
   // and a webview needs a service worker there: Chromium allows that only with third-party cookies allowed
