@@ -32,10 +32,20 @@ const targets = [
     target: 'node20',
     external: ['vscode'],
   },
+  // The language server: one bundle over a message port (a Web Worker's scope on the web), and the
+  // small Node entry that VS Code forks, which hands it the IPC channel as that port.
   {
     ...common,
-    entryPoints: ['src/server/nodeMain.ts'],
+    entryPoints: ['src/server/portMain.ts'],
     outfile: 'dist/server.js',
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome120', 'node20'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/server/processMain.ts'],
+    outfile: 'dist/server-process.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -50,14 +60,6 @@ const targets = [
     format: 'cjs',
     target: 'chrome120',
     external: ['vscode'],
-  },
-  {
-    ...common,
-    entryPoints: ['src/server/browser.ts'],
-    outfile: 'dist/browser/server.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
   },
   {
     ...common,

@@ -1,4 +1,4 @@
-/** The extension on vscode.dev and github.dev (the `browser` entry): the language server runs in a Web Worker (dist/browser/server.js). */
+/** The extension on vscode.dev and github.dev (the `browser` entry): the language server runs in a Web Worker (dist/server.js). */
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/browser';
 import { activateWith } from './activation';
@@ -8,7 +8,7 @@ declare const Worker: new (url: string) => ConstructorParameters<typeof Language
 
 export function activate(context: vscode.ExtensionContext): void {
   activateWith(context, (options) => {
-    const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'browser', 'server.js');
+    const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js');
     return new LanguageClient('exrunbook', 'Exchange Runbook', options, new Worker(serverMain.toString(true)));
   });
 }

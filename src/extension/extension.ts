@@ -1,10 +1,10 @@
-/** The extension in VS Code's Node extension host: the language server runs in its own Node process (dist/server.js). */
+/** The extension in VS Code's Node extension host: the language server runs in its own Node process (dist/server-process.js). */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { activateWith } from './activation';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server-process.js').fsPath;
   activateWith(
     context,
     (options) =>

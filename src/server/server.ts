@@ -39,11 +39,18 @@ export const CAPABILITIES: ServerCapabilities = {
 
 export interface ServerOptions {
   version: string;
+  /** LSP's `exit` arrived: end with this code (0 after `shutdown`, 1 without). Node's stdio connection ends the process itself. */
+  onExit?: (code: number) => void;
   /** Where the rule pages are when the client does not say (the Node server knows its own folder). */
   defaultRuleDocsBase?: string;
 }
 
-export function startServer(connection: _Connection, options: ServerOptions): void {
+/** What the entry points need to know of a running server. */
+export interface RunningServer {
+  readonly shutdownReceived: boolean;
+}
+
+export function startServer(connection: _Connection, options: ServerOptions): RunningServer {
   const texts = new TextDocuments(TextDocument);
   let ruleDocsBase = options.defaultRuleDocsBase;
   let simulateCommand = false;
@@ -104,6 +111,7 @@ export function startServer(connection: _Connection, options: ServerOptions): vo
     shuttingDown = true;
     documents.dispose();
   });
+  connection.onExit(() => options.onExit?.(shuttingDown ? 0 : 1));
 
   const fresh = new Set<string>();
   texts.onDidOpen((event) => fresh.add(event.document.uri));
@@ -156,4 +164,9 @@ export function startServer(connection: _Connection, options: ServerOptions): vo
 
   texts.listen(connection);
   connection.listen();
+  return {
+    get shutdownReceived() {
+      return shuttingDown;
+    },
+  };
 }

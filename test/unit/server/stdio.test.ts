@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fork, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CAPABILITIES } from '../../../src/server/server';
@@ -62,7 +62,7 @@ class StdioServer {
   }
 }
 
-describe('exrunbook lsp --stdio (the built CLI as a child process)', function () {
+describe('the language server processes: exrunbook lsp --stdio and the one VS Code starts', function () {
   const servers: StdioServer[] = [];
   const start = () => {
     const server = new StdioServer();
@@ -121,5 +121,39 @@ describe('exrunbook lsp --stdio (the built CLI as a child process)', function ()
     // LSP's rule for an exit without shutdown: exit code 1.
     assert.equal(await server.exited, 1);
     assert.equal(server.stderr, '');
+  });
+
+  it('serves VS Code over IPC from dist/server-process.js (the web bundle, handed the channel as its port), and exits 0 on shutdown and exit', async () => {
+    const child = fork(resolve(repoRoot, 'dist/server-process.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const answers = new Map<number, Record<string, unknown>>();
+    const answered = (id: number) =>
+      new Promise<Record<string, unknown>>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`no answer ${id} over IPC; stderr: ${stderr}`)), 20_000);
+        const check = () => {
+          if (!answers.has(id)) return;
+          clearTimeout(timer);
+          done(answers.get(id)!);
+        };
+        child.on('message', check);
+        check();
+      });
+    child.on('message', (message: Record<string, unknown>) => {
+      if (typeof message.id === 'number') answers.set(message.id, message);
+    });
+    try {
+      child.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+      const initialized = (await answered(1)).result as { capabilities: unknown };
+      assert.deepEqual(initialized.capabilities, CAPABILITIES);
+      child.send({ jsonrpc: '2.0', id: 2, method: 'shutdown' });
+      assert.deepEqual(await answered(2), { jsonrpc: '2.0', id: 2, result: null });
+      child.send({ jsonrpc: '2.0', method: 'exit' });
+      assert.equal(await exited, 0);
+      assert.equal(stderr, '');
+    } finally {
+      child.kill();
+    }
   });
 });
