@@ -28,6 +28,8 @@ export const COMPLETION_SCRATCH = 'completion-scratch.runbook.yaml';
 /** Just under the core's 8 MB limit, so the language server analyses it in full (many seconds). */
 export const BIG = 'big-8mb.runbook.yaml';
 const BIG_CHARACTERS = 8 * 1024 * 1024 - 64 * 1024;
+/** How many times the host is asked while the server is busy (each ask is printed). */
+const BUSY_SAMPLES = 4;
 
 const LANGUAGE_NAME = 'Exchange Runbook';
 const QUICK_FIX_TITLE = 'Insert KB924567 install step';
@@ -281,27 +283,28 @@ export function scenarios({ workspace }) {
         await showOutputTimed(page);
         const idle = await showOutputTimed(page);
         await openFile(page, BIG);
-        // Ask until the output shows the server at work on the big runbook; each ask is timed from the palette
-        // row's click to the output panel showing the extension's channel (the command runs in the extension host).
+        // Ask until the output shows the server at work on the big runbook, then a few more times while it
+        // still is; each ask is timed from the palette row's click to the output panel showing the channel.
         const attempts = [];
+        const busyTimes = [];
         const deadline = Date.now() + 60_000;
-        let answered;
-        while (!answered) {
+        while (busyTimes.length < BUSY_SAMPLES) {
           const milliseconds = await showOutputTimed(page);
           const output = await outputText(page);
           attempts.push(
             `${new Date().toISOString()}: answered in ${milliseconds.toFixed(0)} ms; output: ${JSON.stringify(output.slice(-400))}`,
           );
-          const record = () => attempts.join('\n');
-          assert.ok(!output.includes(analysisFinished(BIG)), `the server finished ${BIG} before the host was asked:\n${record()}`);
-          if (output.includes(analysisStarted(BIG))) answered = { milliseconds };
-          else if (Date.now() > deadline) assert.fail(`the output never showed the server analysing ${BIG}:\n${record()}`);
+          const finished = output.includes(analysisFinished(BIG));
+          if (finished && busyTimes.length > 0) break;
+          assert.ok(!finished, `the server finished ${BIG} before the host was asked:\n${attempts.join('\n')}`);
+          if (output.includes(analysisStarted(BIG))) busyTimes.push(milliseconds);
+          else if (Date.now() > deadline) assert.fail(`the output never showed the server analysing ${BIG}:\n${attempts.join('\n')}`);
           else await page.waitForTimeout(250);
         }
         await screenshot();
         console.log(
-          `e2e: the extension host answered "Show Output" in ${answered.milliseconds.toFixed(0)} ms ` +
-            `while the language server was analysing ${BIG} (${idle.toFixed(0)} ms with the server idle)`,
+          `e2e: with the language server analysing ${BIG}, the extension host answered "Show Output" in ` +
+            `${busyTimes.map((ms) => ms.toFixed(0)).join(', ')} ms (${idle.toFixed(0)} ms with the server idle)`,
         );
         await runCommand(page, 'View: Close All Editor Groups');
       },
