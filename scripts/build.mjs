@@ -3,7 +3,7 @@
 // `--production` minifies and drops source maps (what the VSIX ships); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,6 +80,8 @@ const targets = [
   { ...common, entryPoints: ['src/webview/main.css'], outfile: 'dist/webview/main.css', loader: { '.ttf': 'file' } },
 ];
 
+// A fresh dist/ each build: a bundle that is no longer built must not linger and ship in the VSIX.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist/webview'), { recursive: true });
 // Codicons are copied as shipped (font + css) so the webview can load them under its CSP.
 for (const file of ['codicon.css', 'codicon.ttf']) {

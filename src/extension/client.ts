@@ -92,7 +92,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
 
   private clientOptions(): LanguageClientOptions {
     const initializationOptions: ServerInitializationOptions = {
-      ruleDocsBase: this.context.extensionUri.toString(),
+      packageRoot: this.context.extensionUri.toString(),
       simulateCommand: true,
     };
     const settingKeys = manifestSettingKeys(this.context);

@@ -7,8 +7,8 @@ import type { RunbookChange, RunbookView } from './panel';
 
 /** `initializationOptions` the extension sends; every field is optional (other clients send nothing). */
 export interface ServerInitializationOptions {
-  /** Where the rule pages are (`<base>/EXR001.md`): the diagnostics' code links and the hover's. */
-  ruleDocsBase?: string;
+  /** The extension's folder as a URI: the rule pages, which diagnostics' code links and hovers open, are under docs/rules there. */
+  packageRoot?: string;
   /** The client has the `exrunbook.simulate` command (core/features/codeLens.ts): offer the "▶ Simulate" CodeLens. */
   simulateCommand?: boolean;
 }

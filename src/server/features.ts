@@ -48,7 +48,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export const DIAGNOSTIC_SOURCE = 'exrunbook';
 
 /** A core diagnostic in LSP terms; the code links to its rule page when the server knows where the pages are. */
-export function toLspDiagnostic(diagnostic: RunbookDiagnostic, uri: string, ruleDocsBase: string | undefined): Diagnostic {
+export function toLspDiagnostic(diagnostic: RunbookDiagnostic, uri: string, packageRoot: string | undefined): Diagnostic {
   const result: Diagnostic = {
     range: diagnostic.range,
     severity: SEVERITY[diagnostic.severity],
@@ -56,7 +56,7 @@ export function toLspDiagnostic(diagnostic: RunbookDiagnostic, uri: string, rule
     source: DIAGNOSTIC_SOURCE,
     message: diagnostic.message,
   };
-  if (ruleDocsBase) result.codeDescription = { href: ruleDocUrl(ruleDocsBase, diagnostic.code) };
+  if (packageRoot) result.codeDescription = { href: ruleDocUrl(packageRoot, diagnostic.code) };
   if (diagnostic.related?.length)
     result.relatedInformation = diagnostic.related.map((related) => ({
       location: { uri, range: related.range },

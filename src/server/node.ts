@@ -20,7 +20,7 @@ export function startStdioServer(): void {
   const reader = new StreamMessageReader(process.stdin, { contentTypeDecoder: tolerantJsonDecoder });
   const writer = new StreamMessageWriter(process.stdout);
   const guarded = answeringMalformedMessages(reader, writer, (line) => process.stderr.write(`exrunbook lsp: ${line}\n`));
-  const server = startServer(createConnection(ProposedFeatures.all, guarded, writer), { version, defaultRuleDocsBase: packageRoot });
+  const server = startServer(createConnection(ProposedFeatures.all, guarded, writer), { version, defaultPackageRoot: packageRoot });
   // The client went away without `exit` (its end of the pipe closed): stop, as LSP's exit would.
   reader.onClose(() => process.exit(server.shutdownReceived ? 0 : 1));
 }

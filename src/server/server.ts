@@ -41,8 +41,8 @@ export interface ServerOptions {
   version: string;
   /** LSP's `exit` arrived: end with this code (0 after `shutdown`, 1 without). Node's stdio connection ends the process itself. */
   onExit?: (code: number) => void;
-  /** Where the rule pages are when the client does not say (the Node server knows its own folder). */
-  defaultRuleDocsBase?: string;
+  /** The package folder (rule pages under docs/rules) when the client does not say: the Node server knows its own. */
+  defaultPackageRoot?: string;
 }
 
 /** What the entry points need to know of a running server. */
@@ -52,7 +52,7 @@ export interface RunningServer {
 
 export function startServer(connection: _Connection, options: ServerOptions): RunningServer {
   const texts = new TextDocuments(TextDocument);
-  let ruleDocsBase = options.defaultRuleDocsBase;
+  let packageRoot = options.defaultPackageRoot;
   let simulateCommand = false;
   let pullsConfiguration = false;
   let refreshesCodeLens = false;
@@ -78,7 +78,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     {
       publish: (uri, version, diagnostics) => {
         if (shuttingDown) return;
-        void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, ruleDocsBase)) });
+        void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, packageRoot)) });
       },
       simulationChanged: () => {
         if (refreshesCodeLens && !shuttingDown) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -93,7 +93,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const initialization = (params.initializationOptions ?? {}) as ServerInitializationOptions;
-    if (typeof initialization.ruleDocsBase === 'string') ruleDocsBase = initialization.ruleDocsBase;
+    if (typeof initialization.packageRoot === 'string') packageRoot = initialization.packageRoot;
     simulateCommand = initialization.simulateCommand === true;
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
     refreshesCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
@@ -123,7 +123,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     documents.close(event.document.uri);
   });
 
-  const docLink = (code: string) => (ruleDocsBase ? ruleDocUrl(ruleDocsBase, code) : ruleDocPath(code));
+  const docLink = (code: string) => (packageRoot ? ruleDocUrl(packageRoot, code) : ruleDocPath(code));
 
   connection.onHover(async (params) => {
     const state = await documents.current(params.textDocument.uri);

@@ -39,7 +39,7 @@ describe('the language server (in process, over an LSP connection)', function ()
   });
 
   it('publishes EXR001 on the exact node with its rule page, then EXR005 from the background simulation and its CodeLens', async () => {
-    client = await TestClient.start({ initializationOptions: { ruleDocsBase: 'vscode-resource:/ext', simulateCommand: true } });
+    client = await TestClient.start({ initializationOptions: { packageRoot: 'vscode-resource:/ext', simulateCommand: true } });
     client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
     const first = await client.diagnosticsWhere(EXPOSED, (p) => codes(p.diagnostics).includes('EXR001'), 'EXR001');
     const exr001 = first.diagnostics.find((d) => d.code === 'EXR001')!;
