@@ -7,7 +7,6 @@
 import type { Assumptions } from '../core/model/assumptions';
 import type { Runbook } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
-import type { SimulationResult } from '../core/simulator/result';
 
 export const SIMULATION_VIEW_TYPE = 'exrunbook.simulation';
 
@@ -31,11 +30,6 @@ export interface RunbookView {
   /** Assumptions set in the settings (exrunbook.simulation.*), and the event budget. */
   assumptions: Partial<Assumptions>;
   maxEvents: number;
-  /**
-   * The language server's background simulation of exactly this runbook (same settings and seed):
-   * the page shows it instead of running the same simulation again. Absent while none has finished.
-   */
-  simulation?: { result: SimulationResult; elapsedMs: number };
 }
 
 /** The runbook the panel shows, sent whenever the document changes (debounced) or the page asks. */

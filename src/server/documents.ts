@@ -29,7 +29,7 @@ export interface RunbookState {
   /** The diagnostics as last published (severities, suppressions and EXR005 applied). */
   diagnostics: RunbookDiagnostic[];
   /** The last finished background simulation of this version, if any. */
-  simulation?: { result?: SimulationResult; error?: string; elapsedMs?: number };
+  simulation?: { result?: SimulationResult; error?: string };
 }
 
 /** Where the results go (the LSP connection, or a test). */
@@ -213,7 +213,6 @@ export class RunbookDocuments {
     };
     let timer = setTimeout(() => {
       let run: Simulation;
-      const started = performance.now();
       try {
         run = new Simulation(state.analysis.runbook, {
           assumptions: settings.assumptions,
@@ -231,7 +230,7 @@ export class RunbookDocuments {
       const slice = () => {
         if (cancelled) return;
         try {
-          if (run.runFor(EVENTS_PER_SLICE)) finish({ result: run.result(), elapsedMs: Math.round(performance.now() - started) });
+          if (run.runFor(EVENTS_PER_SLICE)) finish({ result: run.result() });
           else timer = setTimeout(slice, 0);
         } catch (error) {
           finish({ error: describe(error) });

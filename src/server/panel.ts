@@ -1,7 +1,7 @@
 /**
  * The server's answers to the simulation panel (src/extension/simulatePanel.ts asks through the
  * requests in src/protocol/server.ts): the runbook model with the errors that stop a simulation
- * and the last background simulation, and the text edits that write a what-if into the runbook.
+ * (the page simulates it in its own worker), and the text edits that write a what-if into the runbook.
  */
 import { insertHotfixStepBefore, setMoveConcurrency, type TextEdit } from '../core/edits';
 import { FIELD_LIMITS } from '../core/format/generated/fieldLimits';
@@ -21,7 +21,6 @@ export function runbookModelFor(state: RunbookState): RunbookModel {
   const blockingProblems: BlockingProblem[] = errors
     .slice(0, LISTED_PROBLEMS)
     .map((diagnostic) => ({ code: diagnostic.code, message: diagnostic.message, line: diagnostic.range.start.line }));
-  const { result, elapsedMs } = state.simulation ?? {};
   return {
     version: state.version,
     runbook: state.analysis.runbook,
@@ -30,7 +29,6 @@ export function runbookModelFor(state: RunbookState): RunbookModel {
     errorCount: errors.length,
     assumptions: state.settings.assumptions,
     maxEvents: state.settings.maxEvents,
-    ...(result ? { simulation: { result, elapsedMs: elapsedMs ?? 0 } } : {}),
   };
 }
 

@@ -162,8 +162,7 @@ function onRunbook(next: RunbookMessage): void {
     ...page.saved,
     documentUri: next.documentUri,
     whatIf: pruneWhatIf(page.saved.whatIf, page.choices),
-    // The saved state stays small: a restored page simulates again rather than keep a result.
-    lastRunbook: { ...next, simulation: undefined },
+    lastRunbook: next,
   };
   vscode.setState(page.saved);
   renderProblems(next);
@@ -177,12 +176,7 @@ function onRunbook(next: RunbookMessage): void {
     return;
   }
   servers.classList.remove('stale');
-  if (next.simulation) {
-    // The language server has simulated exactly this runbook already: show that instead of running it again.
-    runner.cancel('baseline');
-    page.outcomes.baseline = { result: next.simulation.result, elapsedMs: next.simulation.elapsedMs };
-    renderResults();
-  } else startRun('baseline');
+  startRun('baseline');
   if (hasWhatIf(page.saved.whatIf)) startRun('whatIf');
   else clearWhatIf();
 }

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { lintText } from '../../src/core/lint';
-import { simulate } from '../../src/core/simulator';
 import { contentSecurityPolicy } from '../../src/extension/html';
 import type { WebviewToHost } from '../../src/protocol/panel';
 import { readExample } from '../support';
@@ -46,18 +44,6 @@ describe('simulation webview in Chromium', function () {
     const table = await panel.text('.server table.summary');
     assert.match(table, /Store task threads\s+40/);
     assert.match(table, /Transit-mail flushes registered\s+[1-9]/);
-  });
-
-  it('shows the language server’s simulation of the same runbook at once instead of running it again', async () => {
-    const text = readExample('kb924567-exposed.runbook.yaml');
-    const result = simulate(lintText(text).runbook);
-    panel = await PanelPage.open(browser, server);
-    await panel.post(runbookMessageFor(text, 'kb924567-exposed.runbook.yaml', { simulation: { result, elapsedMs: 4321 } }));
-    await panel.waitForResult();
-    // The status gives the server's run time: the page did not simulate again.
-    assert.match(await panel.text('.status'), / in 4321 ms /);
-    assert.match(await panel.text('.verdicts'), /EXCH01 runs out of store threads at/);
-    assert.equal((await panel.chartInk()).length, 4);
   });
 
   it('shows no exhaustion for kb924567-fixed', async () => {
