@@ -4,17 +4,13 @@
  */
 import { formatCount } from '../core/format/numbers';
 import { formatMinutes, formatOffset } from '../core/format/duration';
+import { exhaustionCause } from '../core/rules/exr005';
+import { EXHAUSTION_MIN_MINUTES } from '../core/simulator/episodes';
 import type { WhatIf } from '../core/simulator/index';
-import type { ServerSummary, SimulationResult } from '../core/simulator/result';
+import { formatMoment, formatTime, stretchedSteps, stretchSentence as describeStretch } from '../core/simulator/moments';
+import type { ExhaustionRecord, ServerSummary, SimulationResult } from '../core/simulator/result';
 
-/** "23:47 UTC" on the runbook's clock, with the date when it is not the first day; "+1h47m" without a clock. */
-export function formatTime(result: Pick<SimulationResult, 'clockOrigin'>, minutes: number): string {
-  if (result.clockOrigin === null) return formatOffset(minutes);
-  const iso = new Date(result.clockOrigin + minutes * 60000).toISOString();
-  const firstDay = new Date(result.clockOrigin).toISOString().slice(0, 10);
-  const day = iso.slice(0, 10);
-  return day === firstDay ? `${iso.slice(11, 16)} UTC` : `${day} ${iso.slice(11, 16)} UTC`;
-}
+export { formatMoment, formatTime };
 
 /** Short axis label: "23:47" or "+1h47m". */
 export function formatAxisTime(result: Pick<SimulationResult, 'clockOrigin'>, minutes: number): string {
@@ -29,30 +25,39 @@ export function formatSeconds(seconds: number): string {
   return formatMinutes(seconds / 60);
 }
 
-/** "1 h 47 m into wave1", from the step's own start; empty when the step is unknown. */
-function intoStep(result: SimulationResult, stepId: string | null, minutes: number): string {
-  if (stepId === null) return '';
-  const step = result.steps.find((candidate) => candidate.id === stepId);
-  if (!step) return ` during ${stepId}`;
-  return `, ${formatMinutes(Math.max(0, minutes - step.start))} into ${stepId}`;
+/** The page shows plain text: a step id needs no backticks. */
+const plain = (id: string): string => id;
+
+/** "at 23:47 UTC, 1 h 47 m into wave1: 38 of 40 threads are held by transit-mail flushes" (the core's words for the cause). */
+function exhaustionClause(result: SimulationResult, record: ExhaustionRecord): string {
+  return `at ${formatMoment(result, record.at, { index: record.stepIndex, id: record.step })}: ${exhaustionCause(record, plain)}`;
+}
+
+/** The first exhaustion's record (the summary's first one), or one built from the summary's own fields. */
+function firstExhaustion(summary: ServerSummary): ExhaustionRecord | null {
+  if (summary.exhaustedAt === null) return null;
+  const recorded = summary.exhaustions.find((record) => record.at === summary.exhaustedAt);
+  if (recorded) return recorded;
+  const flushThreads = summary.flushThreadsAtExhaustion ?? 0;
+  return {
+    at: summary.exhaustedAt,
+    stepIndex: null,
+    step: summary.exhaustedDuringStep,
+    flushThreads,
+    threadPool: summary.threadPool,
+    busy: { delivery: 0, owa: 0, move: 0, flush: flushThreads },
+    afterRestart: null,
+  };
 }
 
 /**
  * The sentence at the moment of exhaustion, e.g. "EXCH01 runs out of store threads at 23:47 UTC,
- * 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes". Null when it never runs out.
+ * 1 h 47 m into wave1: 38 of 40 threads are held by transit-mail flushes". Null when it never runs out.
  */
 export function exhaustionSentence(result: SimulationResult, summary: ServerSummary): string | null {
-  if (summary.exhaustedAt === null) return null;
-  const at = formatTime(result, summary.exhaustedAt);
-  const flushes = summary.flushThreadsAtExhaustion ?? 0;
-  const held =
-    flushes > 0
-      ? `${flushes} of ${summary.threadPool} held by transit-mail flushes`
-      : `all ${summary.threadPool} busy with delivery, OWA and moves`;
-  return (
-    `${summary.server} runs out of store threads at ` +
-    `${at}${intoStep(result, summary.exhaustedDuringStep, summary.exhaustedAt)}: ${held}`
-  );
+  const first = firstExhaustion(summary);
+  if (first === null) return null;
+  return `${summary.server} runs out of store threads ${exhaustionClause(result, first)}`;
 }
 
 /** Later exhaustions named in a verdict at most (one per move step; the chart marks them all). */
@@ -60,23 +65,38 @@ const LATER_EXHAUSTIONS_NAMED = 3;
 
 /**
  * One line per server for the top of the panel: the exhaustion sentence (and when it happens
- * again in a later step), or that it never happens.
+ * again in a later step), or that it never happens. "Runs out" means what EXR005 means (every
+ * thread busy while work waits, for EXHAUSTION_MIN_MINUTES or more), so a server whose threads
+ * were all busy only for moments is said to have been, not to have run out.
  */
 export function serverVerdict(result: SimulationResult, summary: ServerSummary): string {
   const first = exhaustionSentence(result, summary);
-  if (first === null)
+  if (first === null) {
+    if (summary.threadPool > 0 && summary.peakThreadsBusy >= summary.threadPool)
+      return (
+        `${summary.server} never runs out of store threads: all ${summary.threadPool} were busy only in bursts ` +
+        `shorter than ${formatMinutes(EXHAUSTION_MIN_MINUTES)}`
+      );
     return `${summary.server} never runs out of store threads (at most ${summary.peakThreadsBusy} of ${summary.threadPool} busy)`;
-  const again = (summary.exhaustions ?? [])
+  }
+  const again = summary.exhaustions
     .filter((record) => record.at > summary.exhaustedAt!)
     .slice(0, LATER_EXHAUSTIONS_NAMED)
-    .map((record) => {
-      const held =
-        record.flushThreads > 0
-          ? `${record.flushThreads} of ${record.threadPool} held by transit-mail flushes`
-          : `all ${record.threadPool} busy`;
-      return `; again at ${formatTime(result, record.at)}${intoStep(result, record.step, record.at)}: ${held}`;
-    });
+    .map((record) => `; again ${exhaustionClause(result, record)}`);
   return first + again.join('');
+}
+
+/**
+ * The steps the load stretched, in one sentence, or null: "wave1 took 16 h instead of the
+ * planned 7 h: its moves waited for store threads."
+ */
+export function stretchSentence(result: SimulationResult): string | null {
+  const stretched = stretchedSteps(result);
+  if (stretched.length === 0) return null;
+  const clauses = stretched.map((entry) =>
+    entry.step.action === 'move-mailboxes' ? `${describeStretch(entry)}: its moves waited for store threads` : describeStretch(entry),
+  );
+  return clauses.join('; ') + '.';
 }
 
 /**
@@ -153,7 +173,8 @@ export function whatIfVerdict(whatIf: WhatIf, baseline: SimulationResult, altern
   }
   const clauses = exhausted.map(({ summary }) => {
     const was = baseline.servers[summary.server]?.summary.exhaustedAt ?? null;
-    const at = formatTime(alternative, summary.exhaustedAt!);
+    const first = firstExhaustion(summary)!;
+    const at = formatMoment(alternative, first.at, { index: first.stepIndex, id: first.step });
     if (was === null) return `${summary.server} now runs out of store threads at ${at}`;
     const shift = summary.exhaustedAt! - was;
     const change = Math.abs(shift) < 1 ? 'at the same time' : `${formatMinutes(Math.abs(shift))} ${shift > 0 ? 'later' : 'earlier'}`;
@@ -162,14 +183,26 @@ export function whatIfVerdict(whatIf: WhatIf, baseline: SimulationResult, altern
   return `${prefix}: ${clauses.join('; ')}`;
 }
 
-/** The summary table: the ServerSummary fields, in plain words, as [label, value] rows. */
+/** Minutes the run simulated: its length without the quiet stretches it skipped (where nothing was counted). */
+export function simulatedMinutes(result: Pick<SimulationResult, 'duration' | 'skipped'>): number {
+  return result.duration - (result.skipped ?? []).reduce((sum, stretch) => sum + (stretch.end - stretch.start), 0);
+}
+
+/** A count as a rate over the simulated time, so runs of different length compare. */
+function perHour(count: number, minutes: number): string {
+  return minutes > 0 ? formatCount(Math.round((count * 60) / minutes)) : '—';
+}
+
+/**
+ * The summary table: the ServerSummary fields, in plain words, as [label, value] rows. Counts
+ * that grow with the length of the run are given as rates or shares, so the what-if column (a run
+ * of another length) compares with the plain one; the totals are in the JSON and CSV exports.
+ */
 export function summaryRows(result: SimulationResult, summary: ServerSummary): [string, string][] {
-  const exhausted =
-    summary.exhaustedAt === null
-      ? 'never'
-      : `${formatTime(result, summary.exhaustedAt)} ` +
-        `(${formatOffset(summary.exhaustedAt)})${summary.exhaustedDuringStep ? `, during ${summary.exhaustedDuringStep}` : ''}`;
-  const owaShare = summary.owaRequests > 0 ? ` (${((100 * summary.owaUnanswered) / summary.owaRequests).toFixed(1)} %)` : '';
+  const first = firstExhaustion(summary);
+  const exhausted = first === null ? 'never' : formatMoment(result, first.at, { index: first.stepIndex, id: first.step });
+  const owaShare = summary.owaRequests > 0 ? `${((100 * summary.owaUnanswered) / summary.owaRequests).toFixed(1)} %` : 'no requests';
+  const minutes = simulatedMinutes(result);
   return [
     ['Store task threads', formatCount(summary.threadPool)],
     ['Most threads busy at once', formatCount(summary.peakThreadsBusy)],
@@ -179,9 +212,13 @@ export function summaryRows(result: SimulationResult, summary: ServerSummary): [
     ['Mean wait for a thread (delivery)', formatSeconds(summary.meanDeliveryWaitSeconds)],
     ['Mean delivery time', formatSeconds(summary.meanDeliveryDelaySeconds)],
     ['95 % of messages delivered within', formatSeconds(summary.p95DeliveryDelaySeconds)],
-    ['Messages delivered', formatCount(summary.deliveriesCompleted)],
-    ['OWA requests unanswered', `${formatCount(summary.owaUnanswered)} of ${formatCount(summary.owaRequests)}${owaShare}`],
+    [
+      'Messages delivered per hour',
+      `${perHour(summary.deliveriesCompleted, minutes)} of ${perHour(summary.deliveriesArrived, minutes)} arriving`,
+    ],
+    ['OWA requests unanswered', owaShare],
     ['Transit-mail flushes registered', formatCount(summary.flushTasksRegistered)],
     ['Thread time held by flushes', formatMinutes(summary.flushThreadMinutes)],
+    ['Simulated time', formatMinutes(minutes)],
   ];
 }

@@ -7,6 +7,7 @@ import { ASSUMPTION_DESCRIPTIONS, type Assumptions } from '../core/model/assumpt
 import { formatMinutes } from '../core/format/duration';
 import { serverKey } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
+import { stretchedSteps } from '../core/simulator/moments';
 import type { SimulationResult } from '../core/simulator/result';
 import { chartsToPng, createServerCharts, readTheme, type ChartTheme, type ServerCharts, type StepBand } from './charts';
 import { formatCount } from '../core/format/numbers';
@@ -17,6 +18,7 @@ import {
   hasWhatIf,
   samplingSentence,
   serverVerdict,
+  stretchSentence,
   summaryRows,
   whatIfVerdict,
 } from './describe';
@@ -329,12 +331,7 @@ function renderResults(): void {
   if (page.outcomes.baseline.progress === undefined && page.outcomes.whatIf.progress === undefined) {
     const failure = page.outcomes.baseline.failure ?? page.outcomes.whatIf.failure;
     if (failure) setStatus(`The simulation stopped: ${failure}`);
-    else if (baseline) {
-      setStatus(
-        `Simulated ${formatMinutes(baseline.duration)} of runbook time in ${page.outcomes.baseline.elapsedMs ?? 0} ms ` +
-          `(seed ${baseline.seed}, ${formatCount(baseline.events)} events).`,
-      );
-    }
+    else if (baseline) setStatus(`Simulated ${formatMinutes(baseline.duration)} of runbook time.`);
   }
 }
 
@@ -359,6 +356,9 @@ function renderVerdicts(): void {
     );
   }
   verdicts.append(list);
+  const stretched = partial ? null : stretchSentence(baseline);
+  if (stretched)
+    verdicts.append(el('p', { class: 'stretch' }, el('span', { class: 'codicon codicon-watch', 'aria-hidden': 'true' }), stretched));
   const alternative = currentAlternative();
   if (alternative && (page.outcomes.whatIf.partial || partial)) {
     verdicts.append(
@@ -528,9 +528,14 @@ function renderDetails(): void {
   const steps = el(
     'table',
     { class: 'steps' },
-    el('thead', {}, el('tr', {}, ...['Step', 'Action', 'Starts', 'Ends', ''].map((text) => el('th', { scope: 'col' }, text)))),
+    el(
+      'thead',
+      {},
+      el('tr', {}, ...['Step', 'Action', 'Starts', 'Ends', 'Took (planned)', ''].map((text) => el('th', { scope: 'col' }, text))),
+    ),
   );
   const body = el('tbody');
+  const stretchedIds = new Set(stretchedSteps(baseline).map((entry) => entry.step.index));
   for (const step of baseline.steps) {
     const go = button('Go to', { icon: 'go-to-file', secondary: true, title: `Show step ${step.id} in the editor` });
     go.addEventListener('click', () =>
@@ -544,6 +549,11 @@ function renderDetails(): void {
         el('td', {}, step.action),
         el('td', {}, formatTime(baseline, step.start)),
         el('td', {}, formatTime(baseline, step.end)),
+        el(
+          'td',
+          { class: stretchedIds.has(step.index) ? 'stretched' : undefined },
+          `${formatMinutes(step.end - step.start)}${step.completed ? '' : ' so far'} (${formatMinutes(step.planned)})`,
+        ),
         el('td', {}, go),
       ),
     );
@@ -559,9 +569,14 @@ function renderDetails(): void {
     }),
   );
   const sampling = samplingSentence(baseline);
+  const elapsed = page.outcomes.baseline.elapsedMs;
+  const run =
+    `Seed ${baseline.seed}, ${formatCount(baseline.events)} events` +
+    (elapsed === undefined ? '.' : `, simulated in ${formatCount(elapsed)} ms.`);
   append(
     details,
     sampling ? el('p', {}, sampling) : null,
+    el('p', { class: 'run-details' }, run),
     el('details', {}, el('summary', {}, 'Steps'), steps),
     baseline.assumptions.assumed.length
       ? el('details', {}, el('summary', {}, `Assumed numbers (${baseline.assumptions.assumed.length})`), assumed)

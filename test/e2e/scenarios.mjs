@@ -133,9 +133,11 @@ export function scenarios({ workspace }) {
           async (note) => {
             const lenses = await page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
             note(`CodeLens: ${JSON.stringify(lenses)}`);
-            return lenses.some((lens) => /Simulate/.test(lens) && /EXCH01: threads run out at \+1h\d+m/.test(lens));
+            return lenses.some(
+              (lens) => /Simulate/.test(lens) && /EXCH01: threads run out at \d\d:\d\d UTC, 1 h \d+ m into wave1/.test(lens),
+            );
           },
-          { ms: 20_000, every: 500, what: 'the CodeLens prediction "EXCH01: threads run out at +1h…" above wave1' },
+          { ms: 20_000, every: 500, what: 'the CodeLens prediction "EXCH01: threads run out at 23:15 UTC, 1 h … into wave1" above wave1' },
         );
       },
     },

@@ -7,6 +7,7 @@ import {
   formatTime,
   samplingSentence,
   serverVerdict,
+  stretchSentence,
   summaryRows,
   whatIfVerdict,
 } from '../../src/webview/describe';
@@ -46,7 +47,7 @@ function result(servers: ServerSummary[], clockOrigin: number | null = Date.UTC(
         },
       ]),
     ),
-    steps: [{ id: 'wave1', index: 0, action: 'move-mailboxes', start: 0, end: 600, completed: true }],
+    steps: [{ id: 'wave1', index: 0, action: 'move-mailboxes', start: 0, end: 600, planned: 540, completed: true }],
     seed: 1,
     events: 100,
     duration: 750,
@@ -71,7 +72,7 @@ describe('what the simulation panel says', () => {
   it('says when, how far into which step, and how many threads flushes hold', () => {
     assert.equal(
       exhaustionSentence(result([exhausted]), exhausted),
-      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes',
+      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: 38 of 40 threads are held by transit-mail flushes',
     );
   });
 
@@ -103,16 +104,16 @@ describe('what the simulation panel says', () => {
     });
     assert.equal(
       serverVerdict(result([twice]), twice),
-      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: all 40 busy with ' +
-        'delivery, OWA and moves; again at 2026-12-06 00:10 UTC, 2 h 10 m into wave1: 36 of 40 held ' +
-        'by transit-mail flushes',
+      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: all 40 threads are busy: ' +
+        '40 with mailbox moves; again at 2026-12-06 00:10 UTC, 2 h 10 m into wave1: 36 of 40 threads ' +
+        'are held by transit-mail flushes',
     );
   });
 
   it('uses offsets from the start when the runbook gives no clock time', () => {
     assert.equal(
       exhaustionSentence(result([exhausted], null), exhausted),
-      'EXCH01 runs out of store threads at +1h47m, 1 h 47 m into wave1: 38 of 40 held by transit-mail flushes',
+      'EXCH01 runs out of store threads at 1 h 47 m into wave1: 38 of 40 threads are held by transit-mail flushes',
     );
   });
 
@@ -138,6 +139,55 @@ describe('what the simulation panel says', () => {
     assert.equal(consequenceSentence(fine), null);
   });
 
+  it('does not say "never runs out" beside "all 40 busy": a full pool for moments is a burst, not exhaustion', () => {
+    const bursts = summary({ peakThreadsBusy: 40 });
+    const verdict = serverVerdict(result([bursts]), bursts);
+    assert.equal(verdict, 'EXCH01 never runs out of store threads: all 40 were busy only in bursts shorter than 1 m');
+    assert.doesNotMatch(verdict, /at most 40 of 40/);
+  });
+
+  it('names the cause of an exhaustion in the words EXR005 uses, a restart included', () => {
+    const afterRestart = summary({
+      exhaustedAt: 107,
+      exhaustedDuringStep: 'wave1',
+      flushThreadsAtExhaustion: 0,
+      exhaustions: [
+        {
+          at: 107,
+          stepIndex: 0,
+          step: 'wave1',
+          flushThreads: 0,
+          threadPool: 40,
+          busy: { delivery: 30, owa: 6, move: 4, flush: 0 },
+          afterRestart: { step: 'restart-store', waiting: 1200 },
+        },
+      ],
+    });
+    assert.equal(
+      exhaustionSentence(result([afterRestart]), afterRestart),
+      'EXCH01 runs out of store threads at 23:47 UTC, 1 h 47 m into wave1: all 40 threads are busy working off the ' +
+        '1,200 requests that queued while step restart-store had the store down',
+    );
+  });
+
+  it('points out a step the load stretched well past its plan, and not one that ran about as planned', () => {
+    const base = result([summary()]);
+    assert.equal(stretchSentence(base), null, '600 m for 540 planned is within a quarter');
+    const stretched = {
+      ...base,
+      steps: [
+        { id: 'wave1', index: 0, action: 'move-mailboxes', start: 0, end: 960, planned: 420, completed: true },
+        { id: 'patch', index: 1, action: 'install-hotfix', start: 960, end: 990, planned: 30, completed: true },
+        { id: 'wave2', index: 2, action: 'move-mailboxes', start: 990, end: 1500, planned: 240, completed: false },
+      ],
+    };
+    assert.equal(
+      stretchSentence(stretched),
+      'wave1 took 16 h instead of the planned 7 h: its moves waited for store threads; wave2 had run 8 h 30 m of a ' +
+        'planned 4 h and was not finished when the run ended: its moves waited for store threads.',
+    );
+  });
+
   it('names the consequences for mail and OWA', () => {
     assert.equal(
       consequenceSentence(exhausted),
@@ -154,14 +204,32 @@ describe('what the simulation panel says', () => {
     const later = summary({ exhaustedAt: 150, exhaustedDuringStep: 'wave1', flushThreadsAtExhaustion: 39 });
     assert.equal(
       whatIfVerdict({ concurrency: 2 }, result([exhausted]), result([later])),
-      'With move concurrency 2: EXCH01 still runs out of store threads at 2026-12-06 00:30 UTC (43 m later)',
+      'With move concurrency 2: EXCH01 still runs out of store threads at 2026-12-06 00:30 UTC, 2 h 30 m into wave1 (43 m later)',
     );
   });
 
   it('puts every summary field in the table, in words', () => {
     const rows = summaryRows(result([exhausted]), exhausted);
-    assert.equal(rows.length, 12);
-    assert.deepEqual(rows[2], ['Runs out of threads', '23:47 UTC (+1h47m), during wave1']);
+    assert.equal(rows.length, 13);
+    assert.deepEqual(rows[2], ['Runs out of threads', '23:47 UTC, 1 h 47 m into wave1']);
+  });
+
+  it('compares runs of different length by rates, not totals', () => {
+    // The plain run is twice as long as the what-if and so delivers twice as many messages in all;
+    // per hour they deliver the same, and the table must say so.
+    const long = { ...result([summary({ deliveriesCompleted: 20_000, deliveriesArrived: 20_000, owaUnanswered: 100 })]), duration: 1200 };
+    const short = {
+      ...result([summary({ deliveriesCompleted: 10_000, deliveriesArrived: 10_000, owaUnanswered: 50, owaRequests: 500 })]),
+      duration: 600,
+    };
+    const row = (r: SimulationResult, label: string) => summaryRows(r, r.servers.EXCH01.summary).find(([name]) => name === label)![1];
+    assert.equal(row(long, 'Messages delivered per hour'), '1,000 of 1,000 arriving');
+    assert.equal(row(short, 'Messages delivered per hour'), '1,000 of 1,000 arriving');
+    assert.equal(row(long, 'OWA requests unanswered'), row(short, 'OWA requests unanswered'));
+    assert.equal(row(long, 'Simulated time'), '20 h');
+    // A skipped quiet stretch counted nothing, so it is not in the rate's hours.
+    const skipped = { ...long, duration: 1800, skipped: [{ start: 700, end: 1300 }] };
+    assert.equal(row(skipped, 'Messages delivered per hour'), '1,000 of 1,000 arriving');
   });
 
   it('writes CSV that a spreadsheet cannot mistake for formulas', () => {

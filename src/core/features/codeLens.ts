@@ -1,8 +1,8 @@
 /** CodeLens above each move step: "▶ Simulate" and a one-line prediction from the last simulation. */
 import type { Span } from '../diagnostics';
-import { formatOffset } from '../format/duration';
 import type { Analysis } from '../lint';
 import { serverKey, type Step } from '../model/types';
+import { formatMoment } from '../simulator/moments';
 import type { SimulationResult } from '../simulator/result';
 
 export const SIMULATE_COMMAND = 'exrunbook.simulate';
@@ -35,7 +35,10 @@ export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLe
   return lenses;
 }
 
-/** "no exhaustion", "EXCH01: threads run out at +1h47m", "simulating…". */
+/**
+ * "no exhaustion", "⚠ EXCH01: threads run out at 23:47 UTC, 1 h 47 m into wave1", "simulating…":
+ * the moment told as the panel tells it (simulator/moments.ts).
+ */
 export function predictionFor(step: Step, stepIndex: number, status: SimulationStatus): string | undefined {
   const { simulation } = status;
   if (!simulation) return status.simulating ? 'simulating…' : undefined;
@@ -51,7 +54,9 @@ export function predictionFor(step: Step, stepIndex: number, status: SimulationS
     );
     if (!exhaustion) continue;
     const held = exhaustion.flushThreads > 0 ? ` (${exhaustion.flushThreads} of ${exhaustion.threadPool} held by flushes)` : '';
-    parts.push(`${name}: threads run out at ${formatOffset(exhaustion.at)}${held}`);
+    parts.push(
+      `${name}: threads run out at ${formatMoment(result, exhaustion.at, { index: exhaustion.stepIndex, id: exhaustion.step })}${held}`,
+    );
   }
   return parts.length > 0 ? `⚠ ${parts.join('; ')}` : 'no exhaustion';
 }

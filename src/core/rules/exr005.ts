@@ -21,14 +21,17 @@ export const exr005: RuleInfo = {
   fromSimulation: true,
 };
 
-/** What held the threads when they ran out, as the simulation measured it. */
-export function exhaustionCause(record: ExhaustionRecord): string {
+/**
+ * What held the threads when they ran out, as the simulation measured it. `quote` marks a step id
+ * (backticks in a diagnostic; the panel, which shows plain text, passes its own).
+ */
+export function exhaustionCause(record: ExhaustionRecord, quote: (id: string) => string = (id) => `\`${id}\``): string {
   if (record.flushThreads > 0) return `${record.flushThreads} of ${record.threadPool} threads are held by transit-mail flushes`;
   if (record.afterRestart) {
     const { step, waiting } = record.afterRestart;
     return (
       `all ${record.threadPool} threads are busy working off the ${formatCount(waiting)} request${waiting === 1 ? '' : 's'} ` +
-      `that queued while step \`${step}\` had the store down`
+      `that queued while step ${quote(step)} had the store down`
     );
   }
   const kinds: [number, string][] = [

@@ -139,7 +139,17 @@ export class Simulation {
     this.clockOrigin = schedule.clockOrigin ?? null;
     runbook.steps.forEach((step, index) => {
       const explicitStart = step.start ? schedule.steps[index].start : null;
-      this.runs.push(new StepRun(step, index, step.id?.value ?? `step ${index + 1}`, step.action?.value ?? 'unknown', explicitStart));
+      const timing = schedule.steps[index];
+      this.runs.push(
+        new StepRun(
+          step,
+          index,
+          step.id?.value ?? `step ${index + 1}`,
+          step.action?.value ?? 'unknown',
+          explicitStart,
+          timing.end - timing.start,
+        ),
+      );
     });
     for (const run of this.runs) this.prepareMove(run);
 

@@ -56,6 +56,7 @@ export function buildResult({ stores, sampler, runs, settings, clockOrigin, even
     action: run.action,
     start: run.started ? run.start : duration,
     end: run.finished ? run.end : duration,
+    planned: run.planned,
     completed: run.finished,
   }));
   const { assumptions, assumed, fromCaller } = settings;

@@ -79,6 +79,11 @@ export interface StepResult {
   start: number;
   /** Minutes. */
   end: number;
+  /**
+   * Minutes the schedule planned for the step (its action's duration, model/actions.ts): a move
+   * that took much longer was slowed by the load (moments.ts `stretchedSteps`).
+   */
+  planned: number;
   /** False when the step had not finished when the simulation ended (then `end` is the end of the run). */
   completed: boolean;
 }

@@ -116,6 +116,8 @@ export class StepRun {
     readonly action: string,
     /** Minutes from t = 0 for steps with `start`, else null. */
     readonly explicitStart: number | null,
+    /** Minutes the schedule planned for the step. */
+    readonly planned: number,
   ) {}
 
   involves(store: Store): boolean {

@@ -79,7 +79,7 @@ describe('CodeLens', () => {
       predictions.map((lens) => [lens.stepIndex, lens.title]),
       [
         [moves[0], 'no exhaustion'],
-        [moves[1], '⚠ EXCH03: threads run out at +1h47m (38 of 40 held by flushes)'],
+        [moves[1], '⚠ EXCH03: threads run out at +1h47m, during wave2a (38 of 40 held by flushes)'],
         [moves[2], 'no exhaustion'],
       ],
     );
@@ -105,7 +105,7 @@ describe('CodeLens', () => {
     const wave1 = codeLenses(analysis, { simulation: { result }, simulating: true }).find(
       (lens) => lens.stepIndex === moves[0] && !lens.command,
     )!;
-    assert.equal(wave1.title, '⚠ EXCH02: threads run out at +30m');
+    assert.equal(wave1.title, '⚠ EXCH02: threads run out at +30m, during wave1');
   });
 
   it('says why there is no prediction, or shows none when simulation is off', () => {

@@ -60,7 +60,7 @@ describe('the language server (in process, over an LSP connection)', function ()
       ],
     );
     assert.deepEqual(lenses[0].command?.arguments, [EXPOSED, 0]);
-    assert.match(lenses[1].command!.title, /EXCH01: threads run out at \+1h15m/);
+    assert.match(lenses[1].command!.title, /EXCH01: threads run out at 23:15 UTC, 1 h 15 m into wave1/);
   });
 
   it('applies incremental edits: the EXR001 quick fix, sent back as an edit, clears EXR001', async () => {
