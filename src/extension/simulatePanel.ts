@@ -261,13 +261,28 @@ class SimulationPanel implements vscode.Disposable {
       });
       return;
     }
+    // The change goes into an editor, never straight to disk: with the runbook's editor closed, a
+    // WorkspaceEdit changes a document nobody sees (and auto save may write it), and "Undo with
+    // Ctrl+Z" would point at an editor that is not there. So show the document first (beside the
+    // panel, keeping the focus here), then apply the edit there, unsaved and undoable.
+    const key = document.uri.toString();
+    const wasVisible = vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === key);
+    if (!wasVisible) {
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: true, preview: false });
+    }
     // One WorkspaceEdit: one undo step, and the editor keeps everything it did not touch (comments included).
     const edit = new vscode.WorkspaceEdit();
     for (const textEdit of outcome.edits) edit.replace(document.uri, this.server.asRange(textEdit.range), textEdit.newText);
     const applied = await vscode.workspace.applyEdit(edit);
+    const where = wasVisible ? 'in its editor' : `in ${baseName(document.uri.path)}, opened beside this panel`;
     this.post(
       applied
-        ? { type: 'notice', level: 'info', message: `${outcome.description} Undo with Ctrl+Z in the editor.` }
+        ? {
+            type: 'notice',
+            level: 'info',
+            message: `${outcome.description} The change is ${where}${document.isDirty ? ', not saved yet' : ''}: undo it there with Ctrl+Z.`,
+            documentVersion: document.version,
+          }
         : { type: 'notice', level: 'error', message: 'The editor refused the change (is the file read-only?).' },
     );
   }

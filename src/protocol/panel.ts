@@ -48,6 +48,8 @@ export interface NoticeMessage {
   type: 'notice';
   level: 'info' | 'error';
   message: string;
+  /** The document version the notice is about (an edit just applied): the page hides it once a later version arrives. */
+  documentVersion?: number;
 }
 
 export type HostToWebview = RunbookMessage | NoticeMessage;

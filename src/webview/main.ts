@@ -64,6 +64,10 @@ interface PageState {
   serverViews: ServerView[];
   /** Set by a new runbook until its first chart is drawn (a performance mark for the benchmark). */
   awaitingFirstChart: boolean;
+  /** Why the what-if fields on screen are not a what-if (a value out of range): no what-if verdict while any. */
+  invalidWhatIf: string[];
+  /** The document version an "applied" notice belongs to: a later version hides it. */
+  noticeVersion?: number;
 }
 
 /** A server's section: the parts refilled when a new result comes, and its charts. */
@@ -85,6 +89,7 @@ const page: PageState = {
   outcomes: { baseline: {}, whatIf: {} },
   serverViews: [],
   awaitingFirstChart: false,
+  invalidWhatIf: [],
 };
 
 // ---- the page skeleton: built once; its parts are refilled as results come ----
@@ -140,7 +145,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const data = event.data;
   if (!data || typeof data !== 'object') return;
   if (data.type === 'runbook') onRunbook(data);
-  else if (data.type === 'notice') showNotice(data.level, data.message);
+  else if (data.type === 'notice') showNotice(data.level, data.message, data.documentVersion);
 });
 
 // VS Code changes the body class and the --vscode-* variables when the theme changes: redraw.
@@ -155,6 +160,8 @@ vscode.postMessage({ type: 'ready' });
 
 function onRunbook(next: RunbookMessage): void {
   performance.mark('exrunbook:runbook-received');
+  // "Undo it with Ctrl+Z" is about the edit that made that version; after a later edit it misleads.
+  if (page.noticeVersion !== undefined && next.documentVersion > page.noticeVersion) hideNotice();
   page.awaitingFirstChart = true;
   page.message = next;
   title.textContent = next.runbook.name?.value ?? next.fileName;
@@ -179,7 +186,7 @@ function onRunbook(next: RunbookMessage): void {
   }
   servers.classList.remove('stale');
   startRun('baseline');
-  if (hasWhatIf(page.saved.whatIf)) startRun('whatIf');
+  if (hasWhatIf(page.saved.whatIf) && page.invalidWhatIf.length === 0) startRun('whatIf');
   else clearWhatIf();
 }
 
@@ -246,10 +253,17 @@ function setStatus(text: string): void {
   status.textContent = text;
 }
 
-function showNotice(level: 'info' | 'error', text: string): void {
+function showNotice(level: 'info' | 'error', text: string, documentVersion?: number): void {
   notice.textContent = text;
   notice.className = `notice ${level}`;
   notice.hidden = false;
+  page.noticeVersion = documentVersion;
+}
+
+function hideNotice(): void {
+  notice.hidden = true;
+  notice.textContent = '';
+  page.noticeVersion = undefined;
 }
 
 // ---- rendering ----
@@ -286,6 +300,7 @@ function renderControls(): void {
   const signature = JSON.stringify([page.choices, page.saved.whatIf]);
   if (signature === page.controlsSignature) return;
   page.controlsSignature = signature;
+  page.invalidWhatIf = [];
   clear(controls);
   controls.append(
     renderWhatIfControls(
@@ -295,12 +310,22 @@ function renderControls(): void {
         page.saved = { ...page.saved, whatIf };
         page.controlsSignature = JSON.stringify([page.choices, page.saved.whatIf]);
         vscode.setState(page.saved);
-        if (!page.message?.simulatable) return;
+        // While a field is invalid the what-if on screen is not this one: run it once it is fixed.
+        if (!page.message?.simulatable || page.invalidWhatIf.length > 0) return;
         if (hasWhatIf(whatIf)) startRun('whatIf');
         else clearWhatIf();
       },
       (change) => {
         if (page.message) vscode.postMessage({ type: 'apply', documentUri: page.message.documentUri, change });
+      },
+      (problems) => {
+        page.invalidWhatIf = problems;
+        if (problems.length > 0) {
+          runner.cancel('whatIf');
+          page.outcomes.whatIf = {};
+          showProgress();
+        }
+        renderResults();
       },
     ),
   );
@@ -318,7 +343,7 @@ function renderControls(): void {
 /** The what-if result, when it belongs to the what-if now chosen. */
 function currentAlternative(): SimulationResult | undefined {
   const outcome = page.outcomes.whatIf;
-  if (!outcome.result || !hasWhatIf(page.saved.whatIf)) return undefined;
+  if (!outcome.result || !hasWhatIf(page.saved.whatIf) || page.invalidWhatIf.length > 0) return undefined;
   return JSON.stringify(outcome.whatIf) === JSON.stringify(page.saved.whatIf) ? outcome.result : undefined;
 }
 
@@ -360,7 +385,16 @@ function renderVerdicts(): void {
   if (stretched)
     verdicts.append(el('p', { class: 'stretch' }, el('span', { class: 'codicon codicon-watch', 'aria-hidden': 'true' }), stretched));
   const alternative = currentAlternative();
-  if (alternative && (page.outcomes.whatIf.partial || partial)) {
+  if (page.invalidWhatIf.length > 0) {
+    verdicts.append(
+      el(
+        'p',
+        { class: 'what-if-verdict invalid', role: 'alert' },
+        el('span', { class: 'codicon codicon-error', 'aria-hidden': 'true' }),
+        `The what-if is not simulated: ${page.invalidWhatIf.join('; ')}.`,
+      ),
+    );
+  } else if (alternative && (page.outcomes.whatIf.partial || partial)) {
     verdicts.append(
       el(
         'p',

@@ -3,6 +3,7 @@
  * Threads, move concurrency and store task threads. Every change re-simulates at once; the
  * hotfix and concurrency changes can be written into the runbook.
  */
+import { formatCount } from '../core/format/numbers';
 import { FIELD_LIMITS } from '../core/format/generated/fieldLimits';
 import type { Assumptions } from '../core/model/assumptions';
 import { DEFAULT_ASSUMPTIONS } from '../core/model/assumptions';
@@ -89,11 +90,20 @@ export function renderWhatIfControls(
   whatIf: WhatIf,
   onChange: (whatIf: WhatIf) => void,
   onApply: (change: RunbookChange) => void,
+  onInvalid: (problems: string[]) => void = () => {},
 ): HTMLElement {
   let current: WhatIf = { ...whatIf };
   const update = (next: WhatIf) => {
     current = compact(next);
     onChange(current);
+  };
+  // The fields whose text is not a value they accept, and why: while any is, the what-if is not
+  // the one on screen, so the page must not show the last valid one's verdict as if it were.
+  const invalid = new Map<string, string>();
+  const validity = (key: string) => (problem: string | null) => {
+    if (problem === null ? !invalid.delete(key) : invalid.get(key) === problem) return;
+    if (problem !== null) invalid.set(key, problem);
+    onInvalid([...invalid.values()]);
   };
   const fieldset = el('fieldset', { class: 'what-if' }, el('legend', {}, 'What if…'));
 
@@ -144,6 +154,7 @@ export function renderWhatIfControls(
             else record[source.name] = value;
             update({ ...current, gatewayOutThreads: Object.keys(record).length ? record : undefined });
           },
+          validity(`gateway:${source.name}`),
         ),
       );
     }
@@ -172,6 +183,10 @@ export function renderWhatIfControls(
         apply.hidden = value === undefined;
         update({ ...current, concurrency: value });
       },
+      (problem) => {
+        if (problem !== null) apply.hidden = true;
+        validity('concurrency')(problem);
+      },
     );
     row.append(apply);
     group.append(row);
@@ -194,6 +209,7 @@ export function renderWhatIfControls(
             else record[server.name] = value;
             update({ ...current, taskThreads: Object.keys(record).length ? record : undefined });
           },
+          validity(`threads:${server.name}`),
         ),
       );
     }
@@ -210,6 +226,7 @@ function numberControl(
   asWritten: number | undefined,
   range: { min: number; max: number },
   onValue: (value: number | undefined) => void,
+  onProblem: (problem: string | null) => void,
 ): HTMLElement {
   const id = nextId('number');
   const input = el('input', {
@@ -226,15 +243,22 @@ function numberControl(
   const commit = () => {
     clearTimeout(timer);
     const text = input.value.trim();
-    if (text === '') {
+    if (text === '' && !input.validity.badInput) {
       input.removeAttribute('aria-invalid');
+      onProblem(null);
       onValue(undefined);
       return;
     }
     const parsed = Number(text);
     const valid = Number.isInteger(parsed) && parsed >= range.min && parsed <= range.max;
     input.setAttribute('aria-invalid', String(!valid));
-    if (valid) onValue(parsed);
+    if (valid) {
+      onProblem(null);
+      onValue(parsed);
+    } else {
+      const shown = text === '' ? 'what is typed' : text.replace(/^-/, '−');
+      onProblem(`${accessibleName} must be a whole number from ${formatCount(range.min)} to ${formatCount(range.max)}, not ${shown}`);
+    }
   };
   // Typing "12" passes through "1": wait a moment before re-simulating; arrows and Enter commit at once.
   input.addEventListener('input', () => {

@@ -35,7 +35,13 @@ describe('simulation webview in Chromium', function () {
     await panel.post(exampleMessage('kb924567-exposed'));
     await panel.waitForResult();
     const verdicts = await panel.text('.verdicts');
-    assert.match(verdicts, /EXCH01 runs out of store threads at \d\d:\d\d UTC, .* into wave1: \d+ of 40 held by transit-mail flushes/);
+    assert.match(
+      verdicts,
+      /EXCH01 runs out of store threads at \d\d:\d\d UTC, .* into wave1: \d+ of 40 threads are held by transit-mail flushes/,
+    );
+    // The run's seed and event count are details, not part of the headline.
+    assert.doesNotMatch(await panel.text('.status'), /seed|events/);
+    assert.match(await panel.text('.details'), /Seed 1, [\d,]+ events/);
     assert.match(verdicts, /EXCH02 never runs out of store threads/);
     assert.equal(await panel.page.locator('h2', { hasText: 'EXCH01' }).count(), 1);
     const ink = await panel.chartInk();
@@ -79,6 +85,45 @@ describe('simulation webview in Chromium', function () {
 
     await panel.page.getByRole('checkbox', { name: /^EXCH01/ }).uncheck();
     await verdict.waitFor({ state: 'detached' });
+  });
+
+  it('drops the what-if verdict while a what-if field is invalid, and runs it again once it is fixed', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    const threads = panel.page.getByRole('spinbutton', { name: 'Store task threads on EXCH01' });
+    await threads.fill('60');
+    await threads.press('Enter');
+    const verdict = panel.page.locator('.what-if-verdict', { hasNotText: /simulating/ });
+    await verdict.waitFor({ timeout: 50_000 });
+    assert.match(await verdict.innerText(), /With 60 store threads on EXCH01:/);
+
+    await threads.fill('-5');
+    await threads.press('Enter');
+    await panel.page.locator('.what-if-verdict.invalid').waitFor({ timeout: 10_000 });
+    const verdicts = await panel.text('.verdicts');
+    assert.match(verdicts, /The what-if is not simulated: Store task threads on EXCH01 must be a whole number from 1 to [\d,]+, not −5\./);
+    assert.doesNotMatch(verdicts, /With 60 store threads/, 'the last valid what-if is not shown as if it were the one on screen');
+    assert.doesNotMatch(await panel.text('.server thead'), /What-if/);
+    assert.equal(await threads.getAttribute('aria-invalid'), 'true');
+
+    await threads.fill('50');
+    await threads.press('Enter');
+    await panel.page
+      .locator('.what-if-verdict:not(.invalid)', { hasText: /With 50 store threads on EXCH01:/ })
+      .waitFor({ timeout: 50_000 });
+    assert.equal(await panel.page.locator('.what-if-verdict.invalid').count(), 0);
+  });
+
+  it('hides "undo it with Ctrl+Z" once a later version of the runbook arrives', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed', { documentVersion: 3 }));
+    await panel.waitForResult();
+    await panel.post({ type: 'notice', level: 'info', message: 'Inserted the step. Undo it there with Ctrl+Z.', documentVersion: 4 });
+    await panel.post(exampleMessage('kb924567-exposed', { documentVersion: 4 }));
+    assert.ok(await panel.page.locator('.notice').isVisible(), 'the version the edit made keeps the notice');
+    await panel.post(exampleMessage('kb924567-exposed', { documentVersion: 5 }));
+    await panel.page.locator('.notice').waitFor({ state: 'hidden', timeout: 5_000 });
   });
 
   it('shows progress while a run goes on, and a new runbook cancels the old run', async () => {
