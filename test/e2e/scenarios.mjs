@@ -215,6 +215,57 @@ export function scenarios({ workspace }) {
           { ms: 20_000, what: 'the verdict to change after the KB924567 what-if ("no exhaustion", or the sentence gone)' },
         );
         await screenshot('simulate-what-if');
+
+        // An invalid what-if takes the what-if verdict away instead of leaving the last valid one.
+        const threads = webview.getByRole('spinbutton', { name: 'Store task threads on EXCH01' });
+        await threads.fill('-5');
+        await threads.press('Enter');
+        await webview.locator('.what-if-verdict.invalid').waitFor({ timeout: 10_000 });
+        const invalidVerdict = await webview.locator('.verdicts').innerText();
+        assert.match(invalidVerdict, /The what-if is not simulated: Store task threads on EXCH01 must be a whole number/);
+        assert.doesNotMatch(invalidVerdict, /With KB924567/);
+        await screenshot('simulate-invalid-what-if');
+        await threads.fill('');
+        await threads.press('Enter');
+        await runCommand(page, 'View: Close All Editor Groups');
+      },
+    },
+    {
+      name: 'insert-hotfix-editor-closed',
+      title: 'Insert hotfix step with the runbook editor closed: opens the runbook, edits it there unsaved, disk untouched',
+      async run({ page, screenshot }) {
+        await openFile(page, EXPOSED);
+        await runCommand(page, 'Exchange Runbook: Simulate migration');
+        const webview = activeWebview(page);
+        await webview.getByText(EXHAUSTION_SENTENCE).first().waitFor({ timeout: 30_000 });
+        // Close the runbook's editor, keep the panel.
+        await runCommand(page, 'View: Focus First Editor Group');
+        await runCommand(page, 'View: Close Editor');
+        await waitUntil(async () => (await page.locator('.tabs-container .tab', { hasText: EXPOSED }).count()) === 0, {
+          ms: 10_000,
+          what: `the ${EXPOSED} tab to close`,
+        });
+        const panelView = activeWebview(page);
+        const toggle = await hotfixWhatIfToggle(panelView, 'EXCH01');
+        await toggle.click({ timeout: 10_000 });
+        await panelView.getByRole('button', { name: 'Insert hotfix step' }).click({ timeout: 10_000 });
+        const notice = await waitUntil(
+          async () => {
+            const text = (await panelView.locator('.notice').innerText().catch(() => '')).trim();
+            return text ? text : false;
+          },
+          { ms: 15_000, what: 'the notice after Insert hotfix step' },
+        );
+        assert.match(notice, /opened beside this panel/);
+        assert.match(notice, /undo it there with Ctrl\+Z/);
+        await waitUntil(async () => (await page.locator('.tabs-container .tab', { hasText: EXPOSED }).count()) > 0, {
+          ms: 10_000,
+          what: `the ${EXPOSED} editor to be open again`,
+        });
+        await screenshot();
+        assert.equal(read(EXPOSED), exposedOriginal, 'the file on disk is not written by the panel');
+        await runCommand(page, 'View: Focus First Editor Group');
+        await runCommand(page, 'File: Revert File');
         await runCommand(page, 'View: Close All Editor Groups');
       },
     },
