@@ -6,6 +6,7 @@ import { formatCount } from '../core/format/numbers';
 import { formatClock, formatMinutes } from '../core/format/duration';
 import type { Runbook } from '../core/model/types';
 import { MAX_SERIES_POINTS } from '../core/simulator/budget';
+import { queueThresholdWords } from '../core/simulator/moments';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
 
 const CHART_WIDTH = 60;
@@ -51,6 +52,10 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
       ['threads ran out', exhaustionText(result, summary)],
       ['peak threads busy', `${summary.peakThreadsBusy} of ${summary.threadPool}`],
       ['local delivery', deliveryText(summary)],
+      [
+        `queue over ${formatCount(summary.localQueueOverThreshold.threshold)}`,
+        queueThresholdWords(result, summary.localQueueOverThreshold),
+      ],
       ['OWA', owaText(summary)],
       [
         'transit-mail flushes',
@@ -81,6 +86,10 @@ export function formatWhatIf(plain: SimulationResult, alternative: SimulationRes
       ['threads ran out', ...pair((result, s) => exhaustionText(result, s, true))],
       ['peak threads busy', ...pair((_, s) => `${s.peakThreadsBusy} of ${s.threadPool}`)],
       ['worst delivery queue', ...pair((_, s) => `${formatCount(s.maxLocalDeliveryQueue)} messages`)],
+      [
+        `queue over ${formatCount(summary.localQueueOverThreshold.threshold)}`,
+        ...pair((result, s) => queueThresholdWords(result, s.localQueueOverThreshold)),
+      ],
       ['delivery delay p95', ...pair((_, s) => (s.deliveriesArrived === 0 ? 'no load' : seconds(s.p95DeliveryDelaySeconds)))],
       [
         'OWA unanswered',

@@ -10,6 +10,10 @@ import { foldedTime, type FoldedTime, type Stretch } from './timeAxis';
 import { formatCount } from '../core/format/numbers';
 import { formatAxisTime, formatTime } from './describe';
 import { el } from './dom';
+import { LOCAL_QUEUE_THRESHOLD } from '../core/simulator/thresholds';
+
+/** The queue chart's threshold line, as its label and the legend name it. */
+export const QUEUE_THRESHOLD_LABEL = `${formatCount(LOCAL_QUEUE_THRESHOLD)} queued: Exchange Server Analyzer error`;
 
 export interface ChartTheme {
   text: string;
@@ -23,6 +27,8 @@ export interface ChartTheme {
   pool: string;
   queue: string;
   exhaustion: string;
+  /** The 1,000-message line of the local delivery queue. */
+  threshold: string;
   whatIf: string;
   band: string;
   bandFocus: string;
@@ -45,6 +51,7 @@ export function readTheme(): ChartTheme {
     pool: read('--vscode-foreground', '#cccccc'),
     queue: read('--vscode-charts-yellow', '#cca700'),
     exhaustion: read('--vscode-errorForeground', read('--vscode-charts-red', '#f14c4c')),
+    threshold: read('--vscode-charts-red', '#f14c4c'),
     whatIf: read('--vscode-charts-foreground', read('--vscode-foreground', '#cccccc')),
     band: withAlpha(read('--vscode-foreground', '#cccccc'), 0.05),
     bandFocus: withAlpha(read('--vscode-focusBorder', '#007fd4'), 0.16),
@@ -103,6 +110,8 @@ export interface ServerCharts {
 }
 
 const CURSOR_SYNC_KEY = 'exrunbook-simulation';
+/** The titles above a server's two charts (the page's headings, and the exported image's). */
+export const CHART_TITLES = ['Store task threads busy', 'Local delivery queue (messages waiting for a thread)'] as const;
 /** Time-axis steps in minutes, so ticks fall on whole hours and days rather than every 200 minutes. */
 const TIME_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080, 20160, 43200];
 /** Room above the plot: a row for step names, a row for the exhaustion markers (CSS px). */
@@ -127,6 +136,7 @@ interface ChartFrame {
   steps: StepBand[];
   threadTop: number;
   queueTop: number;
+  showThreshold: boolean;
   yAxisWidth: number;
   /** The readout line at a sample index. */
   describe(index: number): string;
@@ -160,7 +170,10 @@ function chartFrame(data: ServerChartData): ChartFrame {
   markers.sort((a, b) => a.at - b.at);
 
   const maxThreads = largest(basePool, stacked[3], altBusy, altPool);
-  const queueTop = niceCeiling(largest(queue, altQueue) * 1.05);
+  // The 1,000-message line is drawn once the queue comes within half of it; the scale then reaches it.
+  const queueMax = largest(queue, altQueue);
+  const showThreshold = queueMax >= LOCAL_QUEUE_THRESHOLD / 2;
+  const queueTop = niceCeiling(Math.max(queueMax, showThreshold ? LOCAL_QUEUE_THRESHOLD : 0) * 1.05);
   const value = (array: (number | null)[], i: number) =>
     array[i] === null || array[i] === undefined ? '—' : formatCount(array[i] as number);
   return {
@@ -174,6 +187,7 @@ function chartFrame(data: ServerChartData): ChartFrame {
     steps: data.steps,
     threadTop: maxThreads * 1.08,
     queueTop,
+    showThreshold,
     // One y-axis width for both charts (room for the longest tick label), so their time axes line up
     // and the synced cursor stands at the same place in each.
     yAxisWidth: Math.max(MIN_Y_AXIS_WIDTH, 14 + 7 * formatCount(Math.max(maxThreads, queueTop)).length),
@@ -307,7 +321,15 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     { label: 'Local delivery queue', stroke: theme.queue, fill: withAlpha(theme.queue, 0.3), width: 1.5, points: { show: false } },
   ];
   if (hasAltQueue) queueSeries.push({ label: 'What-if: queue', stroke: theme.whatIf, width: 2, dash: [6, 4], points: { show: false } });
-  const queueOptions: uPlot.Options = { ...common(QUEUE_CHART_HEIGHT, 'queued', () => frame.queueTop), series: queueSeries };
+  const queueCommon = common(QUEUE_CHART_HEIGHT, 'queued', () => frame.queueTop);
+  const queueOptions: uPlot.Options = {
+    ...queueCommon,
+    series: queueSeries,
+    hooks: {
+      ...queueCommon.hooks,
+      draw: [...(queueCommon.hooks?.draw ?? []), (u) => frame.showThreshold && drawThreshold(u, LOCAL_QUEUE_THRESHOLD, theme)],
+    },
+  };
 
   const threadHost = el('div', {
     class: 'chart',
@@ -316,9 +338,9 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   });
   const queueHost = el('div', { class: 'chart', role: 'img', 'aria-label': `Local delivery queue on ${input.server}` });
   container.append(
-    el('h4', { class: 'chart-title' }, 'Store task threads busy'),
+    el('h4', { class: 'chart-title' }, CHART_TITLES[0]),
     threadHost,
-    el('h4', { class: 'chart-title' }, 'Local delivery queue (messages waiting for a thread)'),
+    el('h4', { class: 'chart-title' }, CHART_TITLES[1]),
     queueHost,
   );
   const charts = [new uPlot(threadOptions, frame.threadData, threadHost), new uPlot(queueOptions, frame.queueData, queueHost)];
@@ -439,9 +461,35 @@ function drawMarkers(u: uPlot, markers: Marker[], theme: ChartTheme): void {
     // Labels go right of the line unless that runs off the canvas or onto the previous label.
     let textX = Math.max(position + 4 * ratio, freeFrom);
     if (textX + width > u.ctx.canvas.width) textX = position - 4 * ratio - width;
+    // No room beside the line without covering the label before it (a narrow panel): the line alone
+    // marks it; the verdict above the charts names every exhaustion.
+    if (textX < freeFrom || textX < 0) continue;
     ctx.fillText(marker.label, textX, labelTop);
     freeFrom = textX + width + 8 * ratio;
   }
+  ctx.restore();
+}
+
+/** A dashed horizontal line at `value` with its label at the right end, above the line. */
+function drawThreshold(u: uPlot, value: number, theme: ChartTheme): void {
+  const { ctx, bbox } = u;
+  const ratio = devicePixelRatio || 1;
+  const y = Math.round(u.valToPos(value, 'y', true));
+  if (y < bbox.top || y > bbox.top + bbox.height) return;
+  ctx.save();
+  ctx.strokeStyle = theme.threshold;
+  ctx.lineWidth = 1.5 * ratio;
+  ctx.setLineDash([6 * ratio, 4 * ratio]);
+  ctx.beginPath();
+  ctx.moveTo(bbox.left, y);
+  ctx.lineTo(bbox.left + bbox.width, y);
+  ctx.stroke();
+  ctx.font = `${10 * ratio}px ${theme.fontFamily}`;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'bottom';
+  ctx.fillStyle = theme.threshold;
+  const label = fitText(ctx, QUEUE_THRESHOLD_LABEL, bbox.width - 8 * ratio);
+  if (label) ctx.fillText(label, bbox.left + bbox.width - 4 * ratio, y - 2 * ratio);
   ctx.restore();
 }
 
@@ -509,33 +557,164 @@ function cumulative(layers: (number | null)[][]): (number | null)[][] {
   return sums;
 }
 
-/** All charts on the page as one PNG (base64, no data: prefix), each under its server's name. */
-export function chartsToPng(sections: { title: string; canvases: HTMLCanvasElement[] }[], theme: ChartTheme, foreground: string): string {
+/** A legend entry of the exported image: a filled swatch, or a line (solid or dashed). */
+export interface PngLegendEntry {
+  label: string;
+  color: string;
+  kind: 'fill' | 'line' | 'dashed';
+}
+
+/** What the exported image shows besides the charts, so it reads on its own in a report or a ticket. */
+export interface PngHeader {
+  title: string;
+  subtitle: string;
+  /** The verdict lines, as the panel shows them (one per server, the what-if's). */
+  verdicts: string[];
+  legend: PngLegendEntry[];
+  /** A last line under the charts (the run's details). */
+  footer: string;
+}
+
+/**
+ * All charts on the page as one PNG (base64, no data: prefix): the runbook's title, the verdict,
+ * the legend, then each server's charts under its name and their own titles (the time axis is
+ * part of each chart), then the run's details.
+ */
+export function chartsToPng(
+  header: PngHeader,
+  sections: { title: string; charts: { title: string; canvas: HTMLCanvasElement }[] }[],
+  theme: ChartTheme,
+  foreground: string,
+): string {
   const ratio = devicePixelRatio || 1;
   const margin = 12 * ratio;
-  const titleHeight = 24 * ratio;
-  const width = Math.max(1, ...sections.flatMap((section) => section.canvases.map((canvas) => canvas.width))) + 2 * margin;
-  const height = sections.reduce(
-    (sum, section) => sum + titleHeight + section.canvases.reduce((h, canvas) => h + canvas.height + margin, 0),
-    margin,
-  );
+  const lineHeight = 18 * ratio;
+  const chartWidth = Math.max(480 * ratio, ...sections.flatMap((section) => section.charts.map((chart) => chart.canvas.width)));
+  const width = chartWidth + 2 * margin;
   const out = document.createElement('canvas');
-  out.width = width;
-  out.height = height;
   const ctx = out.getContext('2d')!;
-  ctx.fillStyle = theme.background;
-  ctx.fillRect(0, 0, width, height);
+  const fonts = {
+    title: `600 ${16 * ratio}px ${theme.fontFamily}`,
+    heading: `600 ${14 * ratio}px ${theme.fontFamily}`,
+    text: `${12 * ratio}px ${theme.fontFamily}`,
+    small: `${11 * ratio}px ${theme.fontFamily}`,
+  };
+  // Lay out first (wrapping needs the fonts), then size the canvas (which resets it), then draw.
+  type Item =
+    { font: string; color: string; text: string; y: number } | { canvas: HTMLCanvasElement; y: number } | { legend: true; y: number };
+  const items: Item[] = [];
   let y = margin;
+  const text = (font: string, color: string, words: string, gap = 0) => {
+    ctx.font = font;
+    for (const line of wrapText(ctx, words, chartWidth)) {
+      items.push({ font, color, text: line, y });
+      y += lineHeight;
+    }
+    y += gap;
+  };
+  text(fonts.title, foreground, header.title);
+  if (header.subtitle) text(fonts.small, theme.text, header.subtitle);
+  y += 4 * ratio;
+  for (const verdict of header.verdicts) text(fonts.text, foreground, verdict, 2 * ratio);
+  y += 4 * ratio;
+  ctx.font = fonts.small;
+  const legendRows = legendLayout(ctx, header.legend, chartWidth, ratio);
+  items.push({ legend: true, y });
+  y += legendRows.rows * lineHeight + 6 * ratio;
   for (const section of sections) {
-    ctx.fillStyle = foreground;
-    ctx.font = `600 ${14 * ratio}px ${theme.fontFamily}`;
-    ctx.textBaseline = 'top';
-    ctx.fillText(section.title, margin, y);
-    y += titleHeight;
-    for (const canvas of section.canvases) {
-      ctx.drawImage(canvas, margin, y);
-      y += canvas.height + margin;
+    y += 6 * ratio;
+    text(fonts.heading, foreground, section.title);
+    for (const chart of section.charts) {
+      text(fonts.small, theme.text, chart.title);
+      items.push({ canvas: chart.canvas, y });
+      y += chart.canvas.height + margin;
+    }
+  }
+  if (header.footer) text(fonts.small, theme.text, header.footer);
+
+  out.width = width;
+  out.height = Math.ceil(y + margin);
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.textBaseline = 'top';
+  for (const item of items) {
+    if ('canvas' in item) ctx.drawImage(item.canvas, margin, item.y);
+    else if ('legend' in item) drawLegend(ctx, legendRows.placed, margin, item.y, lineHeight, fonts.small, foreground, ratio);
+    else {
+      ctx.font = item.font;
+      ctx.fillStyle = item.color;
+      ctx.fillText(item.text, margin, item.y);
     }
   }
   return out.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+}
+
+/** Words broken into lines no wider than `room` (a word longer than that gets a line of its own). */
+function wrapText(ctx: CanvasRenderingContext2D, words: string, room: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words.split(/\s+/).filter((part) => part !== '')) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(candidate).width > room) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+const SWATCH = 14;
+
+function legendLayout(
+  ctx: CanvasRenderingContext2D,
+  entries: PngLegendEntry[],
+  room: number,
+  ratio: number,
+): { rows: number; placed: { entry: PngLegendEntry; x: number; row: number }[] } {
+  const placed: { entry: PngLegendEntry; x: number; row: number }[] = [];
+  let x = 0;
+  let row = 0;
+  for (const entry of entries) {
+    const width = (SWATCH + 5) * ratio + ctx.measureText(entry.label).width;
+    if (x > 0 && x + width > room) {
+      row++;
+      x = 0;
+    }
+    placed.push({ entry, x, row });
+    x += width + 14 * ratio;
+  }
+  return { rows: entries.length > 0 ? row + 1 : 0, placed };
+}
+
+function drawLegend(
+  ctx: CanvasRenderingContext2D,
+  placed: { entry: PngLegendEntry; x: number; row: number }[],
+  left: number,
+  top: number,
+  lineHeight: number,
+  font: string,
+  foreground: string,
+  ratio: number,
+): void {
+  ctx.save();
+  ctx.font = font;
+  for (const { entry, x, row } of placed) {
+    const y = top + row * lineHeight;
+    const middle = y + 6 * ratio;
+    ctx.fillStyle = entry.color;
+    ctx.strokeStyle = entry.color;
+    if (entry.kind === 'fill') ctx.fillRect(left + x, y + 1 * ratio, SWATCH * ratio, 10 * ratio);
+    else {
+      ctx.lineWidth = 2 * ratio;
+      ctx.setLineDash(entry.kind === 'dashed' ? [4 * ratio, 3 * ratio] : []);
+      ctx.beginPath();
+      ctx.moveTo(left + x, middle);
+      ctx.lineTo(left + x + SWATCH * ratio, middle);
+      ctx.stroke();
+    }
+    ctx.fillStyle = foreground;
+    ctx.fillText(entry.label, left + x + (SWATCH + 5) * ratio, y);
+  }
+  ctx.restore();
 }

@@ -7,7 +7,14 @@ import { formatMinutes, formatOffset } from '../core/format/duration';
 import { exhaustionCause } from '../core/rules/exr005';
 import { EXHAUSTION_MIN_MINUTES } from '../core/simulator/episodes';
 import type { WhatIf } from '../core/simulator/index';
-import { formatMoment, formatTime, stretchedSteps, stretchSentence as describeStretch } from '../core/simulator/moments';
+import {
+  formatMoment,
+  formatTime,
+  queueThresholdWords,
+  stretchedSteps,
+  stretchSentence as describeStretch,
+} from '../core/simulator/moments';
+import { LOCAL_QUEUE_THRESHOLD } from '../core/simulator/thresholds';
 import type { ExhaustionRecord, ServerSummary, SimulationResult } from '../core/simulator/result';
 
 export { formatMoment, formatTime };
@@ -128,10 +135,16 @@ export function samplingSentence(result: SimulationResult): string | null {
 }
 
 /** What happens to mail and OWA meanwhile, in one sentence, or null when nothing waits. */
-export function consequenceSentence(summary: ServerSummary): string | null {
+export function consequenceSentence(summary: ServerSummary, result?: Pick<SimulationResult, 'clockOrigin'>): string | null {
   const parts: string[] = [];
-  if (summary.maxLocalDeliveryQueue > 0)
-    parts.push(`the local delivery queue reaches ${formatCount(summary.maxLocalDeliveryQueue)} messages`);
+  const over = summary.localQueueOverThreshold;
+  if (summary.maxLocalDeliveryQueue > 0) {
+    const line =
+      result && over && over.firstAt !== null
+        ? ` (over the analyzer's ${formatCount(over.threshold)}: ${queueThresholdWords(result, over)})`
+        : '';
+    parts.push(`the local delivery queue reaches ${formatCount(summary.maxLocalDeliveryQueue)} messages${line}`);
+  }
   if (summary.p95DeliveryDelaySeconds >= 60)
     parts.push(`1 message in 20 takes longer than ${formatSeconds(summary.p95DeliveryDelaySeconds)} to deliver`);
   if (summary.owaUnanswered > 0)
@@ -209,6 +222,10 @@ export function summaryRows(result: SimulationResult, summary: ServerSummary): [
     ['Runs out of threads', exhausted],
     ['Threads held by flushes then', summary.flushThreadsAtExhaustion === null ? '—' : formatCount(summary.flushThreadsAtExhaustion)],
     ['Longest local delivery queue', `${formatCount(summary.maxLocalDeliveryQueue)} messages`],
+    [
+      `Queue over ${formatCount(summary.localQueueOverThreshold?.threshold ?? LOCAL_QUEUE_THRESHOLD)} (analyzer error)`,
+      summary.localQueueOverThreshold ? queueThresholdWords(result, summary.localQueueOverThreshold) : '—',
+    ],
     ['Mean wait for a thread (delivery)', formatSeconds(summary.meanDeliveryWaitSeconds)],
     ['Mean delivery time', formatSeconds(summary.meanDeliveryDelaySeconds)],
     ['95 % of messages delivered within', formatSeconds(summary.p95DeliveryDelaySeconds)],

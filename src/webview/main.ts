@@ -9,7 +9,18 @@ import { serverKey } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
 import { stretchedSteps } from '../core/simulator/moments';
 import type { SimulationResult } from '../core/simulator/result';
-import { chartsToPng, createServerCharts, readTheme, type ChartTheme, type ServerCharts, type StepBand } from './charts';
+import {
+  CHART_TITLES,
+  chartsToPng,
+  createServerCharts,
+  QUEUE_THRESHOLD_LABEL,
+  readTheme,
+  type ChartTheme,
+  type PngHeader,
+  type PngLegendEntry,
+  type ServerCharts,
+  type StepBand,
+} from './charts';
 import { formatCount } from '../core/format/numbers';
 import {
   consequenceSentence,
@@ -456,7 +467,7 @@ function renderServers(rebuild = false): void {
   let theme: ChartTheme | undefined;
   for (const [index, { summary }] of Object.values(baseline.servers).entries()) {
     const view = (page.serverViews[index] ??= serverView(summary.server));
-    view.consequence.textContent = consequenceSentence(summary) ?? '';
+    view.consequence.textContent = consequenceSentence(summary, baseline) ?? '';
     view.consequence.hidden = view.consequence.textContent === '';
     view.alternativeLegend.hidden = alternative === undefined;
     view.alternativeLabel.textContent = alternative ? `What-if: ${describeWhatIf(page.saved.whatIf)}` : '';
@@ -494,6 +505,7 @@ function serverView(server: string): ServerView {
         ['move', 'Mailbox moves'],
         ['flush', 'Transit-mail flushes'],
         ['pool', 'Thread pool'],
+        ['threshold', QUEUE_THRESHOLD_LABEL],
       ] as const
     ).map(([kind, label]) => el('li', {}, el('span', { class: `swatch ${kind}`, 'aria-hidden': 'true' }), label)),
     alternativeLegend,
@@ -637,11 +649,45 @@ function exportAs(format: ExportFormat): void {
     );
   } else {
     const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#cccccc';
+    const theme = readTheme();
     content = chartsToPng(
-      page.serverViews.map((view) => ({ title: view.server, canvases: view.charts?.canvases ?? [] })),
-      readTheme(),
+      pngHeader(baseline, alternative, theme),
+      page.serverViews.map((view) => ({
+        title: view.server,
+        charts: (view.charts?.canvases ?? []).map((canvas, i) => ({ title: CHART_TITLES[i] ?? '', canvas })),
+      })),
+      theme,
       foreground,
     );
   }
   vscode.postMessage({ type: 'export', format, suggestedName: `${stem}.${format}`, content });
+}
+
+/** What the exported PNG says besides the charts: the panel's title, its verdict lines, the legend, the run's details. */
+function pngHeader(baseline: SimulationResult, alternative: SimulationResult | undefined, theme: ChartTheme): PngHeader {
+  const verdictLines = Object.values(baseline.servers).map(({ summary }) => serverVerdict(baseline, summary));
+  const stretched = stretchSentence(baseline);
+  if (stretched) verdictLines.push(stretched);
+  if (alternative) verdictLines.push(whatIfVerdict(page.saved.whatIf, baseline, alternative));
+  const legend: PngLegendEntry[] = [
+    { label: 'Local delivery', color: theme.delivery, kind: 'fill' },
+    { label: 'OWA', color: theme.owa, kind: 'fill' },
+    { label: 'Mailbox moves', color: theme.move, kind: 'fill' },
+    { label: 'Transit-mail flushes', color: theme.flush, kind: 'fill' },
+    { label: 'Thread pool', color: theme.pool, kind: 'line' },
+    { label: 'Local delivery queue', color: theme.queue, kind: 'fill' },
+    { label: QUEUE_THRESHOLD_LABEL, color: theme.threshold, kind: 'dashed' },
+    { label: 'Out of threads', color: theme.exhaustion, kind: 'line' },
+  ];
+  if (alternative) legend.push({ label: `What-if: ${describeWhatIf(page.saved.whatIf)}`, color: theme.whatIf, kind: 'dashed' });
+  const when = baseline.clockOrigin === null ? '' : `, from ${formatTime(baseline, 0)}`;
+  return {
+    title: title.textContent ?? '',
+    subtitle: subtitle.textContent ?? '',
+    verdicts: verdictLines,
+    legend,
+    footer:
+      `Simulated ${formatMinutes(baseline.duration)} of runbook time${when}; seed ${baseline.seed}, ${formatCount(baseline.events)} events.` +
+      (samplingSentence(baseline) ? ` ${samplingSentence(baseline)}` : ''),
+  };
 }

@@ -251,7 +251,12 @@ export function scenarios({ workspace }) {
         await panelView.getByRole('button', { name: 'Insert hotfix step' }).click({ timeout: 10_000 });
         const notice = await waitUntil(
           async () => {
-            const text = (await panelView.locator('.notice').innerText().catch(() => '')).trim();
+            const text = (
+              await panelView
+                .locator('.notice')
+                .innerText()
+                .catch(() => '')
+            ).trim();
             return text ? text : false;
           },
           { ms: 15_000, what: 'the notice after Insert hotfix step' },

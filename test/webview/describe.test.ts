@@ -13,6 +13,16 @@ import {
 } from '../../src/webview/describe';
 import { resultsToCsv } from '../../src/webview/exportData';
 
+const noQueueOver = {
+  threshold: 1000,
+  firstAt: null,
+  firstMinutes: null,
+  stretches: 0,
+  totalMinutes: 0,
+  longestMinutes: 0,
+  overAtEnd: false,
+};
+
 function summary(overrides: Partial<ServerSummary> = {}): ServerSummary {
   return {
     server: 'EXCH01',
@@ -31,6 +41,7 @@ function summary(overrides: Partial<ServerSummary> = {}): ServerSummary {
     flushThreadMinutes: 0,
     deliveriesCompleted: 5000,
     deliveriesArrived: 5000,
+    localQueueOverThreshold: noQueueOver,
     exhaustions: [],
     ...overrides,
   };
@@ -210,7 +221,7 @@ describe('what the simulation panel says', () => {
 
   it('puts every summary field in the table, in words', () => {
     const rows = summaryRows(result([exhausted]), exhausted);
-    assert.equal(rows.length, 13);
+    assert.equal(rows.length, 14);
     assert.deepEqual(rows[2], ['Runs out of threads', '23:47 UTC, 1 h 47 m into wave1']);
   });
 

@@ -43,6 +43,7 @@ import { fillExponentials, Sfc32 } from './random';
 import { buildResult } from './report';
 import type { SimulationResult } from './result';
 import { Sampler } from './sampling';
+import { LOCAL_QUEUE_THRESHOLD, queueFell, queueMoved, queueRose } from './thresholds';
 import { resolveSettings, SimulationError, type SimulateOptions, type Settings } from './settings';
 import { BRIEF_FLUSH, HOLD_FLUSH, Lane, StepRun, Store, WAIT_FLUSH, WAIT_MOVE_SOURCE, WAIT_MOVE_TARGET, type OtherWork } from './store';
 
@@ -295,6 +296,7 @@ export class Simulation {
           } else {
             store.deliveryQueue.push(now);
             if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store);
+            if (store.deliveryQueue.length === LOCAL_QUEUE_THRESHOLD + 1) queueRose(store, now);
             if (!store.episodeActive) startEpisode(store, now);
           }
           break;
@@ -316,6 +318,7 @@ export class Simulation {
             keepTop = true;
             topTime = now + service;
             topAux = store.deliveryQueue.shift();
+            if (store.deliveryQueue.length === LOCAL_QUEUE_THRESHOLD) queueFell(store, now);
             if (store.deliveryQueue.length === 0 && store.episodeActive) released = true;
           } else {
             store.busy--;
@@ -481,6 +484,7 @@ export class Simulation {
       let arrival: number;
       if (choice === 1) {
         arrival = store.deliveryQueue.shift();
+        if (store.deliveryQueue.length === LOCAL_QUEUE_THRESHOLD) queueFell(store, now);
         store.busyDelivery++;
         service = store.deliveryServiceMinutes;
         eventCode = code(DELIVERY_DONE, store);
@@ -836,6 +840,7 @@ export class Simulation {
     deliveries.sort((a, b) => b - a).forEach((arrival) => store.deliveryQueue.unshift(arrival));
     owa.sort((a, b) => b - a).forEach((arrival) => store.owaQueue.unshift(arrival));
     if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store);
+    queueMoved(store, now);
     if (store.owaQueue.length > store.maxOwaQueue) this.raiseOwaHighWater(store);
     store.busy = store.busyDelivery = store.busyOwa = store.busyMove = store.busyFlush = 0;
     for (const survivor of released) if (survivor !== store) this.dispatch(survivor);

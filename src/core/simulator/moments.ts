@@ -5,7 +5,7 @@
  * night by the clock and the step by its own start; "+19h59m from the runbook's start" is neither.
  */
 import { formatMinutes, formatOffset } from '../format/duration';
-import type { SimulationResult, StepResult } from './result';
+import type { QueueThresholdSummary, SimulationResult, StepResult } from './result';
 
 /** "23:47 UTC" on the runbook's clock, with the date when it is not the first day; "+1h47m" without a clock. */
 export function formatTime(result: Pick<SimulationResult, 'clockOrigin'>, minutes: number): string {
@@ -85,4 +85,16 @@ export function stretchSentence({ step, planned, actual }: StretchedStep): strin
   return step.completed
     ? `${step.id} took ${formatMinutes(actual)} instead of the planned ${formatMinutes(planned)}`
     : `${step.id} had run ${formatMinutes(actual)} of a planned ${formatMinutes(planned)} and was not finished when the run ended`;
+}
+
+/**
+ * The local delivery queue against the analyzer's line, in words: "never", or "first at 23:20 UTC
+ * for 1 h 10 m; 3 times, 12 h in all" ("… and still over it when the run ended").
+ */
+export function queueThresholdWords(result: Pick<SimulationResult, 'clockOrigin'>, over: QueueThresholdSummary): string {
+  if (over.firstAt === null) return 'never';
+  const first = `first at ${formatTime(result, over.firstAt)} for ${formatMinutes(over.firstMinutes ?? 0)}`;
+  const again = over.stretches > 1 ? `; ${over.stretches} times, ${formatMinutes(over.totalMinutes)} in all` : '';
+  const end = over.overAtEnd ? '; still over it when the run ended' : '';
+  return first + again + end;
 }

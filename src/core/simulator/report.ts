@@ -4,6 +4,7 @@ import type { SimulationResult, StepResult } from './result';
 import type { Sampler } from './sampling';
 import type { Settings } from './settings';
 import type { StepRun, Store } from './store';
+import { queueThresholdSummary } from './thresholds';
 
 export interface RunRecords {
   stores: readonly Store[];
@@ -43,6 +44,7 @@ export function buildResult({ stores, sampler, runs, settings, clockOrigin, even
         flushThreadMinutes: flushMinutes,
         deliveriesCompleted: completed,
         deliveriesArrived: store.deliveriesArrived,
+        localQueueOverThreshold: queueThresholdSummary(store, duration),
         exhaustions: store.exhaustions.map((record) => ({ ...record })),
       },
       series: settings.series

@@ -46,11 +46,32 @@ export interface ServerSummary {
   deliveriesCompleted: number;
   /** Messages that arrived for local delivery. */
   deliveriesArrived: number;
+  /** The local delivery queue against the Exchange Server Analyzer's 1,000-message line. */
+  localQueueOverThreshold: QueueThresholdSummary;
   /**
    * Every exhaustion worth a warning: the first one, and the first during each move step that
    * involves the server (EXR005 reads these). Bounded by the number of steps.
    */
   exhaustions: ExhaustionRecord[];
+}
+
+/**
+ * When the SMTP local delivery queue stood over a threshold operators watch (the Exchange Server
+ * Analyzer's error at more than 1,000 messages). A dip under the line shorter than 5 minutes (QUEUE_DIP_MINUTES)
+ * does not end a stretch. Minutes.
+ */
+export interface QueueThresholdSummary {
+  threshold: number;
+  /** When the queue first passed the threshold; null if it never did. */
+  firstAt: number | null;
+  /** How long it stayed over it that first time. */
+  firstMinutes: number | null;
+  /** How many separate stretches over it. */
+  stretches: number;
+  totalMinutes: number;
+  longestMinutes: number;
+  /** Still over it when the run ended (the stretch counts to the end of the run). */
+  overAtEnd: boolean;
 }
 
 export interface ExhaustionRecord {

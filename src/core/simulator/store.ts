@@ -75,6 +75,17 @@ export class Store {
   episodeAfterRestart = false;
   exhaustedAt: number | null = null;
   exhaustedDuringStep: string | null = null;
+  /** The local delivery queue over LOCAL_QUEUE_THRESHOLD (thresholds.ts): the open stretch (-1: none) and the closed ones. */
+  readonly queueOver = {
+    since: -1,
+    /** When the open stretch fell back to the line (-1 while above): a dip shorter than QUEUE_DIP_MINUTES does not end it. */
+    belowSince: -1,
+    firstAt: null as number | null,
+    firstMinutes: null as number | null,
+    stretches: 0,
+    totalMinutes: 0,
+    longestMinutes: 0,
+  };
   flushAtExhaustion: number | null = null;
   readonly exhaustions: ExhaustionRecord[] = [];
 

@@ -23,6 +23,15 @@ function resultWith(exhaustions: Record<string, ExhaustionRecord[]>, servers: st
     flushThreadMinutes: 0,
     deliveriesCompleted: 0,
     deliveriesArrived: 0,
+    localQueueOverThreshold: {
+      threshold: 1000,
+      firstAt: null,
+      firstMinutes: null,
+      stretches: 0,
+      totalMinutes: 0,
+      longestMinutes: 0,
+      overAtEnd: false,
+    },
     exhaustions: exhaustions[server] ?? [],
   });
   const series = { t: [], delivery: [], owa: [], move: [], flush: [], deliveryQueue: [], pool: [] };
