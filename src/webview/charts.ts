@@ -445,10 +445,16 @@ function drawMarkers(u: uPlot, markers: Marker[], theme: ChartTheme): void {
   ctx.textAlign = 'left';
   // Markers stand in the second row above the plot; a second marker to the right of the first.
   const labelTop = bbox.top - (TOP_ROWS / 2) * ratio;
-  let freeFrom = -Infinity;
-  for (const marker of markers) {
-    const position = u.valToPos(marker.at, 'x', true);
-    if (position < bbox.left || position > bbox.left + bbox.width) continue;
+  const shown = markers
+    .map((marker) => ({ marker, position: u.valToPos(marker.at, 'x', true) }))
+    .filter(({ position }) => position >= bbox.left && position <= bbox.left + bbox.width);
+  const places = placeLabels(
+    shown.map(({ marker, position }) => ({ position, width: ctx.measureText(marker.label).width })),
+    u.ctx.canvas.width,
+    4 * ratio,
+    8 * ratio,
+  );
+  for (const [i, { marker, position }] of shown.entries()) {
     ctx.strokeStyle = marker.dashed ? theme.whatIf : theme.exhaustion;
     ctx.lineWidth = 2 * ratio;
     ctx.setLineDash(marker.dashed ? [5 * ratio, 4 * ratio] : []);
@@ -456,18 +462,33 @@ function drawMarkers(u: uPlot, markers: Marker[], theme: ChartTheme): void {
     ctx.moveTo(position, labelTop);
     ctx.lineTo(position, bbox.top + bbox.height);
     ctx.stroke();
+    const x = places[i];
+    if (x === null) continue;
     ctx.fillStyle = ctx.strokeStyle;
-    const width = ctx.measureText(marker.label).width;
-    // Labels go right of the line unless that runs off the canvas or onto the previous label.
-    let textX = Math.max(position + 4 * ratio, freeFrom);
-    if (textX + width > u.ctx.canvas.width) textX = position - 4 * ratio - width;
-    // No room beside the line without covering the label before it (a narrow panel): the line alone
-    // marks it; the verdict above the charts names every exhaustion.
-    if (textX < freeFrom || textX < 0) continue;
-    ctx.fillText(marker.label, textX, labelTop);
-    freeFrom = textX + width + 8 * ratio;
+    ctx.fillText(marker.label, x, labelTop);
   }
   ctx.restore();
+}
+
+/**
+ * Where each marker's label goes (left x), in one row, markers in time order: right of its line,
+ * or left of it when that runs off the canvas, and never over the label before it; null when
+ * neither fits (a narrow panel): the line alone marks it, and the verdict names every exhaustion.
+ */
+export function placeLabels(
+  items: { position: number; width: number }[],
+  canvasWidth: number,
+  pad: number,
+  gap: number,
+): (number | null)[] {
+  let freeFrom = -Infinity;
+  return items.map(({ position, width }) => {
+    let x = Math.max(position + pad, freeFrom);
+    if (x + width > canvasWidth) x = position - pad - width;
+    if (x < freeFrom || x < 0) return null;
+    freeFrom = x + width + gap;
+    return x;
+  });
 }
 
 /** A dashed horizontal line at `value` with its label at the right end, above the line. */

@@ -79,6 +79,8 @@ interface PageState {
   invalidWhatIf: string[];
   /** The document version an "applied" notice belongs to: a later version hides it. */
   noticeVersion?: number;
+  /** The "Assumed numbers" section stays as the engineer left it when results come in. */
+  assumedOpen: boolean;
 }
 
 /** A server's section: the parts refilled when a new result comes, and its charts. */
@@ -101,7 +103,10 @@ const page: PageState = {
   serverViews: [],
   awaitingFirstChart: false,
   invalidWhatIf: [],
+  assumedOpen: false,
 };
+
+const ASSUMED_ID = 'assumed-numbers';
 
 // ---- the page skeleton: built once; its parts are refilled as results come ----
 const title = el('h1', { class: 'title' });
@@ -392,6 +397,8 @@ function renderVerdicts(): void {
     );
   }
   verdicts.append(list);
+  const assumedLine = assumptionsLine(baseline);
+  if (assumedLine) verdicts.append(assumedLine);
   const stretched = partial ? null : stretchSentence(baseline);
   if (stretched)
     verdicts.append(el('p', { class: 'stretch' }, el('span', { class: 'codicon codicon-watch', 'aria-hidden': 'true' }), stretched));
@@ -606,13 +613,19 @@ function renderDetails(): void {
   }
   steps.append(body);
   const assumed = el(
-    'ul',
-    {},
-    ...baseline.assumptions.assumed.map((key) => {
-      const value = baseline.assumptions.values[key as keyof Assumptions];
-      const description = ASSUMPTION_DESCRIPTIONS[key as keyof Assumptions] ?? key;
-      return el('li', {}, `${formatCount(value ?? 0)}: ${description}`);
-    }),
+    'table',
+    { class: 'assumed' },
+    el('caption', { class: 'visually-hidden' }, 'Numbers this simulation assumed'),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Value'), el('th', { scope: 'col' }, 'What it is, and where to set your own'))),
+    el(
+      'tbody',
+      {},
+      ...baseline.assumptions.assumed.map((key) => {
+        const value = baseline.assumptions.values[key as keyof Assumptions];
+        const description = ASSUMPTION_DESCRIPTIONS[key as keyof Assumptions] ?? key;
+        return el('tr', {}, el('td', {}, formatCount(value ?? 0)), el('td', {}, ...withCode(description)));
+      }),
+    ),
   );
   const sampling = samplingSentence(baseline);
   const elapsed = page.outcomes.baseline.elapsedMs;
@@ -623,11 +636,24 @@ function renderDetails(): void {
     details,
     sampling ? el('p', {}, sampling) : null,
     el('p', { class: 'run-details' }, run),
-    el('details', {}, el('summary', {}, 'Steps'), steps),
     baseline.assumptions.assumed.length
-      ? el('details', {}, el('summary', {}, `Assumed numbers (${baseline.assumptions.assumed.length})`), assumed)
+      ? el(
+          'details',
+          { id: ASSUMED_ID, open: page.assumedOpen },
+          el('summary', {}, `Assumed numbers (${baseline.assumptions.assumed.length})`),
+          el(
+            'p',
+            { class: 'hint' },
+            'No source gives these numbers; the prediction depends on them. Set your own in the runbook or the settings.',
+          ),
+          assumed,
+        )
       : null,
+    el('details', {}, el('summary', {}, 'Steps'), steps),
   );
+  details.querySelector<HTMLDetailsElement>(`#${ASSUMED_ID}`)?.addEventListener('toggle', (event) => {
+    page.assumedOpen = (event.target as HTMLDetailsElement).open;
+  });
 }
 
 // ---- export ----
@@ -690,4 +716,39 @@ function pngHeader(baseline: SimulationResult, alternative: SimulationResult | u
       `Simulated ${formatMinutes(baseline.duration)} of runbook time${when}; seed ${baseline.seed}, ${formatCount(baseline.events)} events.` +
       (samplingSentence(baseline) ? ` ${samplingSentence(baseline)}` : ''),
   };
+}
+
+/** Text with `code` spans as <code> elements (descriptions are written with backticks). */
+function withCode(text: string): (string | HTMLElement)[] {
+  return text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? el('code', {}, part) : part));
+}
+
+/**
+ * The assumed numbers the verdict rests on, named right under it (the event budget is a limit of
+ * the tool, not a claim about Exchange), with a link to the full list and where to set each.
+ */
+function assumptionsLine(baseline: SimulationResult): HTMLElement | null {
+  const keys = baseline.assumptions.assumed.filter((key) => key !== 'maxEvents') as (keyof Assumptions)[];
+  if (keys.length === 0) return null;
+  const named = keys.map((key) => {
+    const description = ASSUMPTION_DESCRIPTIONS[key] ?? key;
+    return `${formatCount(baseline.assumptions.values[key] ?? 0)} ${description.replace(/\s*\(.*$/, '')}`;
+  });
+  const show = el('a', { href: `#${ASSUMED_ID}`, class: 'assumed-link' }, 'where to set them');
+  show.addEventListener('click', (event) => {
+    event.preventDefault();
+    const section = document.getElementById(ASSUMED_ID) as HTMLDetailsElement | null;
+    if (!section) return;
+    section.open = true;
+    page.assumedOpen = true;
+    section.scrollIntoView({ block: 'start' });
+  });
+  return el(
+    'p',
+    { class: 'assumed-line' },
+    el('span', { class: 'codicon codicon-info', 'aria-hidden': 'true' }),
+    `Rests on ${keys.length === 1 ? 'an assumed number' : 'assumed numbers'} no source gives: ${named.join('; ')} (`,
+    show,
+    ').',
+  );
 }

@@ -12,6 +12,7 @@ import {
   whatIfVerdict,
 } from '../../src/webview/describe';
 import { resultsToCsv } from '../../src/webview/exportData';
+import { placeLabels } from '../../src/webview/charts';
 
 const noQueueOver = {
   threshold: 1000,
@@ -248,5 +249,42 @@ describe('what the simulation panel says', () => {
     const lines = csv.trim().split('\r\n');
     assert.equal(lines.length, 3);
     assert.equal(lines[1], `as written,"'=HYPERLINK(""x"")",0,2026-12-05T22:00:00.000Z,1,0,4,0,5,40,0`);
+  });
+});
+
+describe('the charts’ exhaustion labels', () => {
+  it('never overlap: a label with no room beside its line is left out (two markers on a 300 px chart)', () => {
+    // "out of threads" (about 80 px) and "what-if: out of threads" (about 130 px) 12 px apart near the right edge.
+    const places = placeLabels(
+      [
+        { position: 240, width: 80 },
+        { position: 252, width: 130 },
+      ],
+      300,
+      4,
+      8,
+    );
+    assert.equal(places[0], 156, 'the first goes left of its line: right of it runs off the canvas');
+    assert.equal(places[1], null, 'the second has room on neither side');
+  });
+
+  it('keeps every label it places inside the canvas and clear of the one before', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let run = 0; run < 500; run++) {
+      const width = 200 + random() * 800;
+      const items = Array.from({ length: 1 + Math.floor(random() * 5) }, () => ({
+        position: random() * width,
+        width: 40 + random() * 120,
+      })).sort((a, b) => a.position - b.position);
+      const places = placeLabels(items, width, 4, 8);
+      let end = -Infinity;
+      places.forEach((x, i) => {
+        if (x === null) return;
+        assert.ok(x >= 0 && x + items[i].width <= width + 1e-9, 'inside the canvas');
+        assert.ok(x >= end, 'clear of the label before');
+        end = x + items[i].width + 8;
+      });
+    }
   });
 });

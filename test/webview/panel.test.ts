@@ -290,6 +290,54 @@ describe('simulation webview in Chromium', function () {
     const png = Buffer.from(exports[2].content, 'base64');
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.ok(png.length > 5000);
+    // Not bare charts: above them the title, the verdict and the legend (the time axis is in each chart).
+    const chartsHeight = await panel.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('.chart canvas')).reduce((sum, canvas) => sum + canvas.height, 0),
+    );
+    const pngHeight = png.readUInt32BE(20);
+    assert.ok(pngHeight > chartsHeight + 150, `the PNG is ${pngHeight} px high for ${chartsHeight} px of charts`);
+    const headerInk = await panel.page.evaluate(async (base64) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = 120;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) ink++;
+      return ink;
+    }, exports[2].content);
+    assert.ok(headerInk > 2000, `the top of the PNG (title and verdict) has ${headerInk} inked pixels`);
+  });
+
+  it('names the assumed numbers under the verdict, in words (no raw backticks), with a link that opens the list', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    assert.match(
+      await panel.text('.verdicts'),
+      /Rests on an assumed number no source gives: 40 Information Store task threads per server \(where to set them\)\./,
+    );
+    await panel.page.getByRole('link', { name: 'where to set them' }).click();
+    const section = panel.page.locator('details#assumed-numbers');
+    assert.equal(await section.getAttribute('open'), '');
+    const listed = await section.innerText();
+    assert.match(listed, /40\s+Information Store task threads per server \(no source gives the default; set store\.taskThreads\)/);
+    assert.doesNotMatch(await panel.text('.details'), /`/);
+    assert.equal(await section.locator('code', { hasText: 'store.taskThreads' }).count(), 1);
+  });
+
+  it('draws the 1,000-message line on a queue that passes it, and names when and how long', async () => {
+    panel = await PanelPage.open(browser, server);
+    await panel.post(exampleMessage('kb924567-exposed'));
+    await panel.waitForResult();
+    const section = panel.page.locator('article.server', { hasText: 'EXCH01' });
+    assert.match(await section.locator('.consequence').innerText(), /over the analyzer's 1,000: first at \d\d:\d\d UTC for \d/);
+    assert.match(await section.locator('.legend').innerText(), /1,000 queued: Exchange Server Analyzer error/);
+    assert.match(await section.locator('table.summary').innerText(), /Queue over 1,000 \(analyzer error\)\s+first at/);
   });
 
   it('runs under the panel CSP with no violation', async () => {
