@@ -509,7 +509,8 @@ function drawThreshold(u: uPlot, value: number, theme: ChartTheme): void {
   ctx.textAlign = 'right';
   ctx.textBaseline = 'bottom';
   ctx.fillStyle = theme.threshold;
-  const label = fitText(ctx, QUEUE_THRESHOLD_LABEL, bbox.width - 8 * ratio);
+  // Near the bottom of a tall scale the label would sit on the queue itself: the legend names the line.
+  const label = y < bbox.top + bbox.height * 0.75 ? fitText(ctx, QUEUE_THRESHOLD_LABEL, bbox.width - 8 * ratio) : '';
   if (label) ctx.fillText(label, bbox.left + bbox.width - 4 * ratio, y - 2 * ratio);
   ctx.restore();
 }

@@ -4,7 +4,7 @@
  *
  *   npm run build && npx tsc -p . && node out/test/webview/screenshots.js
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support';
 import { chromiumAvailable, exampleMessage, HarnessServer, launchBrowser, PanelPage } from './harness';
@@ -37,6 +37,25 @@ async function main(): Promise<void> {
       console.log(`wrote ${path}`);
       await panel.close();
     }
+    // For looking at, not for the docs: the panel at 300 px (labels that must not overlap) and the
+    // exported PNG (title, verdict, legend, charts), in test-results/webview/.
+    const looks = join(repoRoot, 'test-results', 'webview');
+    mkdirSync(looks, { recursive: true });
+    const narrow = await PanelPage.open(browser, server, { theme: DARK, width: 300, height: 1400 });
+    await narrow.post(exampleMessage('kb924567-exposed'));
+    await narrow.waitForResult();
+    const threads = narrow.page.getByRole('spinbutton', { name: 'Store task threads on EXCH01' });
+    await threads.fill('60');
+    await threads.press('Enter');
+    await narrow.page.locator('.what-if-verdict:not(:has-text("simulating"))').waitFor({ timeout: 60_000 });
+    await narrow.waitForResult();
+    await narrow.page.locator('.server').first().scrollIntoViewIfNeeded();
+    await narrow.page.screenshot({ path: join(looks, 'simulation-300px.png'), fullPage: true });
+    await narrow.page.getByRole('button', { name: 'PNG', exact: true }).click();
+    const exported = (await narrow.posted()).find((message) => message.type === 'export');
+    if (exported && exported.type === 'export') writeFileSync(join(looks, 'export.png'), Buffer.from(exported.content, 'base64'));
+    console.log(`wrote ${looks}/simulation-300px.png and export.png`);
+    await narrow.close();
   } finally {
     await browser.close();
     await server.stop();
