@@ -268,7 +268,9 @@ class SimulationPanel implements vscode.Disposable {
     const key = document.uri.toString();
     const wasVisible = vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === key);
     if (!wasVisible) {
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: true, preview: false });
+      // Beside the panel: in the panel's own group it would hide the panel and the notice with it.
+      const viewColumn = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+      await vscode.window.showTextDocument(document, { viewColumn, preserveFocus: true, preview: false });
     }
     // One WorkspaceEdit: one undo step, and the editor keeps everything it did not touch (comments included).
     const edit = new vscode.WorkspaceEdit();

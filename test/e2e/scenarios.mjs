@@ -241,37 +241,47 @@ export function scenarios({ workspace }) {
         // Close the runbook's editor, keep the panel.
         await runCommand(page, 'View: Focus First Editor Group');
         await runCommand(page, 'View: Close Editor');
-        await waitUntil(async () => (await page.locator('.tabs-container .tab', { hasText: EXPOSED }).count()) === 0, {
+        // The panel's own tab is "Simulation: <file>": match the runbook's tab by its whole label.
+        const runbookTabs = page
+          .locator('.tabs-container .tab .label-name')
+          .filter({ hasText: new RegExp(`^${EXPOSED.replace(/\./g, '\\.')}$`) });
+        await waitUntil(async () => (await runbookTabs.count()) === 0, {
           ms: 10_000,
           what: `the ${EXPOSED} tab to close`,
         });
-        const panelView = activeWebview(page);
-        const toggle = await hotfixWhatIfToggle(panelView, 'EXCH01');
-        await toggle.click({ timeout: 10_000 });
-        await panelView.getByRole('button', { name: 'Insert hotfix step' }).click({ timeout: 10_000 });
-        const notice = await waitUntil(
-          async () => {
-            const text = (
-              await panelView
-                .locator('.notice')
-                .innerText()
-                .catch(() => '')
-            ).trim();
-            return text ? text : false;
-          },
-          { ms: 15_000, what: 'the notice after Insert hotfix step' },
-        );
-        assert.match(notice, /opened beside this panel/);
-        assert.match(notice, /undo it there with Ctrl\+Z/);
-        await waitUntil(async () => (await page.locator('.tabs-container .tab', { hasText: EXPOSED }).count()) > 0, {
-          ms: 10_000,
-          what: `the ${EXPOSED} editor to be open again`,
-        });
-        await screenshot();
-        assert.equal(read(EXPOSED), exposedOriginal, 'the file on disk is not written by the panel');
-        await runCommand(page, 'View: Focus First Editor Group');
-        await runCommand(page, 'File: Revert File');
-        await runCommand(page, 'View: Close All Editor Groups');
+        try {
+          const panelView = activeWebview(page);
+          const toggle = await hotfixWhatIfToggle(panelView, 'EXCH01');
+          await toggle.click({ timeout: 10_000 });
+          await panelView.getByRole('button', { name: 'Insert hotfix step' }).click({ timeout: 10_000 });
+          const notice = await waitUntil(
+            async () => {
+              const text = (
+                await panelView
+                  .locator('.notice')
+                  .innerText()
+                  .catch(() => '')
+              ).trim();
+              return text ? text : false;
+            },
+            { ms: 15_000, what: 'the notice after Insert hotfix step' },
+          );
+          assert.match(notice, /opened beside this panel/);
+          assert.match(notice, /undo it there with Ctrl\+Z/);
+          await waitUntil(async () => (await runbookTabs.count()) > 0, {
+            ms: 10_000,
+            what: `the ${EXPOSED} editor to be open again`,
+          });
+          await screenshot();
+          assert.equal(read(EXPOSED), exposedOriginal, 'the file on disk is not written by the panel');
+        } finally {
+          // Leave the workbench as the next scenarios expect it: the runbook as on disk, no editors.
+          if ((await runbookTabs.count()) > 0) {
+            await runbookTabs.first().click();
+            await runCommand(page, 'File: Revert File');
+          }
+          await runCommand(page, 'View: Close All Editor Groups');
+        }
       },
     },
     {
