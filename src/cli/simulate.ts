@@ -6,7 +6,8 @@ import { formatCount } from '../core/format/numbers';
 import { formatClock, formatMinutes } from '../core/format/duration';
 import type { Runbook } from '../core/model/types';
 import { MAX_SERIES_POINTS } from '../core/simulator/budget';
-import { queueThresholdWords } from '../core/simulator/moments';
+import { exhaustionCause } from '../core/rules/exr005';
+import { formatMoment, queueThresholdWords, stretchedSteps } from '../core/simulator/moments';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
 
 const CHART_WIDTH = 60;
@@ -38,9 +39,12 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
       result.steps.map((step) => step.action.length),
       0,
     );
+    const stretched = new Set(stretchedSteps(result).map((entry) => entry.step.index));
     for (const step of result.steps) {
       const span = `${when(result, step.start)} → ${when(result, step.end)}`;
-      const note = step.completed ? formatMinutes(step.end - step.start) : 'not finished when the run ended';
+      const took = step.completed ? formatMinutes(step.end - step.start) : 'not finished when the run ended';
+      // A step the load stretched says so beside its plan (the panel says the same, moments.ts).
+      const note = stretched.has(step.index) ? `${took}; planned ${formatMinutes(step.planned)}, slowed by the load` : took;
       lines.push(`  ${step.id.padEnd(idWidth)}  ${step.action.padEnd(actionWidth)}  ${span}  (${note})`);
     }
     lines.push('');
@@ -150,13 +154,16 @@ function samplingNotes(result: SimulationResult): string[] {
   return lines;
 }
 
+/**
+ * "23:15 UTC, 1 h 15 m into wave1: 36 of 40 threads are held by transit-mail flushes": the moment
+ * as CodeLens and the panel tell it (moments.ts), the cause in EXR005's words.
+ */
 function exhaustionText(result: SimulationResult, summary: ServerSummary, short = false): string {
   if (summary.exhaustedAt === null) return 'never';
-  const step = summary.exhaustedDuringStep ? ` during step ${summary.exhaustedDuringStep}` : '';
-  const flushes = summary.flushThreadsAtExhaustion ?? 0;
-  if (short) return `${when(result, summary.exhaustedAt)}${step}`;
-  const held = flushes > 0 ? `: ${flushes} of ${summary.threadPool} held by transit-mail flushes` : '';
-  return `${when(result, summary.exhaustedAt)}${step}${held}`;
+  const record = summary.exhaustions.find((candidate) => candidate.at === summary.exhaustedAt);
+  const moment = formatMoment(result, summary.exhaustedAt, { index: record?.stepIndex, id: record?.step ?? summary.exhaustedDuringStep });
+  if (short || !record) return moment;
+  return `${moment}: ${exhaustionCause(record, (id) => id)}`;
 }
 
 function deliveryText(summary: ServerSummary): string {
