@@ -7,7 +7,7 @@ import { formatClock, formatMinutes } from '../core/format/duration';
 import type { Runbook } from '../core/model/types';
 import { MAX_SERIES_POINTS } from '../core/simulator/budget';
 import { exhaustionCause } from '../core/rules/exr005';
-import { formatMoment, queueThresholdWords, stretchedSteps } from '../core/simulator/moments';
+import { formatMoment, queueThresholdWords, stretchedSteps, stretchSentence } from '../core/simulator/moments';
 import type { ServerSeries, ServerSummary, SimulationResult } from '../core/simulator/result';
 
 const CHART_WIDTH = 60;
@@ -39,14 +39,13 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
       result.steps.map((step) => step.action.length),
       0,
     );
-    const stretched = new Set(stretchedSteps(result).map((entry) => entry.step.index));
     for (const step of result.steps) {
       const span = `${when(result, step.start)} → ${when(result, step.end)}`;
-      const took = step.completed ? formatMinutes(step.end - step.start) : 'not finished when the run ended';
-      // A step the load stretched says so beside its plan (the panel says the same, moments.ts).
-      const note = stretched.has(step.index) ? `${took}; planned ${formatMinutes(step.planned)}, slowed by the load` : took;
+      const note = step.completed ? formatMinutes(step.end - step.start) : 'not finished when the run ended';
       lines.push(`  ${step.id.padEnd(idWidth)}  ${step.action.padEnd(actionWidth)}  ${span}  (${note})`);
     }
+    // A step the load stretched is pointed out, as the panel does (moments.ts).
+    for (const entry of stretchedSteps(result)) lines.push(`  ${stretchSentence(entry)}: slowed by the load`);
     lines.push('');
   }
 

@@ -133,6 +133,7 @@ describe('simulator: the shipped examples', function () {
     assert.match(text, /^EXCH01: 40 store task threads$/m);
     assert.match(text, /threads ran out +\d\d:\d\d UTC, 1 h \d+ m into wave1: \d+ of 40 threads are held by transit-mail flushes/);
     assert.match(text, /OWA +[\d,]+ of [\d,]+ requests unanswered/);
+    assert.match(text, /^ {2}wave1 took 1 d \d+ h instead of the planned 13 h 53 m: slowed by the load$/m);
     assert.match(text, /transit-mail flushes +400 registered, [\d,]+ thread-minutes/);
     assert.match(text, /^ +40 ┤.*█/m, 'a chart whose top is the pool, full while threads are out');
     for (const line of text.split('\n')) assert.ok([...line].length <= 120, `line too wide: ${line}`);
