@@ -9,6 +9,7 @@
  */
 import { listInWords } from '../format/words';
 import type { Assumptions } from './assumptions';
+import { createDatabaseEffect, moveDatabasesEffect, setDatabaseEffect, setEveryGatewayOut } from './databases';
 import { EXCHANGE_2003_STORE_BUILDS, KNOWN_KBS } from './facts';
 import { serviceNamed, storeDependencyChain } from './services';
 import type { ActionName, ServerState, Step } from './types';
@@ -40,7 +41,7 @@ export interface ActionSpec {
   minutes(step: Step, assumptions: Assumptions): number;
   /** The assumption that supplies the duration, or undefined when the runbook gives it. */
   durationAssumption(step: Step): keyof Assumptions | undefined;
-  /** What the step does to its `server`, judged against the server's state when it begins. */
+  /** What the step does to its `server` (a move: to its `from` and `to`), judged against the server's state when it begins. */
   effect(step: Step, state: ServerState): StepEffect;
 }
 
@@ -100,13 +101,14 @@ function servicePackEffect(step: Step, state: ServerState): StepEffect {
 
 function setMtaEffect(step: Step, state: ServerState): StepEffect {
   if (!step.service && !step.gatewayOutThreads) return { state };
-  return {
-    state: {
-      ...state,
-      mtaService: step.service?.value ?? state.mtaService,
-      gatewayOutThreads: step.gatewayOutThreads?.value ?? state.gatewayOutThreads,
-    },
+  const next: ServerState = {
+    ...state,
+    mtaService: step.service?.value ?? state.mtaService,
+    gatewayOutThreads: step.gatewayOutThreads?.value ?? state.gatewayOutThreads,
   };
+  // The server-level value is every existing database's (model/databases.ts); one created later has its own.
+  if (step.gatewayOutThreads && state.databases) next.databases = setEveryGatewayOut(state, step.gatewayOutThreads.value);
+  return { state: next };
 }
 
 function restartEffect(step: Step, state: ServerState): StepEffect {
@@ -124,7 +126,8 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionSpec>> = {
     description: 'moves mailboxes from `from` to `to`; runs for size ÷ (concurrency × throughput).',
     minutes: moveMinutes,
     durationAssumption: (step) => (step.throughputMBPerMinute ? undefined : 'moveThroughputMBPerMinute'),
-    effect: unchanged,
+    // Only databases change: the mailboxes' size leaves the source database and arrives in the target.
+    effect: (step, state) => ({ state: moveDatabasesEffect(step, state) }),
   },
   'install-hotfix': {
     summary:
@@ -181,6 +184,24 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionSpec>> = {
     minutes: (step) => step.duration?.value ?? 0,
     durationAssumption: () => undefined,
     effect: unchanged,
+  },
+  'create-database': {
+    summary: 'Create a database on a server; it starts empty, with Gateway In and Out Threads 1 unless given.',
+    description:
+      'creates an empty database in a storage group of the server, with Gateway In and Out Threads 1 unless the step ' +
+      'gives them (KB810489 asks for 0 on every database created while the MTA is disabled); the store keeps running.',
+    minutes: (_step, assumptions) => assumptions.databaseChangeMinutes,
+    durationAssumption: () => 'databaseChangeMinutes',
+    effect: (step, state) => ({ state: createDatabaseEffect(step, state) }),
+  },
+  'set-database': {
+    summary: "Set one database's Gateway In/Out Threads and/or its size limit.",
+    description:
+      "sets one database's Gateway In/Out Threads and/or its size limit (Database Size Limit in GB); the other " +
+      'databases and the store keep running.',
+    minutes: (_step, assumptions) => assumptions.databaseChangeMinutes,
+    durationAssumption: () => 'databaseChangeMinutes',
+    effect: (step, state) => ({ state: setDatabaseEffect(step, state) }),
   },
 };
 

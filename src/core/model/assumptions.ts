@@ -22,6 +22,8 @@ export interface Assumptions {
   rebootMinutes: number;
   /** How long a `set-mta` change takes, minutes. */
   setMtaMinutes: number;
+  /** How long a `create-database` or `set-database` step takes, minutes. */
+  databaseChangeMinutes: number;
   /** How long a flush holds a thread when the MTA is running, seconds (docs/simulator.md). */
   flushWithMtaRunningSeconds: number;
   /** The simulator refuses runs that would need more events than this. */
@@ -38,6 +40,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = Object.freeze({
   serviceRestartMinutes: 5,
   rebootMinutes: 10,
   setMtaMinutes: 1,
+  databaseChangeMinutes: 1,
   flushWithMtaRunningSeconds: 1,
   maxEvents: 50_000_000,
 });
@@ -52,6 +55,7 @@ export const ASSUMPTION_DESCRIPTIONS: Record<keyof Assumptions, string> = {
   serviceRestartMinutes: 'minutes a service restart takes',
   rebootMinutes: 'minutes a reboot takes',
   setMtaMinutes: 'minutes a set-mta change takes',
+  databaseChangeMinutes: 'minutes a create-database or set-database step takes',
   flushWithMtaRunningSeconds: 'seconds a flush holds a thread when the MTA is running',
   maxEvents: 'event budget of one simulation run (setting simulation.maxEvents)',
 };

@@ -4,6 +4,9 @@ import { parseDateTime, parseDurationMinutes } from '../format/duration';
 import { nodeSpan, resolveNode, type ParsedDocument } from '../format/parse';
 import type {
   ActionName,
+  DatabaseDecl,
+  DatabaseKind,
+  Edition,
   Field,
   MailboxSet,
   MtaService,
@@ -63,6 +66,11 @@ function buildServer(doc: ParsedDocument, node: YAMLMap, index: number): ServerD
     hotfixes: reader.stringList('hotfixes'),
     load: {},
   };
+  // Only when declared: a server without them is the same model it always was.
+  const edition = reader.enumValue<Edition>('edition', ['standard', 'enterprise']);
+  if (edition) server.edition = edition;
+  const databases = readDatabases(doc, reader);
+  if (databases.length > 0) server.databases = databases;
   const mta = reader.map('mta');
   if (mta) {
     server.mtaSpan = nodeSpan(mta.mapNode as Node);
@@ -102,6 +110,7 @@ export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, inde
     throughputMBPerMinute: reader.positiveNumber('throughputMBPerMinute'),
     mailboxes: readMailboxes(doc, reader),
   };
+  readDatabaseStepFields(reader, step);
   const services = reader.stringList('services');
   const servicesNode = reader.pair('services');
   if (services.length > 0 && servicesNode) {
@@ -112,6 +121,53 @@ export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, inde
     };
   }
   return step;
+}
+
+const DATABASE_KINDS: readonly DatabaseKind[] = ['mailbox', 'public'];
+
+/** The databases under `storageGroups`, each with its storage group's name. */
+function readDatabases(doc: ParsedDocument, reader: MapReader): DatabaseDecl[] {
+  const groups = reader.value('storageGroups');
+  if (!isSeq(groups)) return [];
+  const databases: DatabaseDecl[] = [];
+  for (const item of groups.items) {
+    const group = resolveNode(doc, item);
+    if (!isMap(group)) continue;
+    const groupReader = new MapReader(doc, group as YAMLMap);
+    const storageGroup = groupReader.string('name');
+    const list = groupReader.value('databases');
+    if (!isSeq(list)) continue;
+    for (const entry of list.items) {
+      const node = resolveNode(doc, entry);
+      if (!isMap(node)) continue;
+      const db = new MapReader(doc, node as YAMLMap);
+      databases.push({
+        span: nodeSpan(node as Node) ?? { start: 0, end: 0 },
+        name: db.string('name'),
+        storageGroup,
+        kind: db.enumValue<DatabaseKind>('kind', DATABASE_KINDS),
+        sizeGB: db.number('sizeGB'),
+        sizeLimitGB: db.integer('sizeLimitGB'),
+        gatewayInThreads: db.integer('gatewayInThreads'),
+        gatewayOutThreads: db.integer('gatewayOutThreads'),
+      });
+    }
+  }
+  return databases;
+}
+
+/** The fields of create-database and set-database, and a move's databases; only set when present. */
+function readDatabaseStepFields(reader: MapReader, step: Step): void {
+  const fields: Partial<Step> = {
+    fromDatabase: reader.string('fromDatabase'),
+    toDatabase: reader.string('toDatabase'),
+    database: reader.string('database'),
+    storageGroup: reader.string('storageGroup'),
+    kind: reader.enumValue<DatabaseKind>('kind', DATABASE_KINDS),
+    sizeLimitGB: reader.integer('sizeLimitGB'),
+    gatewayInThreads: reader.integer('gatewayInThreads'),
+  };
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) (step as unknown as Record<string, unknown>)[key] = value;
 }
 
 /** A step item that is not a mapping: no fields, only its place and position. */

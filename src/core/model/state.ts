@@ -1,6 +1,7 @@
 import { stepEffect } from './actions';
+import { inventoryDatabases, moveGatewayOut } from './databases';
 import { isExchange2003Sp2, KB924567 } from './facts';
-import type { Runbook, ServerDecl, ServerState, Step } from './types';
+import type { DatabaseState, Runbook, ServerDecl, ServerState, Step } from './types';
 import { serverKey } from './types';
 
 export type ServerStates = ReadonlyMap<string, ServerState>;
@@ -25,13 +26,28 @@ function inventoryState(server: ServerDecl): ServerState {
     hotfixes: new Set(server.hotfixes.map((kb) => kb.value.toUpperCase())),
     mtaService: server.mtaService?.value ?? 'running',
     gatewayOutThreads: server.gatewayOutThreads?.value ?? 1,
+    ...optionalDatabaseState(server),
   };
+}
+
+/** Edition and databases only when declared, so a server without them has exactly the state it always had. */
+function optionalDatabaseState(server: ServerDecl): Partial<ServerState> {
+  const databases = inventoryDatabases(server);
+  return { ...(server.edition ? { edition: server.edition.value } : {}), ...(databases ? { databases } : {}) };
 }
 
 /** The servers a step names (server, from, to), as keys. */
 export function serversOfStep(step: Step): string[] {
   const names = [step.server, step.from, step.to].filter((field) => field !== undefined).map((field) => serverKey(field!.value));
   return [...new Set(names)];
+}
+
+/** The servers a move changes (their databases' sizes), as keys; none for any other step. */
+function movedServers(step: Step): string[] {
+  if (step.action?.value !== 'move-mailboxes' || !step.from || !step.to) return [];
+  const from = serverKey(step.from.value);
+  const to = serverKey(step.to.value);
+  return from === to ? [from] : [from, to];
 }
 
 /** What a step does to its server's state (model/actions.ts; docs/runbook-format.md, "Actions"). Returns a new state, or the same one. */
@@ -56,12 +72,14 @@ export function statesThroughSteps(runbook: Runbook): StateTimeline {
   const before: ServerStates[] = [];
   for (const step of runbook.steps) {
     before.push(current);
-    const key = step.server ? serverKey(step.server.value) : undefined;
-    const slot = key === undefined ? undefined : slots.get(key);
-    const state = slot === undefined ? undefined : current.states[slot];
-    if (state) {
-      const next = applyStep(state, step);
-      if (next !== state) current = current.with(slot!, next);
+    // A step acts on its `server`; a move on its `from` and `to` (their databases: model/databases.ts).
+    for (const key of step.server ? [serverKey(step.server.value)] : movedServers(step)) {
+      const slot = slots.get(key);
+      const state = slot === undefined ? undefined : current.states[slot];
+      if (state) {
+        const next = applyStep(state, step);
+        if (next !== state) current = current.with(slot!, next);
+      }
     }
   }
   return { before, after: current };
@@ -140,10 +158,15 @@ export { isExchange2003Sp2 };
  */
 export type FlushBehaviour = 'hold' | 'brief' | 'none';
 
-export function flushBehaviour(state: ServerState): FlushBehaviour {
+export function flushBehaviour(state: ServerState, gatewayOutThreads = state.gatewayOutThreads): FlushBehaviour {
   if (!isExchange2003Sp2(state)) return 'brief';
-  if (state.hotfixes.has(KB924567) && state.gatewayOutThreads === 0) return 'none';
+  if (state.hotfixes.has(KB924567) && gatewayOutThreads === 0) return 'none';
   return mtaDisabled(state) ? 'hold' : 'brief';
+}
+
+/** What a move's flushes do: the hotfix skips them only when the source database's Gateway Out Threads is 0 (model/databases.ts). */
+export function moveFlushBehaviour(state: ServerState, step: Step): FlushBehaviour {
+  return flushBehaviour(state, moveGatewayOut(state, step).value);
 }
 
 /** A move off a server that is exposed to KB924567 at that step: every mailbox it moves leaves a held flush. */
@@ -153,6 +176,10 @@ export interface ExposedMove {
   key: string;
   /** The source's state when the move begins. */
   state: ServerState;
+  /** The source database whose Gateway Out Threads exposes the move, when the server has databases. */
+  database?: DatabaseState;
+  /** That Gateway Out Threads value (the server's when it has no databases). */
+  gatewayOutThreads: number;
 }
 
 /**
@@ -165,7 +192,10 @@ export function exposedMoves(runbook: Runbook, timeline: StateTimeline = statesT
     if (step.action?.value !== 'move-mailboxes' || !step.from) continue;
     const key = serverKey(step.from.value);
     const state = timeline.before[step.index]?.get(key);
-    if (state && flushBehaviour(state) === 'hold') moves.push({ step, key, state });
+    if (!state) continue;
+    const gateway = moveGatewayOut(state, step);
+    if (flushBehaviour(state, gateway.value) === 'hold')
+      moves.push({ step, key, state, database: gateway.database, gatewayOutThreads: gateway.value });
   }
   return moves;
 }

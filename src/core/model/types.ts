@@ -10,10 +10,33 @@ export interface Field<T> {
 }
 
 /** The step actions; what each does is model/actions.ts (ACTION_TABLE, whose keys are the runtime list). */
-export type ActionName = 'move-mailboxes' | 'install-hotfix' | 'install-service-pack' | 'set-mta' | 'restart-services' | 'reboot' | 'wait';
+export type ActionName =
+  | 'move-mailboxes'
+  | 'install-hotfix'
+  | 'install-service-pack'
+  | 'set-mta'
+  | 'restart-services'
+  | 'reboot'
+  | 'wait'
+  | 'create-database'
+  | 'set-database';
 
 export type MtaService = 'running' | 'stopped' | 'disabled';
 export type ExchangeVersion = 2000 | 2003 | 2007 | 2010;
+export type Edition = 'standard' | 'enterprise';
+export type DatabaseKind = 'mailbox' | 'public';
+
+/** A database declared under a server's `storageGroups` (model/databases.ts carries it through the steps). */
+export interface DatabaseDecl {
+  span: Span;
+  name?: Field<string>;
+  storageGroup?: Field<string>;
+  kind?: Field<DatabaseKind>;
+  sizeGB?: Field<number>;
+  sizeLimitGB?: Field<number>;
+  gatewayInThreads?: Field<number>;
+  gatewayOutThreads?: Field<number>;
+}
 
 export interface MailboxSet {
   count: number;
@@ -45,6 +68,9 @@ export interface ServerDecl {
   mtaSpan?: Span;
   taskThreads?: Field<number>;
   load: ServerLoad;
+  edition?: Field<Edition>;
+  /** The databases of every storage group, in order; absent when the server declares none. */
+  databases?: DatabaseDecl[];
 }
 
 /** One step. Every action's fields are optional here; which apply depends on `action`. */
@@ -74,6 +100,14 @@ export interface Step {
   mailboxes?: Field<MailboxSet>;
   concurrency?: Field<number>;
   throughputMBPerMinute?: Field<number>;
+  fromDatabase?: Field<string>;
+  toDatabase?: Field<string>;
+  /** create-database, set-database. */
+  database?: Field<string>;
+  storageGroup?: Field<string>;
+  kind?: Field<DatabaseKind>;
+  sizeLimitGB?: Field<number>;
+  gatewayInThreads?: Field<number>;
 }
 
 export type ServiceTimeDistribution = 'exponential' | 'deterministic';
@@ -115,7 +149,26 @@ export interface ServerState {
   hotfixes: ReadonlySet<string>;
   mtaService: MtaService;
   gatewayOutThreads: number;
+  edition?: Edition;
+  /** The server's databases at this point, by databaseKey(name); absent when it declares and creates none (one store). */
+  databases?: DatabaseStates;
 }
+
+/** One database's state at one point of the runbook (model/databases.ts). */
+export interface DatabaseState {
+  name: string;
+  storageGroup?: string;
+  kind: DatabaseKind;
+  sizeGB: number;
+  /** The runbook's "Database Size Limit in GB"; undefined: the default for the edition and service pack. */
+  sizeLimitGB?: number;
+  gatewayInThreads: number;
+  gatewayOutThreads: number;
+  /** Where it is defined: the inventory declaration, or the create-database step (its index). */
+  createdBy?: number;
+}
+
+export type DatabaseStates = ReadonlyMap<string, DatabaseState>;
 
 /**
  * Server names compare as Windows compares NetBIOS names: ASCII letters without regard to case,

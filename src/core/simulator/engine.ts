@@ -10,8 +10,8 @@
  *   `owaTimeout` leave the queue unanswered;
  * - a mailbox move takes one thread on the source, then one on the target (holding the first
  *   while it waits for the second), and holds both for sizeMB ÷ throughput minutes;
- * - when a move ends, the source registers a transit-mail flush as `flushBehaviour` judges the
- *   source's state at that moment: 'hold' for flushTimeout from when it gets a thread,
+ * - when a move ends, the source registers a transit-mail flush as `moveFlushBehaviour` judges the
+ *   source's state (and source database) at that moment: 'hold' for flushTimeout from when it gets a thread,
  *   'brief' for `flushWithMtaRunningSeconds`, 'none' registers nothing;
  * - a step changes its server's state when it begins, and a step whose action stops the
  *   Information Store (model/actions.ts: KB924567, a service pack, a reboot, a restart of the store
@@ -32,8 +32,8 @@
  */
 import { stepEffect, stepMinutes } from '../model/actions';
 import { buildSchedule } from '../model/schedule';
-import { flushBehaviour, initialStates } from '../model/state';
-import type { Runbook } from '../model/types';
+import { initialStates, moveFlushBehaviour } from '../model/state';
+import type { Runbook, Step } from '../model/types';
 import { serverKey } from '../model/types';
 import { exhaustedBudgetError, MAX_PENDING_EVENTS, MAX_QUEUED_MESSAGES, pendingLimitError, planRun, queueLimitError } from './budget';
 import { confirmEpisode, endEpisode, EXHAUSTION_MIN_MINUTES, startEpisode } from './episodes';
@@ -666,16 +666,16 @@ export class Simulation {
     lane.phase = 0;
     this.dispatch(source);
     this.dispatch(target);
-    this.registerFlush(source, now);
+    this.registerFlush(source, run.step, now);
     run.movedMailboxes++;
     this.lastMoveEnd = now;
     this.nextMailbox(lane, now);
     if (run.movedMailboxes === run.mailboxCount) this.endStep(run, now);
   }
 
-  /** KB924567: the source registers a transit-mail flush as its state at this moment dictates. */
-  private registerFlush(store: Store, now: number): void {
-    const behaviour = flushBehaviour(store.state);
+  /** KB924567: the source registers a transit-mail flush as its state (and the move's source database) at this moment dictates. */
+  private registerFlush(store: Store, step: Step, now: number): void {
+    const behaviour = moveFlushBehaviour(store.state, step);
     if (behaviour === 'none') return;
     const kind = behaviour === 'brief' ? BRIEF_FLUSH : HOLD_FLUSH;
     if (kind === BRIEF_FLUSH) this.settings.assumed.add('flushWithMtaRunningSeconds');

@@ -26,6 +26,8 @@ describe('completion', () => {
       'restart-services',
       'reboot',
       'wait',
+      'create-database',
+      'set-database',
     ]);
     assert.equal(items[0].kind, 'action');
     assert.equal(items[0].detail, "Move mailboxes from one server's store to another's.");
@@ -93,7 +95,16 @@ describe('completion', () => {
   it("a step's fields valid for its action and not present yet, required first", () => {
     const { items, offset } = at(HEAD + 'steps:\n  - id: a\n    action: move-mailboxes\n    from: EXCH01\n    fr|\n    concurrency: 2\n');
     const names = labels(items);
-    assert.deepEqual(names.slice().sort(), ['mailboxes', 'notes', 'start', 'throughputMBPerMinute', 'title', 'to']);
+    assert.deepEqual(names.slice().sort(), [
+      'fromDatabase',
+      'mailboxes',
+      'notes',
+      'start',
+      'throughputMBPerMinute',
+      'title',
+      'to',
+      'toDatabase',
+    ]);
     const sorted = items.slice().sort((a, b) => a.sortText!.localeCompare(b.sortText!));
     assert.deepEqual(labels(sorted).slice(0, 2), ['mailboxes', 'to']);
     const to = items.find((item) => item.label === 'to')!;
@@ -129,9 +140,11 @@ describe('completion', () => {
 
   it('server fields, nested mta fields, and top-level keys with a block for lists', () => {
     assert.deepEqual(labels(at(HEAD.replace('  - name: exch02\n', '    |\n  - name: exch02\n')).items).sort(), [
+      'edition',
       'hotfixes',
       'load',
       'mta',
+      'storageGroups',
       'store',
       'storeVersion',
     ]);
