@@ -90,7 +90,10 @@ export function formatSarif(results: FileDiagnostics[], toolVersion: string, opt
                 text: `${rule.explanation} See ${ruleDocPath(rule.code)}.`,
                 markdown: `${rule.explanation}\n\nSee \`${ruleDocPath(rule.code)}\`.`,
               },
-              defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
+              defaultConfiguration: {
+                level: SARIF_LEVEL[rule.defaultSeverity],
+                ...(rule.enabledByDefault === false ? { enabled: false } : {}),
+              },
               properties: { tags: ['exchange', 'migration'], facts: rule.facts },
             })),
           },

@@ -4,9 +4,9 @@
  * simulate 0 = simulated (even when exhaustion is predicted), 1 = too broken to simulate, 2 = usage or I/O.
  */
 import { version } from '../../package.json';
-import type { Finding } from '../core/diagnostics';
+import type { Finding, Severity } from '../core/diagnostics';
 import { lintText, simulationBlockers, toDiagnostics } from '../core/lint';
-import { SIMULATED_CODES } from '../core/rules';
+import { RULES, ruleInfo, SIMULATED_CODES } from '../core/rules';
 import type { Runbook } from '../core/model/types';
 import { applyWhatIf, exhaustionFindings, hotfixEverySource, simulate, SimulationError } from '../core/simulator';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from './format';
@@ -14,7 +14,7 @@ import { decodeRunbook, describeIoError, InputError, readFdBounded, readPathBoun
 import { formatSimulation, formatWhatIf } from './simulate';
 
 const USAGE = `Usage:
-  exrunbook lint [--format text|json|sarif] [--sarif-root DIR] [--no-simulate] [--stdin-filename NAME] FILE…
+  exrunbook lint [--format text|json|sarif] [--sarif-root DIR] [--no-simulate] [--enable CODE,…] [--stdin-filename NAME] FILE…
   exrunbook simulate [--json] [--what-if hotfix] [--seed N] [--stdin-filename NAME] FILE
   exrunbook lsp --stdio
   exrunbook --help | --version
@@ -53,7 +53,7 @@ interface ParsedArgs {
 
 /** Each command's options: `value` options take the next argument (or `--name=value`), `flag` options none. */
 const OPTIONS: Record<string, Record<string, 'value' | 'flag'>> = {
-  lint: { '--format': 'value', '--sarif-root': 'value', '--no-simulate': 'flag', '--stdin-filename': 'value' },
+  lint: { '--format': 'value', '--sarif-root': 'value', '--no-simulate': 'flag', '--enable': 'value', '--stdin-filename': 'value' },
   simulate: { '--json': 'flag', '--what-if': 'value', '--seed': 'value', '--stdin-filename': 'value' },
   lsp: { '--stdio': 'flag' },
 };
@@ -175,6 +175,7 @@ function lintCommand(args: ParsedArgs, io: CliIo): number {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${format}`);
   if (args.flags.has('--sarif-root') && format !== 'sarif') throw new UsageError('--sarif-root applies to --format sarif only');
   if (args.files.length === 0) throw new UsageError('lint needs at least one FILE');
+  const severities = enabledRules(args);
   // A file that cannot be read gets one line on stderr and exit 2; the others are still linted and reported.
   const results: FileDiagnostics[] = [];
   let unreadable = 0;
@@ -188,7 +189,7 @@ function lintCommand(args: ParsedArgs, io: CliIo): number {
       unreadable++;
       continue;
     }
-    results.push(lintOne(displayName(args, file), text, args.flags.has('--no-simulate')));
+    results.push(lintOne(displayName(args, file), text, args.flags.has('--no-simulate'), severities));
   }
   if (results.length > 0) {
     const cwd = io.cwd();
@@ -201,13 +202,31 @@ function lintCommand(args: ParsedArgs, io: CliIo): number {
   return results.some((result) => result.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
 }
 
-function lintOne(file: string, text: string, noSimulate: boolean): FileDiagnostics {
+/** `--enable CODE,…`: rules that are off unless turned on (rules/rule.ts enabledByDefault), at their own severity. */
+function enabledRules(args: ParsedArgs): Record<string, Severity> | undefined {
+  const value = args.flags.get('--enable');
+  if (value === undefined) return undefined;
+  const severities: Record<string, Severity> = {};
+  for (const code of String(value)
+    .split(',')
+    .map((part) => part.trim().toUpperCase())) {
+    const rule = ruleInfo(code);
+    if (!rule || rule.enabledByDefault !== false) {
+      const off = RULES.filter((r) => r.enabledByDefault === false).map((r) => r.code);
+      throw new UsageError(`--enable takes the codes that are off by default (${off.join(', ')}), not "${code}"`);
+    }
+    severities[code] = rule.defaultSeverity;
+  }
+  return severities;
+}
+
+function lintOne(file: string, text: string, noSimulate: boolean, severities?: Record<string, Severity>): FileDiagnostics {
   // EXR005 comes from the simulation; until it has run, a suppression of it is not "unused".
-  const first = lintText(text, { pendingCodes: SIMULATED_CODES });
+  const first = lintText(text, { pendingCodes: SIMULATED_CODES, severities });
   if (noSimulate || !first.simulatable) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
   const extraFindings = predictedExhaustion(first.runbook);
   if (extraFindings === undefined) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
-  return { file, diagnostics: toDiagnostics(first.analysis, { extraFindings }), analysis: first.analysis };
+  return { file, diagnostics: toDiagnostics(first.analysis, { extraFindings, severities }), analysis: first.analysis };
 }
 
 /** EXR005 findings, or undefined when the run is refused (event budget): lint stays fast and never fails on that. */

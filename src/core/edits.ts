@@ -10,7 +10,7 @@ import type { Span } from './diagnostics';
 import { parseText, resolveNode, YAML_PARSE_OPTIONS, type ParsedDocument } from './format/parse';
 import { KB924567 } from './model/facts';
 import { statesThroughSteps, type StateTimeline } from './model/state';
-import { serverKey, type Runbook, type ServerState, type Step } from './model/types';
+import { serverKey, type DatabaseDecl, type Runbook, type ServerState, type Step } from './model/types';
 
 export interface TextEdit {
   span: Span;
@@ -618,4 +618,65 @@ function lastContentOffset(text: string, start: number, end: number): number {
   let i = end - 1;
   while (i > start && /\s/.test(text[i])) i--;
   return i;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database Gateway In/Out Threads (KB810489)
+
+/** Where a database's Gateway In/Out Threads are set to 0: where it is declared, on the step that creates it, or in new steps. */
+export type DatabaseGatewayTarget =
+  | { kind: 'inventory'; server: string; database: DatabaseDecl }
+  | { kind: 'step'; stepIndex: number }
+  | { kind: 'before'; stepIndex: number; server: string; databases: string[] };
+
+/** Sets Gateway In Threads and Gateway Out Threads to 0 (KB810489) on a database, in its declaration or step, or as set-database steps. */
+export function setDatabaseGatewayZero(text: string, runbook: Runbook, target: DatabaseGatewayTarget): TextEdit[] {
+  const zeroKeys = (layout: Layout, map: YAMLMap): TextEdit[] => {
+    const edits: TextEdit[] = [];
+    for (const key of ['gatewayInThreads', 'gatewayOutThreads']) {
+      const edit = setMapKey(layout, map, key, '0');
+      if (edit) edits.push(edit);
+    }
+    return edits;
+  };
+  if (target.kind === 'step') {
+    const step = locateStep(text, runbook, target.stepIndex);
+    return step ? zeroKeys(step.layout, step.map) : [];
+  }
+  if (target.kind === 'inventory') {
+    const server = locateServerMap(text, runbook, target.server);
+    const map = server && databaseMap(server, target.database.span.start);
+    return map ? zeroKeys({ text, eol: eolAt(text, target.database.span.start) }, map) : [];
+  }
+  const step = locateStep(text, runbook, target.stepIndex);
+  if (!step) return [];
+  const name = declaredName(runbook, target.server);
+  const ids = new StepIds(runbook);
+  const steps: FieldList[] = target.databases.map((database) => [
+    ['id', ids.unique(`gateway-threads-${slug(database)}`)],
+    ['title', `Set Gateway In and Out Threads to 0 on ${database} (KB810489)`],
+    ['action', 'set-database'],
+    ['server', name],
+    ['database', database],
+    ['gatewayInThreads', 0],
+    ['gatewayOutThreads', 0],
+  ]);
+  return steps.length > 0 ? [insertStepsEdit(step, steps)] : [];
+}
+
+/** The mapping of the database declared at `start` under the server's storageGroups. */
+function databaseMap(server: LocatedMap, start: number): YAMLMap | undefined {
+  const groups = server.resolve(findPair(server.map, 'storageGroups')?.value);
+  if (!isSeq(groups)) return undefined;
+  for (const group of groups.items) {
+    const groupMap = server.resolve(group);
+    if (!isMap(groupMap)) continue;
+    const databases = server.resolve(findPair(groupMap as YAMLMap, 'databases')?.value);
+    if (!isSeq(databases)) continue;
+    for (const item of databases.items) {
+      const map = server.resolve(item);
+      if (isMap(map) && map.range?.[0] === start) return map as YAMLMap;
+    }
+  }
+  return undefined;
 }

@@ -66,10 +66,17 @@ export interface DiagnosticsOptions extends LintOptions {
   pendingCodes?: readonly string[];
 }
 
+/** A code's severity when no setting names it: 'off' for a rule that is off unless turned on (rules/rule.ts enabledByDefault). */
+export function defaultSeverity(code: string): Severity | 'off' {
+  const rule = ruleInfo(code);
+  if (!rule) return 'error';
+  return rule.enabledByDefault === false ? 'off' : rule.defaultSeverity;
+}
+
 /** Applies severities and suppressions and turns spans into line/character ranges. */
 export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = {}): RunbookDiagnostic[] {
   const { lines, text } = analysis.parsed;
-  const severityOf = (code: string): Severity | 'off' => options.severities?.[code] ?? ruleInfo(code)?.defaultSeverity ?? 'error';
+  const severityOf = (code: string): Severity | 'off' => options.severities?.[code] ?? defaultSeverity(code);
   const enabled = (finding: Finding) => severityOf(finding.code) !== 'off';
   const suppressions = findSuppressions(text, lines, analysis.runbook.steps);
   const all = [...analysis.findings, ...(options.extraFindings ?? [])].filter(enabled);
@@ -77,7 +84,12 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
   // While the YAML does not parse, nothing but EXR101 is judged: a suppression's silence means nothing yet.
   if (analysis.context) {
     const notYetKnown = new Set([...(options.pendingCodes ?? []), ...[...KNOWN_CODES].filter((code) => severityOf(code) === 'off')]);
-    for (const finding of unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown)) if (enabled(finding)) kept.push(finding);
+    // A comment naming no code is not waiting for a rule nobody turned on.
+    const bareNotYetKnown = new Set(
+      [...notYetKnown].filter((code) => options.severities?.[code] !== undefined || defaultSeverity(code) !== 'off'),
+    );
+    for (const finding of unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown, bareNotYetKnown))
+      if (enabled(finding)) kept.push(finding);
   }
   const diagnostics = kept.map((finding) => toDiagnostic(analysis, finding, severityOf(finding.code) as Severity));
   return withoutRepeats(diagnostics.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));

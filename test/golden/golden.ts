@@ -33,6 +33,8 @@ export function lintOutput(runbook: string): string {
     },
     cwd: () => GOLDEN_DIR,
   };
-  run(['lint', runbook], io);
+  // A first line `# exrunbook lint --enable EXR016` gives the options the case is run with (a rule that is off by default).
+  const options = /^# exrunbook lint (.*)$/m.exec(readFileSync(resolve(GOLDEN_DIR, runbook), 'utf8').split('\n')[0])?.[1].split(' ') ?? [];
+  run(['lint', ...options, runbook], io);
   return out;
 }

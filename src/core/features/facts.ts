@@ -56,6 +56,30 @@ export const FACTS: Readonly<Record<string, FactText>> = Object.fromEntries(
     ],
     ['F11', 'The hotfix does not replace any other hotfix.', KB924567_SOURCE],
     [
+      'F12',
+      'Gateway In Threads and Gateway Out Threads are registry values of each database (MSExchangeIS\\<server>\\<database>); ' +
+        'KB810489 sets both to 0 on every database when the MTA is disabled, and again on each database created later, which ' +
+        'otherwise has the default, 1. The KB924567 store skips the flush only for moves out of a database whose Gateway Out Threads is 0.',
+      'Microsoft KB810489; TechNet, "How to Set the Gateway Out Threads Registry Value"',
+    ],
+    [
+      'F13',
+      'Without both values on a database while the MTA is disabled, the store keeps logging event 2000 ("ma-open calls are failing with error 3051").',
+      'Microsoft KB810489',
+    ],
+    [
+      'U3',
+      'Exchange 2003 Standard Edition: before SP2 a database may not exceed 16 GB; from SP2 the limit is the registry value ' +
+        '"Database Size Limit in GB" of each database, 18 GB unless set, at most 75 GB; past it the store dismounts the database.',
+      'Exchange Team blog, "More details on Standard DB limit size increase in Exchange 2003 SP2" (14 September 2005)',
+    ],
+    [
+      'U4',
+      "Microsoft's guidance for the Move Mailbox Wizard: move mailboxes in batches of 20 to 30, at times of low activity; each " +
+        'wizard instance moves 4 at once.',
+      'Microsoft KB821829, "Moving mailboxes in Exchange Server 2003"',
+    ],
+    [
       'S1',
       'The Information Store service depends on the System Attendant (MSExchangeSA), which depends on Event Log, NTLM ' +
         'Security Support Provider, RPC, Server and Workstation; Windows stops the services that depend on a service ' +

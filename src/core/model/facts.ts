@@ -11,6 +11,12 @@ export const KB924567_STORE_VERSION = '6.5.7652.5';
 /** F4: a transit-mail flush waits this long on a disabled MTA. */
 export const FLUSH_TIMEOUT_MINUTES = 150;
 
+/** U3: an Exchange 2003 Standard Edition database's size limit, GB: before SP2, and from SP2 unless set (at most the maximum). */
+export const STANDARD_EDITION_LIMIT_GB = { beforeSp2: 16, sp2Default: 18, sp2Maximum: 75 } as const;
+
+/** U4: the most mailboxes Microsoft's guidance puts in one Move Mailbox batch (20 to 30). */
+export const MOVE_BATCH_GUIDANCE = { min: 20, max: 30 } as const;
+
 /** F8: services KB924567 restarts (no reboot), by short name (model/services.ts). */
 export const KB924567_RESTARTED_SERVICES: readonly string[] = ['MSExchangeIS', 'MSSEARCH', 'IISADMIN'];
 
@@ -69,7 +75,8 @@ export const KNOWN_KBS: Record<string, KnownKb> = {
   KB810489: {
     title: 'MTA Stacks service supportability guidelines for Exchange 2000 Server and Exchange Server 2003',
     summary:
-      'How to disable the MTA: set the "Gateway Out Threads" registry value to 0, the sign of a ' +
-      'disabled MTA that the KB924567 store recognises.',
+      'How to disable the MTA: set the "Gateway In Threads" and "Gateway Out Threads" registry values to 0 on every ' +
+      'database (and on each database created later); Gateway Out Threads 0 is the sign of a disabled MTA that the ' +
+      'KB924567 store recognises. Without them the store logs event 2000 ("ma-open calls are failing with error 3051").',
   },
 };

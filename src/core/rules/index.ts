@@ -14,6 +14,9 @@ import { exr007 } from './exr007';
 import { exr010 } from './exr010';
 import { exr011 } from './exr011';
 import { exr012 } from './exr012';
+import { exr014 } from './exr014';
+import { exr015 } from './exr015';
+import { exr016 } from './exr016';
 import { exr100 } from './exr100';
 import { exr101 } from './exr101';
 import { exr102 } from './exr102';
@@ -32,6 +35,9 @@ export const RULES: readonly RuleInfo[] = [
   exr010,
   exr011,
   exr012,
+  exr014,
+  exr015,
+  exr016,
   exr100,
   exr101,
   exr102,

@@ -14,6 +14,8 @@ import type { Runbook, ServerDecl, Step } from '../model/types';
 export interface RuleInfo {
   code: string;
   defaultSeverity: Severity;
+  /** False: reported only when the `exrunbook.rules` setting (or `exrunbook lint --enable`) turns it on, at `defaultSeverity`. */
+  enabledByDefault?: boolean;
   title: string;
   /** Fact ids (docs/domain-facts.md, features/facts.ts) this rule rests on. */
   facts: string[];

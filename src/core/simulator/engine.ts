@@ -550,7 +550,8 @@ export class Simulation {
     if (step.action?.value !== 'move-mailboxes' || !step.mailboxes || !step.from || !step.to) return;
     const source = this.storesByKey.get(serverKey(step.from.value));
     const target = this.storesByKey.get(serverKey(step.to.value));
-    if (!source || !target || source === target) return;
+    // Source and target may be one store: a rebalance between two of its databases holds two of its threads.
+    if (!source || !target) return;
     const throughput = step.throughputMBPerMinute?.value ?? this.settings.assumptions.moveThroughputMBPerMinute;
     if (!(throughput > 0)) {
       throw new SimulationError('invalid', `step \`${run.id}\`: the move throughput must be more than 0 MB per minute`);
@@ -585,7 +586,7 @@ export class Simulation {
       }
       return;
     }
-    // A move the simulator cannot place (undeclared server, same server) only takes time.
+    // A move the simulator cannot place (an undeclared server) only takes time.
     let minutes = stepMinutes(step, assumptions);
     if (!(minutes >= 0) || !Number.isFinite(minutes)) minutes = 0;
     if (store && run.stopsStore) {

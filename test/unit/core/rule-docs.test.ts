@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RunbookDiagnostic } from '../../../src/core/diagnostics';
+import type { RunbookDiagnostic, Severity } from '../../../src/core/diagnostics';
 import { lintText } from '../../../src/core/lint';
 import { RULES, ruleDocPath } from '../../../src/core/rules';
 import { exhaustionFindings, simulate } from '../../../src/core/simulator';
@@ -49,12 +49,12 @@ function asCliLine(d: RunbookDiagnostic): string {
 }
 
 /** What `exrunbook lint` reports for a text, with the simulation when the code needs it. */
-function diagnosticsOf(text: string, simulated: boolean): RunbookDiagnostic[] {
-  const first = lintText(text);
+function diagnosticsOf(text: string, simulated: boolean, severities?: Record<string, Severity>): RunbookDiagnostic[] {
+  const first = lintText(text, { severities });
   if (!simulated) return first.diagnostics;
   assert.ok(first.simulatable, 'the example must be simulatable');
   const extraFindings = exhaustionFindings(first.runbook, simulate(first.runbook));
-  return lintText(text, { extraFindings }).diagnostics;
+  return lintText(text, { extraFindings, severities }).diagnostics;
 }
 
 function nonEmptyLines(text: string): string[] {
@@ -67,6 +67,8 @@ describe('rule documentation pages (docs/rules)', () => {
       const path = resolve(repoRoot, ruleDocPath(rule.code));
       // A code found by the simulator rather than by lintText alone.
       const simulated = rule.fromSimulation === true;
+      // A rule that is off unless turned on is shown turned on (`exrunbook lint --enable CODE`).
+      const severities = rule.enabledByDefault === false ? { [rule.code]: rule.defaultSeverity } : undefined;
       const page = () => readFileSync(path, 'utf8');
       const blocks = () => fencedBlocks(page());
       const example = () => {
@@ -95,7 +97,7 @@ describe('rule documentation pages (docs/rules)', () => {
       it('shows the exact output of its example', () => {
         const output = blocks().find((block) => block.language === 'text');
         assert.ok(output, 'the page has no ```text output');
-        const produced = diagnosticsOf(example(), simulated);
+        const produced = diagnosticsOf(example(), simulated, severities);
         if (output.marker === '<!-- not-checked -->') {
           // The wording is not final, but the example must still trip the rule.
           assert.ok(
@@ -119,7 +121,7 @@ describe('rule documentation pages (docs/rules)', () => {
       it('has a fixed example that no longer produces the code', () => {
         const fixed = blocks().find((block) => block.language === 'yaml' && block.marker === '<!-- fixed -->');
         assert.ok(fixed, 'the page has no ```yaml block marked <!-- fixed -->');
-        const remaining = diagnosticsOf(fixed.body, simulated).filter((d) => d.code === rule.code);
+        const remaining = diagnosticsOf(fixed.body, simulated, severities).filter((d) => d.code === rule.code);
         assert.deepEqual(remaining.map(asCliLine), []);
       });
 
@@ -130,14 +132,14 @@ describe('rule documentation pages (docs/rules)', () => {
         const [comment, target] = nonEmptyLines(snippet.body);
         assert.equal(comment.trim(), `# exrunbook-disable-next-line ${rule.code}`);
         const text = example();
-        const first = diagnosticsOf(text, simulated).find((d) => d.code === rule.code);
+        const first = diagnosticsOf(text, simulated, severities).find((d) => d.code === rule.code);
         assert.ok(first, `the example produces no ${rule.code}`);
         // The comment goes before the snippet's line that holds (or starts the step holding) the diagnostic.
         const lines = text.split('\n');
         const at = lines.slice(0, first.range.start.line + 1).lastIndexOf(target);
         assert.ok(at >= 0, `the snippet's line \`${target}\` is not at or above the diagnostic`);
         lines.splice(at, 0, comment);
-        const left = diagnosticsOf(lines.join('\n'), simulated).filter((d) => d.code === rule.code || d.code === 'EXR102');
+        const left = diagnosticsOf(lines.join('\n'), simulated, severities).filter((d) => d.code === rule.code || d.code === 'EXR102');
         assert.deepEqual(left.map(asCliLine), []);
       });
     });

@@ -1,0 +1,61 @@
+import type { Finding } from '../diagnostics';
+import { mailboxesGB, moveDatabase } from '../model/databases';
+import { STANDARD_EDITION_LIMIT_GB } from '../model/facts';
+import type { DatabaseState, ServerState } from '../model/types';
+import { serverKey } from '../model/types';
+import { declaredName, stepLabel, type SemanticRule } from './rule';
+
+/** A Standard Edition database's size limit at this state, GB, and where the number comes from (U3); undefined on Enterprise or unknown editions. */
+export function standardEditionLimit(state: ServerState, db: DatabaseState): { gb: number; source: string } | undefined {
+  if (state.edition !== 'standard' || (state.exchange !== 2003 && state.exchange !== 2000)) return undefined;
+  if (state.exchange === 2000 || state.servicePack < 2) {
+    return { gb: STANDARD_EDITION_LIMIT_GB.beforeSp2, source: 'the fixed limit of Standard Edition before Exchange 2003 SP2' };
+  }
+  if (db.sizeLimitGB !== undefined) return { gb: db.sizeLimitGB, source: 'its Database Size Limit in GB' };
+  return { gb: STANDARD_EDITION_LIMIT_GB.sp2Default, source: 'the SP2 default, as no sizeLimitGB is given' };
+}
+
+const gb = (value: number) => `${Math.round(value * 10) / 10} GB`;
+
+/** EXR015: a move pushes a Standard Edition target database past its size limit (U3). */
+export const exr015: SemanticRule = {
+  code: 'EXR015',
+  defaultSeverity: 'error',
+  title: 'Move pushes a Standard Edition database past its size limit',
+  facts: ['U3'],
+  explanation:
+    'An Exchange 2003 Standard Edition database has a size limit: 16 GB before SP2; from SP2 the registry ' +
+    'value "Database Size Limit in GB" of each database, 18 GB unless set, at most 75 GB. Past it the store ' +
+    'dismounts the database, and every mailbox on it is offline until it is brought under the limit. A ' +
+    'move that takes the target database past its limit does that in the middle of the migration. Fix: ' +
+    'move fewer mailboxes into it, into another database, or (SP2) raise its limit with set-database sizeLimitGB (at most 75).',
+  check(context) {
+    const findings: Finding[] = [];
+    const { runbook, states } = context;
+    for (const step of runbook.steps) {
+      if (step.action?.value !== 'move-mailboxes' || !step.to || !step.mailboxes) continue;
+      const key = serverKey(step.to.value);
+      const state = states.before[step.index]?.get(key);
+      const target = state && moveDatabase(state, step, 'to');
+      if (!state || !target) continue;
+      // A move inside one database changes nothing (EXR012).
+      if (step.from && serverKey(step.from.value) === key && moveDatabase(state, step, 'from') === target) continue;
+      const limit = standardEditionLimit(state, target);
+      if (!limit) continue;
+      const after = target.sizeGB + mailboxesGB(step.mailboxes.value);
+      if (after <= limit.gb) continue;
+      const server = declaredName(context, key, step.to.value);
+      findings.push({
+        code: 'EXR015',
+        span: (step.toDatabase ?? step.to).span,
+        message:
+          `Step ${stepLabel(step)} moves ${gb(mailboxesGB(step.mailboxes.value))} into database ${target.name} on ${server} ` +
+          `(Standard Edition), which then holds ${gb(after)}: past its limit of ${gb(limit.gb)} (${limit.source}). ` +
+          `The store dismounts a Standard Edition database past its limit, taking every mailbox on it offline. ` +
+          `Move fewer mailboxes into it or into another database${state.servicePack >= 2 && state.exchange === 2003 ? ', or raise its sizeLimitGB (at most 75) before this move' : ''}.`,
+        data: { server, stepIndex: step.index, database: target.name },
+      });
+    }
+    return findings;
+  },
+};
