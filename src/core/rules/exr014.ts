@@ -95,12 +95,12 @@ export const exr014: SemanticRule = {
   },
 };
 
-/** Where a finding about a step goes, and how it is fixed: on the step itself when it names the database, else in a step after it. */
+/** Where a finding about a step goes, and how it is fixed: on the step itself when it names the database, else in a step before it. */
 function placeOnStep(context: RuleContext, step: Step, key: string, db: DatabaseState): { span: Span; fix?: DatabaseGatewayTarget } {
   const namesIt = step.database !== undefined && databaseKey(step.database.value) === databaseKey(db.name);
   if (namesIt) return { span: step.database!.span, fix: { kind: 'step', stepIndex: step.index } };
   const span = (step.service ?? step.gatewayOutThreads ?? step.action ?? step.id)?.span ?? step.span;
-  const next = context.runbook.steps[step.index + 1];
+  // Set the values first, then this step (the MTA is disabled with every database ready).
   const server = declaredName(context, key, step.server?.value ?? key);
-  return { span, fix: next ? { kind: 'before', stepIndex: next.index, server, databases: [db.name] } : undefined };
+  return { span, fix: { kind: 'before', stepIndex: step.index, server, databases: [db.name] } };
 }

@@ -5,6 +5,23 @@ import { codes, covered, lint, readExample } from '../../support';
 import { cliWith } from '../cli/memoryIo';
 
 describe('shipped examples produce the diagnostics their comments describe', () => {
+  it('storage-groups: EXR014 on the new database, EXR004 on the later move out of it, EXR015 on the Standard Edition target; no EXR012', () => {
+    const text = readExample('storage-groups.runbook.yaml');
+    const { diagnostics, simulatable } = lint(text);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, covered(text, d), d.range.start.line]),
+      [
+        ['EXR014', 'warning', 'Projects', 49],
+        ['EXR004', 'error', 'Projects', 62],
+        ['EXR015', 'error', 'Branch Mailboxes', 72],
+      ],
+    );
+    assert.match(diagnostics[0].message, /event 2000/);
+    assert.match(diagnostics[1].message, /`projects-out`/);
+    assert.match(diagnostics[2].message, /past its limit of 18 GB/);
+    assert.equal(simulatable, true, 'the rebalance inside EXCH01 does not stop the simulation');
+  });
+
   it('kb924567-exposed: EXR001 on wave1, naming EXCH01, the mailbox count and what breaks', () => {
     const text = readExample('kb924567-exposed.runbook.yaml');
     const { diagnostics, simulatable } = lint(text);
