@@ -8,9 +8,10 @@ import type { Analysis } from '../lint';
 import { ASSUMPTION_DESCRIPTIONS, withAssumptions, type Assumptions } from '../model/assumptions';
 import { ACTION_TABLE } from '../model/actions';
 import { FLUSH_TIMEOUT_MINUTES, KNOWN_KBS, servicePackLabel } from '../model/facts';
-import { flushBehaviour, isExchange2003Sp2, mtaDisabled, statesThroughSteps, type StateTimeline } from '../model/state';
+import { isExchange2003Sp2, mtaDisabled, statesThroughSteps, type StateTimeline } from '../model/state';
 import { serverKey, type ActionName, type ServerDecl, type ServerState, type Step } from '../model/types';
 import { ruleDocPath, ruleInfo } from '../rules';
+import { databaseStateLines, serverFlushVerdict } from './databaseHover';
 import { FACTS } from './facts';
 import { escapeMarkdown } from './markdown';
 import { fieldSchema, nodeAt, typeLabel, type NodeHit } from './yamlPath';
@@ -137,9 +138,10 @@ function stateSection(heading: string, state: ServerState, analysis: Analysis): 
     `- Hotfixes: ${state.hotfixes.size > 0 ? [...state.hotfixes].map(escapeMarkdown).join(', ') : 'none'}`,
     `- MTA service: ${state.mtaService}`,
     `- Gateway Out Threads: ${state.gatewayOutThreads}${mtaDisabled(state) ? ' (the MTA counts as disabled)' : ''}`,
+    ...databaseStateLines(state),
     '',
   ];
-  switch (flushBehaviour(state)) {
+  switch (serverFlushVerdict(state)) {
     case 'hold':
       lines.push(
         `⚠ Moves off this server here are **exposed to KB924567**: each moved mailbox registers a ` +

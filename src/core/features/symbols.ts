@@ -4,7 +4,7 @@ import type { Node, Pair } from 'yaml';
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
 import { exchangeLabel } from '../model/facts';
-import type { ServerDecl, Step } from '../model/types';
+import type { DatabaseDecl, ServerDecl, Step } from '../model/types';
 
 export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';
 
@@ -58,6 +58,20 @@ function serverSymbol(text: string, server: ServerDecl): DocumentSymbolItem {
     kind: 'server',
     span,
     selectionSpan: selectionWithin(text, span, server.name?.span),
+    children: (server.databases ?? []).map((db, index) => databaseSymbol(text, db, index)),
+  };
+}
+
+/** A database under its server: its name, and its storage group and kind as detail. */
+function databaseSymbol(text: string, db: DatabaseDecl, index: number): DocumentSymbolItem {
+  const span = { start: db.span.start, end: endOfContent(text, db.span.start, db.span.end) };
+  const detail = [db.storageGroup?.value, db.kind?.value ?? 'mailbox'].filter((part) => part !== undefined).join(' · ');
+  return {
+    name: nonBlank(db.name?.value) ?? `database ${index + 1}`,
+    detail,
+    kind: 'object',
+    span,
+    selectionSpan: selectionWithin(text, span, db.name?.span),
     children: [],
   };
 }

@@ -8,6 +8,7 @@
  * disabled, and again on every database created later. A database created without them has the
  * default, 1 (F12).
  */
+import { STANDARD_EDITION_LIMIT_GB } from './facts';
 import type { MailboxSet, DatabaseState, DatabaseStates, ServerDecl, ServerState, Step } from './types';
 import { serverKey } from './types';
 
@@ -140,4 +141,14 @@ export function moveGatewayOut(state: ServerState, step: Step): { value: number;
   if (step.fromDatabase) return { value: state.gatewayOutThreads }; // a name that does not exist (EXR010): the server's value
   const exposed = mailboxDatabases(state).find((db) => db.gatewayOutThreads !== 0);
   return exposed ? { value: exposed.gatewayOutThreads, database: exposed } : { value: 0 };
+}
+
+/** A Standard Edition database's size limit at this state, GB, and where the number comes from (U3); undefined on Enterprise or unknown editions. */
+export function standardEditionLimit(state: ServerState, db: DatabaseState): { gb: number; source: string } | undefined {
+  if (state.edition !== 'standard' || (state.exchange !== 2003 && state.exchange !== 2000)) return undefined;
+  if (state.exchange === 2000 || state.servicePack < 2) {
+    return { gb: STANDARD_EDITION_LIMIT_GB.beforeSp2, source: 'the fixed limit of Standard Edition before Exchange 2003 SP2' };
+  }
+  if (db.sizeLimitGB !== undefined) return { gb: db.sizeLimitGB, source: 'its Database Size Limit in GB' };
+  return { gb: STANDARD_EDITION_LIMIT_GB.sp2Default, source: 'the SP2 default, as no sizeLimitGB is given' };
 }

@@ -1,19 +1,7 @@
 import type { Finding } from '../diagnostics';
-import { mailboxesGB, moveDatabase } from '../model/databases';
-import { STANDARD_EDITION_LIMIT_GB } from '../model/facts';
-import type { DatabaseState, ServerState } from '../model/types';
+import { mailboxesGB, moveDatabase, standardEditionLimit } from '../model/databases';
 import { serverKey } from '../model/types';
 import { declaredName, stepLabel, type SemanticRule } from './rule';
-
-/** A Standard Edition database's size limit at this state, GB, and where the number comes from (U3); undefined on Enterprise or unknown editions. */
-export function standardEditionLimit(state: ServerState, db: DatabaseState): { gb: number; source: string } | undefined {
-  if (state.edition !== 'standard' || (state.exchange !== 2003 && state.exchange !== 2000)) return undefined;
-  if (state.exchange === 2000 || state.servicePack < 2) {
-    return { gb: STANDARD_EDITION_LIMIT_GB.beforeSp2, source: 'the fixed limit of Standard Edition before Exchange 2003 SP2' };
-  }
-  if (db.sizeLimitGB !== undefined) return { gb: db.sizeLimitGB, source: 'its Database Size Limit in GB' };
-  return { gb: STANDARD_EDITION_LIMIT_GB.sp2Default, source: 'the SP2 default, as no sizeLimitGB is given' };
-}
 
 const gb = (value: number) => `${Math.round(value * 10) / 10} GB`;
 
