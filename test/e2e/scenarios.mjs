@@ -23,6 +23,8 @@ import {
 
 export const EXPOSED = 'kb924567-exposed.runbook.yaml';
 export const FIXED = 'kb924567-fixed.runbook.yaml';
+/** Two storage groups, a database created without the KB810489 values (EXR014), EXR004 and EXR015. */
+export const DATABASES = 'storage-groups.runbook.yaml';
 /** A copy of the exposed example that the completion scenario may edit freely. */
 export const COMPLETION_SCRATCH = 'completion-scratch.runbook.yaml';
 /** Just under the core's 8 MB limit, so the language server analyses it in full (many seconds). */
@@ -54,6 +56,18 @@ function actionValue(text, name) {
   const index = lines.findIndex((line) => new RegExp(`^\\s*action:\\s*${name}\\s*$`).test(line));
   assert.ok(index >= 0, `\`action: ${name}\` not found`);
   return { line: index + 1, column: lines[index].indexOf(name) + 1 };
+}
+
+/** 1-based line and column of the `Projects` value of `database:` in step new-db, found in the text. */
+function newDatabaseValue(text) {
+  const lines = text.split(/\r?\n/);
+  const step = lines.findIndex((line) => /^\s*-\s*id:\s*new-db\s*$/.test(line));
+  assert.ok(step >= 0, 'step new-db not found');
+  for (let index = step + 1; index < lines.length && !/^\s*-\s/.test(lines[index]); index++) {
+    const match = /^(\s*database:\s*)Projects\b/.exec(lines[index]);
+    if (match) return { line: index + 1, column: match[1].length + 1 };
+  }
+  assert.fail('`database: Projects` not found in step new-db');
 }
 
 /** Problems the panel lists for `file`, once `accept` likes them. */
@@ -316,6 +330,29 @@ export function scenarios({ workspace }) {
           EXPOSED,
           (problems) => !problems.some((problem) => problem.code === 'EXR001'),
           'EXR001 to leave Problems after the fix',
+        );
+      },
+    },
+    {
+      name: 'database-gateway-warning',
+      title: `${DATABASES}: Problems lists the KB810489 warning EXR014 on the new database, beside EXR004 and EXR015`,
+      async run({ page }) {
+        const position = newDatabaseValue(read(DATABASES));
+        await openFile(page, DATABASES);
+        await problemsWhere(
+          page,
+          DATABASES,
+          (problems) =>
+            problems.some(
+              (problem) =>
+                problem.code === 'EXR014' &&
+                problem.severity === 'warning' &&
+                problem.line === position.line &&
+                problem.column === position.column,
+            ) &&
+            problems.some((problem) => problem.code === 'EXR004') &&
+            problems.some((problem) => problem.code === 'EXR015'),
+          'EXR014 on `database: Projects` of new-db in Problems',
         );
       },
     },
