@@ -30,6 +30,8 @@ const BASE = yaml(
   '  - name: EXCH01',
   '    exchange: 2003',
   '    servicePack: 2',
+  // The database the set-database snippet names (the create-database one then creates nothing new).
+  '    storageGroups: [{ name: Second Storage Group, databases: [{ name: Mailbox Store 2, gatewayInThreads: 0, gatewayOutThreads: 0 }] }]',
   '  - name: EXCH02',
   '    exchange: 2003',
   '    servicePack: 2',
