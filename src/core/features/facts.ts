@@ -68,13 +68,13 @@ export const FACTS: Readonly<Record<string, FactText>> = Object.fromEntries(
       'Microsoft KB810489',
     ],
     [
-      'U3',
+      'U4',
       'Exchange 2003 Standard Edition: before SP2 a database may not exceed 16 GB; from SP2 the limit is the registry value ' +
         '"Database Size Limit in GB" of each database, 18 GB unless set, at most 75 GB; past it the store dismounts the database.',
       'Exchange Team blog, "More details on Standard DB limit size increase in Exchange 2003 SP2" (14 September 2005)',
     ],
     [
-      'U4',
+      'U5',
       "Microsoft's guidance for the Move Mailbox Wizard: move mailboxes in batches of 20 to 30, at times of low activity; each " +
         'wizard instance moves 4 at once.',
       'Microsoft KB821829, "Moving mailboxes in Exchange Server 2003"',

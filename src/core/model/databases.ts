@@ -143,7 +143,7 @@ export function moveGatewayOut(state: ServerState, step: Step): { value: number;
   return exposed ? { value: exposed.gatewayOutThreads, database: exposed } : { value: 0 };
 }
 
-/** A Standard Edition database's size limit at this state, GB, and where the number comes from (U3); undefined on Enterprise or unknown editions. */
+/** A Standard Edition database's size limit at this state, GB, and where the number comes from (U4); undefined on Enterprise or unknown editions. */
 export function standardEditionLimit(state: ServerState, db: DatabaseState): { gb: number; source: string } | undefined {
   if (state.edition !== 'standard' || (state.exchange !== 2003 && state.exchange !== 2000)) return undefined;
   if (state.exchange === 2000 || state.servicePack < 2) {

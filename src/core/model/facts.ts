@@ -11,10 +11,10 @@ export const KB924567_STORE_VERSION = '6.5.7652.5';
 /** F4: a transit-mail flush waits this long on a disabled MTA. */
 export const FLUSH_TIMEOUT_MINUTES = 150;
 
-/** U3: an Exchange 2003 Standard Edition database's size limit, GB: before SP2, and from SP2 unless set (at most the maximum). */
+/** U4: an Exchange 2003 Standard Edition database's size limit, GB: before SP2, and from SP2 unless set (at most the maximum). */
 export const STANDARD_EDITION_LIMIT_GB = { beforeSp2: 16, sp2Default: 18, sp2Maximum: 75 } as const;
 
-/** U4: the most mailboxes Microsoft's guidance puts in one Move Mailbox batch (20 to 30). */
+/** U5: the most mailboxes Microsoft's guidance puts in one Move Mailbox batch (20 to 30). */
 export const MOVE_BATCH_GUIDANCE = { min: 20, max: 30 } as const;
 
 /** F8: services KB924567 restarts (no reboot), by short name (model/services.ts). */

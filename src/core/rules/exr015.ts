@@ -5,12 +5,12 @@ import { declaredName, stepLabel, type SemanticRule } from './rule';
 
 const gb = (value: number) => `${Math.round(value * 10) / 10} GB`;
 
-/** EXR015: a move pushes a Standard Edition target database past its size limit (U3). */
+/** EXR015: a move pushes a Standard Edition target database past its size limit (U4). */
 export const exr015: SemanticRule = {
   code: 'EXR015',
   defaultSeverity: 'error',
   title: 'Move pushes a Standard Edition database past its size limit',
-  facts: ['U3'],
+  facts: ['U4'],
   explanation:
     'An Exchange 2003 Standard Edition database has a size limit: 16 GB before SP2; from SP2 the registry ' +
     'value "Database Size Limit in GB" of each database, 18 GB unless set, at most 75 GB. Past it the store ' +

@@ -3,13 +3,13 @@ import { formatCount } from '../format/numbers';
 import { MOVE_BATCH_GUIDANCE } from '../model/facts';
 import { stepLabel, type SemanticRule } from './rule';
 
-/** EXR016: a move batch larger than Microsoft's guidance of 20 to 30 mailboxes (U4). Off unless `exrunbook.rules` turns it on. */
+/** EXR016: a move batch larger than Microsoft's guidance of 20 to 30 mailboxes (U5). Off unless `exrunbook.rules` turns it on. */
 export const exr016: SemanticRule = {
   code: 'EXR016',
   defaultSeverity: 'information',
   enabledByDefault: false,
   title: "Move batch larger than Microsoft's guidance of 20 to 30 mailboxes",
-  facts: ['U4', 'U2'],
+  facts: ['U5', 'U2'],
   explanation:
     "Microsoft's guidance for the Exchange 2003 Move Mailbox Wizard is to move mailboxes in batches of 20 " +
     'to 30, at times of low activity (KB821829); each wizard instance moves 4 at once. A larger batch is ' +
