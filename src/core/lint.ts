@@ -1,5 +1,5 @@
 import type { Finding, RunbookDiagnostic, Severity, SeveritySetting } from './diagnostics';
-import { parseText, type ParsedText } from './format/parse';
+import { parseText, withoutTrailingIndent, type ParsedText } from './format/parse';
 import { checkSchema } from './format/schemaCheck';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
@@ -113,7 +113,7 @@ function withoutRepeats(sorted: RunbookDiagnostic[]): RunbookDiagnostic[] {
 
 function toDiagnostic(analysis: Analysis, finding: Finding, severity: Severity): RunbookDiagnostic {
   const { lines, text } = analysis.parsed;
-  const span = clampSpan(finding.span, text.length);
+  const span = withoutTrailingIndent(text, clampSpan(finding.span, text.length));
   return {
     code: finding.code,
     severity,
@@ -122,7 +122,7 @@ function toDiagnostic(analysis: Analysis, finding: Finding, severity: Severity):
     range: lines.rangeOf(span),
     related: finding.related?.map((related) => ({
       message: related.message,
-      range: lines.rangeOf(clampSpan(related.span, text.length)),
+      range: lines.rangeOf(withoutTrailingIndent(text, clampSpan(related.span, text.length))),
     })),
     data: finding.data,
   };

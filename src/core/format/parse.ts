@@ -148,6 +148,21 @@ export function nodeSpan(node: Node | null | undefined): Span | undefined {
   return { start: node.range[0], end: node.range[1] };
 }
 
+/**
+ * A span without the indentation of the line after it. A mapping whose last entry is an explicit
+ * key with no value (`? x`) ends where the parser looked for the value: after the next line's
+ * indentation when the text goes on, at the line break when it stops there. The whole-text parse
+ * and the incremental analyzer's parse of one step alone must give the same span, so both trim it
+ * here: in the model (build.ts) and where findings become diagnostics (lint.ts).
+ */
+export function withoutTrailingIndent(text: string, span: Span): Span {
+  let end = span.end;
+  while (end > span.start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+  if (end === span.end || end === span.start) return span;
+  const before = text.charCodeAt(end - 1);
+  return before === 10 || before === 13 ? { start: span.start, end } : span;
+}
+
 /** Resolves an alias to what it points at, one level, so `from: *src` reads as the anchored scalar. */
 export function resolveNode(doc: ParsedDocument, node: unknown): unknown {
   if (isAlias(node)) {

@@ -1,7 +1,8 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import { parseDateTime, parseDurationMinutes } from '../format/duration';
-import { nodeSpan, resolveNode, type ParsedDocument } from '../format/parse';
+import { nodeSpan, resolveNode, withoutTrailingIndent, type ParsedDocument } from '../format/parse';
+import type { Span } from '../diagnostics';
 import type {
   ActionName,
   DatabaseDecl,
@@ -88,7 +89,7 @@ function buildServer(doc: ParsedDocument, node: YAMLMap, index: number): ServerD
 
 export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, index: number): Step {
   const reader = new MapReader(doc, node);
-  const span = nodeSpan(node as Node) ?? { start: 0, end: 0 };
+  const span = ownSpan(text, node) ?? { start: 0, end: 0 };
   const step: Step = {
     index,
     span,
@@ -108,7 +109,7 @@ export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, inde
     duration: reader.parsed('duration', parseDurationMinutes),
     concurrency: reader.integer('concurrency'),
     throughputMBPerMinute: reader.positiveNumber('throughputMBPerMinute'),
-    mailboxes: readMailboxes(doc, reader),
+    mailboxes: readMailboxes(doc, text, reader),
   };
   readDatabaseStepFields(reader, step);
   const services = reader.stringList('services');
@@ -116,7 +117,7 @@ export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, inde
   if (services.length > 0 && servicesNode) {
     step.services = {
       value: services.map((s) => s.value),
-      span: nodeSpan(servicesNode.value as Node)!,
+      span: ownSpan(text, servicesNode.value)!,
       keySpan: nodeSpan(servicesNode.key as Node),
     };
   }
@@ -172,15 +173,15 @@ function readDatabaseStepFields(reader: MapReader, step: Step): void {
 
 /** A step item that is not a mapping: no fields, only its place and position. */
 export function placeholderStep(text: string, item: unknown, index: number): Step {
-  const span = nodeSpan(item as Node) ?? { start: 0, end: 0 };
+  const span = ownSpan(text, item) ?? { start: 0, end: 0 };
   return { index, span, itemStart: dashBefore(text, span.start) };
 }
 
-function readMailboxes(doc: ParsedDocument, reader: MapReader): Field<MailboxSet> | undefined {
+function readMailboxes(doc: ParsedDocument, text: string, reader: MapReader): Field<MailboxSet> | undefined {
   const pair = reader.pair('mailboxes');
   if (!pair) return undefined;
   const node = resolveNode(doc, pair.value);
-  const span = nodeSpan(pair.value as Node);
+  const span = ownSpan(text, pair.value);
   if (!span) return undefined;
   const keySpan = nodeSpan(pair.key as Node);
   if (isMap(node)) {
@@ -216,6 +217,12 @@ function buildSimulation(doc: ParsedDocument, node: YAMLMap): SimulationSettings
     owaTimeout: reader.parsed('owaTimeout', parseDurationMinutes),
     maxEvents: reader.integer('maxEvents'),
   };
+}
+
+/** A collection's span within a step, without the next line's indentation (withoutTrailingIndent). */
+function ownSpan(text: string, node: unknown): Span | undefined {
+  const span = nodeSpan(node as Node);
+  return span && withoutTrailingIndent(text, span);
 }
 
 /** The offset of the `-` that opens a block sequence item whose content starts at `contentStart`. */

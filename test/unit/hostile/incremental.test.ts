@@ -35,4 +35,23 @@ describe('hostile edits: the incremental analyzer agrees with a full analysis', 
     const { incremental, full } = bothWays(before, lines.join('\n'));
     assert.deepEqual(incremental, full);
   });
+
+  it('a step ending with an explicit key and no value (`? x: …`) has the same span both ways (fuzz case 3173)', () => {
+    for (const key of ['? x: 2027-03-05T20:00:00Z', '? x', '? [a]']) {
+      const after = BASE_RUNBOOK.replace('    concurrency: 2\n', `    concurrency: 2\n    ${key}\n`);
+      const { incremental, full } = bothWays(BASE_RUNBOOK, after);
+      assert.ok(
+        full.some((line) => line.startsWith('EXR100') && line.includes('Unknown field')),
+        key,
+      );
+      assert.deepEqual(incremental, full, key);
+      // The span stops at the line break: it does not take the indentation of the next step's line.
+      const analyzer = new IncrementalAnalyzer();
+      analyzer.update(BASE_RUNBOOK);
+      const model = analyzer.update(after).runbook;
+      assert.deepEqual(JSON.parse(JSON.stringify(model)), JSON.parse(JSON.stringify(analyze(after).runbook)), key);
+      const wave1 = model.steps[0];
+      assert.equal(after.slice(wave1.span.end - 1, wave1.span.end), '\n', key);
+    }
+  });
 });
