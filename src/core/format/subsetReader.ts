@@ -1,6 +1,56 @@
 import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { ParsedDocument } from './parse';
 
+/*
+ * yaml's node constructors mark each instance with Object.defineProperty, a tenth of a cold lint
+ * by itself. These subclasses carry the same mark on their prototype and skip the constructors:
+ * isMap/isSeq/isScalar/isPair and instanceof answer as for yaml's own nodes.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+type Range3 = [number, number, number];
+
+class ReadScalar {
+  constructor(
+    public value: unknown,
+    public range: Range3,
+    public source: string,
+    public type: Scalar.Type,
+  ) {}
+}
+class ReadMap {
+  items: Pair[] = [];
+  range: Range3 | undefined = undefined;
+  flow = false;
+}
+class ReadSeq {
+  items: unknown[] = [];
+  range: Range3 | undefined = undefined;
+  flow = false;
+}
+class ReadPair {
+  constructor(
+    public key: unknown,
+    public value: unknown,
+  ) {}
+}
+function inherit(lite: { prototype: object }, real: { prototype: object }, type: string): void {
+  Object.setPrototypeOf(lite.prototype, real.prototype);
+  Object.defineProperty(lite.prototype, NODE_TYPE, { value: Symbol.for(type) });
+}
+inherit(ReadScalar, Scalar, 'yaml.scalar');
+inherit(ReadMap, YAMLMap, 'yaml.map');
+inherit(ReadSeq, YAMLSeq, 'yaml.seq');
+inherit(ReadPair, Pair, 'yaml.pair');
+
+function newScalar(value: unknown, range: Range3, source: string, type: Scalar.Type): Scalar {
+  return new ReadScalar(value, range, source, type) as unknown as Scalar;
+}
+const newMap = () => new ReadMap() as unknown as YAMLMap;
+const newSeq = () => new ReadSeq() as unknown as YAMLSeq;
+const newPair = (key: unknown, value: unknown) => new ReadPair(key, value) as unknown as Pair;
+/** Names a plain object already answers to (`__proto__`, `toString`…): toJS defines those as own properties. */
+const INHERITED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+
 /**
  * A reader for the subset of YAML runbooks are written in: block mappings and sequences, plain
  * and quoted one-line scalars, one-line flow mappings and sequences, comments and blank lines. It
@@ -138,7 +188,7 @@ class Reader {
   }
 
   private sequence(indent: number, start: number): Built {
-    const seq = new YAMLSeq();
+    const seq = newSeq();
     const data: unknown[] = [];
     let itemStart = start;
     for (;;) {
@@ -183,7 +233,7 @@ class Reader {
   }
 
   private mapping(indent: number, start: number): Built {
-    const map = new YAMLMap();
+    const map = newMap();
     const data: Record<string, unknown> = {};
     const keys = new Set<string>();
     let keyStart = start;
@@ -216,7 +266,7 @@ class Reader {
       } else {
         built = this.inlineValue(pos, line);
       }
-      map.items.push(new Pair(key, built.node));
+      map.items.push(newPair(key, built.node));
       setKey(data, key.value as string, built.data);
       const following = this.nextContent(this.at);
       if (built.node instanceof Scalar || built.leaf) this.trailing(indent, built);
@@ -311,11 +361,7 @@ class Reader {
     if (colon - start > 1000) doubt();
     const text = this.src.slice(start, valueEnd);
     if (text === '<<' || typeof resolvePlain(text) !== 'string') doubt();
-    const key = new Scalar(text);
-    key.range = [start, valueEnd, valueEnd];
-    key.source = text;
-    key.type = 'PLAIN';
-    return key;
+    return newScalar(text, [start, valueEnd, valueEnd], text, 'PLAIN');
   }
 
   /** A value on the rest of a block line: a plain or quoted scalar or a one-line flow collection, then an optional comment. */
@@ -341,10 +387,7 @@ class Reader {
       while (valueEnd > pos && src.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
       const text = src.slice(pos, valueEnd);
       if (text.includes(': ') || text.endsWith(':')) doubt();
-      const scalar = new Scalar(resolvePlain(text));
-      scalar.range = [pos, valueEnd, line.next];
-      scalar.source = text;
-      scalar.type = 'PLAIN';
+      const scalar = newScalar(resolvePlain(text), [pos, valueEnd, line.next], text, 'PLAIN');
       built = { node: scalar, data: scalar.value, leaf: true };
       this.at++;
       return built;
@@ -382,10 +425,7 @@ class Reader {
       i = close + 1;
       break;
     }
-    const scalar = new Scalar(value);
-    scalar.range = [pos, i, i];
-    scalar.source = value;
-    scalar.type = quote === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+    const scalar = newScalar(value, [pos, i, i], value, quote === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE');
     return { node: scalar, end: i };
   }
 
@@ -394,7 +434,7 @@ class Reader {
     const src = this.src;
     const isMap = src.charCodeAt(pos) === 123;
     const close = isMap ? 125 : 93;
-    const node = isMap ? new YAMLMap() : new YAMLSeq();
+    const node = isMap ? newMap() : newSeq();
     node.flow = true;
     const data: unknown = isMap ? {} : [];
     const keys = new Set<string>();
@@ -413,7 +453,7 @@ class Reader {
         if (src.charCodeAt(key.next) !== 58 || src.charCodeAt(key.next + 1) !== SPACE) doubt();
         const valueAt = skipSpaces(src, key.next + 1, lineEnd);
         const value = this.flowValue(valueAt, lineEnd);
-        (node as YAMLMap).items.push(new Pair(key.node, value.node));
+        (node as YAMLMap).items.push(newPair(key.node, value.node));
         setKey(data as Record<string, unknown>, name, value.data);
         i = value.next;
       } else {
@@ -475,12 +515,10 @@ class Reader {
     let valueEnd = i;
     while (valueEnd > pos && src.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
     const text = src.slice(pos, valueEnd);
-    const scalar = new Scalar(asKey ? text : resolvePlain(text));
-    if (asKey && typeof resolvePlain(text) !== 'string') doubt();
+    const value = resolvePlain(text);
+    if (asKey && typeof value !== 'string') doubt();
     // A key's range stops at its text; a value's takes the spaces up to the next indicator.
-    scalar.range = [pos, valueEnd, asKey ? valueEnd : i];
-    scalar.source = text;
-    scalar.type = 'PLAIN';
+    const scalar = newScalar(value, [pos, valueEnd, asKey ? valueEnd : i], text, 'PLAIN');
     return { node: scalar, next: i };
   }
 }
@@ -491,16 +529,12 @@ function skipSpaces(src: string, pos: number, end: number): number {
 }
 
 function emptyScalar(pos: number): Scalar {
-  const scalar = new Scalar(null);
-  scalar.range = [pos, pos, pos];
-  scalar.source = '';
-  scalar.type = 'PLAIN';
-  return scalar;
+  return newScalar(null, [pos, pos, pos], '', 'PLAIN');
 }
 
 /** As toJS builds a mapping: an own property even for `__proto__` and the names Object.prototype has. */
 function setKey(data: Record<string, unknown>, key: string, value: unknown): void {
-  if (key in data) Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+  if (INHERITED_NAMES.has(key)) Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
   else data[key] = value;
 }
 

@@ -3,6 +3,7 @@ import type { Node } from 'yaml';
 import type { Finding, Span } from '../diagnostics';
 import { validateStep } from '../format/generated/runbookValidator';
 import { MAX_ALIAS_COUNT, parseText, YAML_PARSE_OPTIONS, type ParsedDocument, type ParsedText } from '../format/parse';
+import { readSubset } from '../format/subsetReader';
 import { checkSchema, schemaFindings, type SchemaError } from '../format/schemaCheck';
 import { LineIndex } from '../format/text';
 import { analyze, runSemanticRules, type Analysis, type LintOptions } from '../lint';
@@ -177,19 +178,24 @@ export class IncrementalAnalyzer {
     const source = text.slice(block.start, end);
     const known = this.blocks.get(block.key);
     if (known && known.start === block.start && known.source === source) return known;
-    const doc = parseAlone(source);
-    if (!doc || !isMap(doc.contents) || doc.contents.items.length !== 1) return undefined;
-    const pair = doc.contents.items[0];
+    const parsed = parseAlone(source);
+    if (!parsed || !isMap(parsed.doc.contents) || parsed.doc.contents.items.length !== 1) return undefined;
+    const pair = parsed.doc.contents.items[0];
     if (!isScalar(pair.key) || pair.key.value !== block.key) return undefined;
-    const value = (toData(doc) as Record<string, unknown> | undefined)?.[block.key];
+    const value = (parsed.data as Record<string, unknown> | undefined)?.[block.key];
     shiftNode(pair.key as Node, block.start);
     shiftNode(pair.value as Node | null, block.start);
     return { start: block.start, source, pair, value };
   }
 }
 
-/** Parses a piece of the text as its own document; undefined when it does not stand alone cleanly. */
-function parseAlone(source: string): ParsedDocument | undefined {
+/**
+ * Parses a piece of the text as its own document, with the subset reader when it takes the piece
+ * (most runbook text) and with `yaml` otherwise; undefined when it does not stand alone cleanly.
+ */
+function parseAlone(source: string): { doc: ParsedDocument; data: unknown } | undefined {
+  const read = readSubset(source);
+  if (read) return read;
   let doc: ParsedDocument;
   try {
     doc = parseDocument(source, YAML_PARSE_OPTIONS) as ParsedDocument;
@@ -199,7 +205,7 @@ function parseAlone(source: string): ParsedDocument | undefined {
   if (doc.errors.length > 0) return undefined;
   // Anchors and aliases reach across pieces: only the whole document resolves them.
   if ((source.includes('&') || source.includes('*')) && usesAnchors(doc)) return undefined;
-  return doc;
+  return { doc, data: toData(doc) };
 }
 
 function usesAnchors(doc: ParsedDocument): boolean {
@@ -220,10 +226,12 @@ function toData(doc: ParsedDocument): unknown {
 
 function parseItem(text: string, start: number, end: number, index: number): ItemRecord | undefined {
   const source = text.slice(start, end);
-  const doc = parseAlone(source);
-  if (!doc || !isSeq(doc.contents) || doc.contents.items.length !== 1 || !doc.contents.range) return undefined;
+  const parsed = parseAlone(source);
+  if (!parsed) return undefined;
+  const doc = parsed.doc;
+  if (!isSeq(doc.contents) || doc.contents.items.length !== 1 || !doc.contents.range) return undefined;
   const node = doc.contents.items[0];
-  const stepData = (toData(doc) as unknown[])[0];
+  const stepData = (parsed.data as unknown[])[0];
   const step: Step = isMap(node) ? buildStep(doc, source, node as YAMLMap, index) : placeholderStep(source, node, index);
   shiftStep(step, start);
   const valid = validateStep(stepData) as boolean;
