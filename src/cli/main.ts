@@ -5,7 +5,8 @@
  */
 import { version } from '../../package.json';
 import type { Finding, Severity } from '../core/diagnostics';
-import { lintText, simulationBlockers, toDiagnostics } from '../core/lint';
+import { lintOnce } from '../core/incremental/incrementalAnalyzer';
+import { simulationBlockers, toDiagnostics } from '../core/lint';
 import { RULES, ruleInfo, SIMULATED_CODES } from '../core/rules';
 import type { Runbook } from '../core/model/types';
 import { applyWhatIf, exhaustionFindings, hotfixEverySource, simulate, SimulationError } from '../core/simulator';
@@ -222,7 +223,7 @@ function enabledRules(args: ParsedArgs): Record<string, Severity> | undefined {
 
 function lintOne(file: string, text: string, noSimulate: boolean, severities?: Record<string, Severity>): FileDiagnostics {
   // EXR005 comes from the simulation; until it has run, a suppression of it is not "unused".
-  const first = lintText(text, { pendingCodes: SIMULATED_CODES, severities });
+  const first = lintOnce(text, { pendingCodes: SIMULATED_CODES, severities });
   if (noSimulate || !first.simulatable) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
   const extraFindings = predictedExhaustion(first.runbook);
   if (extraFindings === undefined) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
@@ -248,7 +249,7 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
   if (whatIf !== undefined && whatIf !== 'hotfix') throw new UsageError(`--what-if takes \`hotfix\`, not ${String(whatIf)}`);
   const seed = wholeNumberOption(args, '--seed', 0xffffffff);
   const file = displayName(args, args.files[0]);
-  const lint = lintText(readInput(io, args, args.files[0]));
+  const lint = lintOnce(readInput(io, args, args.files[0]));
   if (!lint.simulatable) {
     const blocking = simulationBlockers(lint.analysis);
     io.err(`exrunbook: ${file} has errors that stop the simulation:\n`);

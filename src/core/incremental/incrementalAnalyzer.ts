@@ -6,7 +6,16 @@ import { MAX_ALIAS_COUNT, parseText, YAML_PARSE_OPTIONS, type ParsedDocument, ty
 import { readSubset } from '../format/subsetReader';
 import { checkSchema, schemaFindings, type SchemaError } from '../format/schemaCheck';
 import { LineIndex } from '../format/text';
-import { analyze, runSemanticRules, type Analysis, type LintOptions } from '../lint';
+import {
+  analyze,
+  isSimulatable,
+  runSemanticRules,
+  toDiagnostics,
+  type Analysis,
+  type DiagnosticsOptions,
+  type LintOptions,
+  type LintResult,
+} from '../lint';
 import { buildRunbook, buildStep, placeholderStep } from '../model/build';
 import type { Step } from '../model/types';
 import { scanLayout, type Layout, type TopBlock } from './layout';
@@ -187,6 +196,15 @@ export class IncrementalAnalyzer {
     shiftNode(pair.value as Node | null, block.start);
     return { start: block.start, source, pair, value };
   }
+}
+
+/**
+ * Text → diagnostics in one call, as `lintText` but through the analyzer's piecewise path and the
+ * subset reader (the same result; the CLI's lint, in a fraction of the time and memory).
+ */
+export function lintOnce(text: string, options: DiagnosticsOptions = {}): LintResult {
+  const analysis = new IncrementalAnalyzer().update(text, options);
+  return { diagnostics: toDiagnostics(analysis, options), analysis, runbook: analysis.runbook, simulatable: isSimulatable(analysis) };
 }
 
 /**

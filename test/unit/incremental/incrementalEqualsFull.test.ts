@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
-import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
-import { analyze, isSimulatable, toDiagnostics, type Analysis, type LintOptions } from '../../../src/core/lint';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { IncrementalAnalyzer, lintOnce } from '../../../src/core/incremental/incrementalAnalyzer';
+import { hostileCorpus } from '../../fixtures/hostile/corpus';
+import { analyze, isSimulatable, lintText, toDiagnostics, type Analysis, type LintOptions } from '../../../src/core/lint';
 
 /** What must be identical between the incremental and the full analysis. */
 function observable(analysis: Analysis, options: LintOptions) {
@@ -240,6 +243,22 @@ describe('IncrementalAnalyzer equals a full analysis', function () {
     const analyzer = new IncrementalAnalyzer();
     for (const text of variants) {
       assert.deepEqual(observable(analyzer.update(text, {}), {}), observable(analyze(text, {}), {}), text);
+    }
+  });
+
+  it("lintOnce (the CLI's lint: the analyzer's pieces through the subset reader) equals lintText on the examples and the hostile corpus", () => {
+    const examplesDir = resolve(__dirname, '..', '..', '..', '..', 'examples');
+    const texts = readdirSync(examplesDir)
+      .filter((name) => name.endsWith('.yaml'))
+      .map((name) => readFileSync(resolve(examplesDir, name), 'utf8'));
+    for (const hostile of hostileCorpus()) if (!hostile.large) texts.push(hostile.text());
+    texts.push(generateRunbook({ steps: 300, seed: 12 }));
+    for (const text of texts) {
+      const once = lintOnce(text);
+      const whole = lintText(text);
+      assert.deepEqual(once.diagnostics, whole.diagnostics, text.slice(0, 200));
+      assert.equal(once.simulatable, whole.simulatable);
+      assert.deepEqual(JSON.parse(JSON.stringify(once.runbook)), JSON.parse(JSON.stringify(whole.runbook)));
     }
   });
 });
