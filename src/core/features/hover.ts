@@ -41,7 +41,7 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions 
       span ??= diagnostic.span;
     }
   }
-  const hit = nodeAt(analysis.parsed.doc, offset);
+  const hit = hitAt(analysis, offset);
   if (hit) {
     const text = nodeSection(analysis, hit);
     if (text) {
@@ -50,6 +50,15 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions 
     }
   }
   return sections.length > 0 && span ? { contents: sections.join('\n\n---\n\n'), span } : undefined;
+}
+
+/** The node at `offset`: from the one piece of text around it when the analysis has pieces (no whole-text parse). */
+function hitAt(analysis: Analysis, offset: number): NodeHit | undefined {
+  const piece = analysis.parsed.pieceAt?.(offset);
+  if (piece === 'none') return undefined;
+  if (!piece) return nodeAt(analysis.parsed.doc, offset);
+  const hit = nodeAt(piece.doc, offset);
+  return hit && { ...hit, path: piece.rootPath(hit.path) };
 }
 
 /** A rule's title, explanation, the facts it rests on and its page. */

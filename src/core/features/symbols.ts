@@ -21,8 +21,9 @@ export interface DocumentSymbolItem {
 
 /** "Servers" > EXCH01…, "Steps" > wave1 (action as detail), plus the other top-level keys. */
 export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
-  const { doc, text } = analysis.parsed;
-  const root = doc.contents;
+  const { text } = analysis.parsed;
+  // The incremental analyzer's top-level mapping when there is one: the outline needs no step's nodes.
+  const root = analysis.parsed.topLevel ?? analysis.parsed.doc.contents;
   if (!isMap(root)) return [];
   const symbols: DocumentSymbolItem[] = [];
   for (const item of root.items) {

@@ -13,6 +13,25 @@ export interface ParsedText {
   syntaxFindings: Finding[];
   /** The document as plain data for schema validation; undefined when YAML is broken or expands too far. */
   data: unknown;
+  /**
+   * The top-level mapping as the incremental analyzer assembles it: each top-level block's nodes,
+   * the `steps` sequence with its range but without its items. Absent after a whole-text parse,
+   * whose `doc.contents` is that mapping in full. The outline reads it rather than `doc`, which on
+   * the incremental path parses the whole text.
+   */
+  topLevel?: unknown;
+  /**
+   * The piece of the text around `offset` (a top-level block or one step) parsed alone, nodes at
+   * absolute offsets, and how a path inside it reads from the document's root. Absent after a
+   * whole-text parse; `none` where no piece is (between blocks, in comments before the first key).
+   */
+  pieceAt?: (offset: number) => TextPiece | 'none' | undefined;
+}
+
+export interface TextPiece {
+  doc: ParsedDocument;
+  /** A path found in `doc` as the path from the whole document's root. */
+  rootPath(path: (string | number)[]): (string | number)[];
 }
 
 /** Aliases may expand to at most this many nodes each: a billion-laughs file must not blow up memory. */

@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, Pair, parseDocument, Scalar, v
 import type { Node } from 'yaml';
 import type { Finding, Span } from '../diagnostics';
 import { validateStep } from '../format/generated/runbookValidator';
-import { MAX_ALIAS_COUNT, parseText, YAML_PARSE_OPTIONS, type ParsedDocument, type ParsedText } from '../format/parse';
+import { MAX_ALIAS_COUNT, parseText, YAML_PARSE_OPTIONS, type ParsedDocument, type ParsedText, type TextPiece } from '../format/parse';
 import { readSubset } from '../format/subsetReader';
 import { checkSchema, schemaFindings, type SchemaError } from '../format/schemaCheck';
 import { LineIndex } from '../format/text';
@@ -63,6 +63,9 @@ export class IncrementalAnalyzer {
    */
   lastUpdate: 'incremental' | 'full' = 'full';
 
+  /** How many times a result's `parsed.doc` or `parsed.data` was asked for and parsed the whole text (tests read it). */
+  readonly wholeParses = { count: 0 };
+
   /** Forgets everything cached (the next update parses the whole text). */
   reset(): void {
     this.text = '';
@@ -109,7 +112,10 @@ export class IncrementalAnalyzer {
       }
     }
     const context = runSemanticRules(runbook, options, findings);
-    return { parsed: lazyParsedText(text, layout), runbook, context, findings };
+    const parsed = lazyParsedText(text, layout, this.wholeParses);
+    parsed.topLevel = skeleton.doc.contents;
+    parsed.pieceAt = (offset) => (this.text === text ? this.pieceAt(text, layout, offset) : undefined);
+    return { parsed, runbook, context, findings };
   }
 
   /** Brings the item records up to date with `text`; false when an item cannot be analysed alone. */
@@ -181,6 +187,36 @@ export class IncrementalAnalyzer {
     const firstKey = (root.items[0].key as Node).range!;
     root.range = [firstKey[0], text.length, text.length];
     return { doc: { contents: root } as unknown as ParsedDocument, data };
+  }
+
+  /** The top-level block or step item around `offset`, parsed alone (nodes at absolute offsets). */
+  private pieceAt(text: string, layout: Layout, offset: number): TextPiece | 'none' | undefined {
+    const index = layout.blocks.findIndex((block, i) => block.start <= offset && (offset < block.end || i === layout.blocks.length - 1));
+    if (index < 0) return 'none';
+    const block = layout.blocks[index];
+    const starts = layout.steps?.blockIndex === index ? layout.steps.itemStarts : undefined;
+    if (starts && offset >= starts[0]) {
+      // The last item at or before the offset: a binary search over the items' starts.
+      let low = 0;
+      let high = starts.length - 1;
+      while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (starts[mid] <= offset) low = mid;
+        else high = mid - 1;
+      }
+      const item = this.items[low];
+      if (!item) return undefined;
+      const parsed = parseAlone(text.slice(item.start, item.end));
+      if (!parsed) return undefined;
+      shiftNode(parsed.doc.contents as Node, item.start);
+      const stepIndex = low;
+      return { doc: parsed.doc, rootPath: (path) => ['steps', stepIndex, ...path.slice(1)] };
+    }
+    const record = this.blocks.get(block.key);
+    if (!record || record.start !== block.start) return undefined;
+    const contents = new YAMLMap();
+    contents.items.push(record.pair);
+    return { doc: { contents } as unknown as ParsedDocument, rootPath: (path) => path };
   }
 
   private block(text: string, block: TopBlock, end: number): BlockRecord | undefined {
@@ -344,10 +380,13 @@ function shiftNode(node: Node | null | undefined, delta: number): void {
 }
 
 /** ParsedText whose whole-document YAML tree is only built if someone asks for it. */
-function lazyParsedText(text: string, layout: Layout): ParsedText {
+function lazyParsedText(text: string, layout: Layout, wholeParses: { count: number }): ParsedText {
   const lines = layout.lineStarts ? new LineIndex(text, layout.lineStarts) : new LineIndex(text);
   let full: ParsedText | undefined;
-  const whole = () => (full ??= parseText(text));
+  const whole = () => {
+    if (!full) wholeParses.count++;
+    return (full ??= parseText(text));
+  };
   return {
     text,
     lines,
