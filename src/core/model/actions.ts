@@ -11,6 +11,7 @@ import { listInWords } from '../format/words';
 import type { Assumptions } from './assumptions';
 import { createDatabaseEffect, moveDatabasesEffect, setDatabaseEffect, setEveryGatewayOut } from './databases';
 import { EXCHANGE_2003_STORE_BUILDS, KNOWN_KBS } from './facts';
+import { HotfixSet } from './hotfixSet';
 import { serviceNamed, storeDependencyChain } from './services';
 import type { ActionName, ServerState, Step } from './types';
 
@@ -74,7 +75,7 @@ function hotfixEffect(step: Step, state: ServerState): StepEffect {
   const known = KNOWN_KBS[kb];
   // A hotfix whose prerequisite is missing does not install (EXR002 says so): nothing changes, nothing stops.
   if (known?.prerequisite && !known.prerequisite.isMet(state)) return { state };
-  const hotfixes = new Set(state.hotfixes).add(kb);
+  const hotfixes = HotfixSet.with(state.hotfixes, kb);
   const next = { ...state, hotfixes, storeVersion: known?.storeVersion ?? state.storeVersion };
   const restarts = known?.restarts ?? [];
   if (restarts.length === 0) return { state: next };
