@@ -1,239 +1,305 @@
 /**
- * Lint performance against yaml-language-server, side by side in one process.
+ * Lint performance against yaml-language-server (issue 14's "Done means").
  *
- *   npm run bench                                   (sizes 100, 1000, 10000, 50000 steps)
- *   node out/bench/run.js --sizes 100,1000 [--runs 10]
+ *   npm run bench                                     (sizes 1000, 10000, 50000 steps)
+ *   node out/bench/run.js --sizes 1000,10000 [--runs 20]
  *
- * For each generated runbook (20 servers, mixed actions and comments) it measures, as the median
- * of the runs after a warm-up: our cold lint of the whole text (analyze + toDiagnostics; every rule,
- * EXR005's simulation excluded); our lint after a one-character edit inside one step
- * (IncrementalAnalyzer.update + toDiagnostics); yaml-language-server's doValidation against
- * schemas/runbook.schema.json of the text and of the edited text; and the floors `yaml`
- * parseDocument and JSON.parse of the same data. Our peak RSS is measured in a child process
- * that only lints (the language server's memory would hide ours). Prints figures; asserts nothing.
+ * For each generated runbook (20 servers, mixed actions and comments) it prints:
+ *
+ * - cold lint, whole process: `node dist/cli.js lint --no-simulate --format json FILE` against a
+ *   fresh process that loads yaml-language-server and runs doValidation on the same file (wall
+ *   time of the process, start to exit, median of 3; peak RSS of each process);
+ * - after an edit, for four edit kinds (a title character, a `from:` server changed, a step
+ *   inserted, a step deleted): IncrementalAnalyzer.update + toDiagnostics ("edit → diagnostics"),
+ *   and that plus documentSymbols, codeLenses and foldingRanges ("edit bundle": what VS Code asks
+ *   after an edit), median and p95 of the runs after a warm-up, wall and CPU; beside it
+ *   yaml-language-server's doValidation of the edited text as a new version.
+ *
+ * Each run applies the edit to the text before it (the reverse edit is applied untimed between
+ * runs). Prints figures; asserts nothing. This machine is shared: CPU time is the steadier figure.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { codeLenses } from '../src/core/features/codeLens';
+import { documentSymbols, foldingRanges } from '../src/core/features/symbols';
 import { IncrementalAnalyzer } from '../src/core/incremental/incrementalAnalyzer';
-import { analyze, toDiagnostics } from '../src/core/lint';
+import { toDiagnostics } from '../src/core/lint';
 import { LanguageServerValidator } from './languageServer';
 import { generateRunbook } from './runbookGenerator';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
+const CLI = join(PROJECT_ROOT, 'dist', 'cli.js');
+/** Preloaded into each cold-lint process: prints its peak RSS (KB) to stderr as it exits. */
+const RSS_ON_EXIT = "process.on('exit', () => process.stderr.write('rss ' + process.resourceUsage().maxRSS + '\\n'));";
 
 interface Arguments {
   sizes: number[];
   runs: number;
-  /** Internal: lint one size and print our peak RSS (run in a child process). */
-  rssProbe?: number;
-  mode: 'whole' | 'split';
+  /** Internal: validate FILE with yaml-language-server in this (fresh) process, then exit. */
+  lsCold?: string;
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const args: Arguments = { sizes: [100, 1000, 10000, 50000], runs: 10, mode: 'whole' };
+  const args: Arguments = { sizes: [1000, 10000, 50000], runs: 20 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--sizes') args.sizes = argv[++i].split(',').map((size) => Number(size.trim()));
-    else if (argv[i] === '--runs') args.runs = Math.max(1, Number(argv[++i]));
-    else if (argv[i] === '--rss-probe') args.rssProbe = Number(argv[++i]);
-    else if (argv[i] === '--mode') args.mode = argv[++i] === 'split' ? 'split' : 'whole';
+    else if (argv[i] === '--runs') args.runs = Math.max(2, Number(argv[++i]));
+    else if (argv[i] === '--ls-cold') args.lsCold = argv[++i];
   }
-  if (args.sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error('--sizes takes step counts, e.g. --sizes 100,1000');
+  if (args.sizes.some((size) => !Number.isInteger(size) || size < 10))
+    throw new Error('--sizes takes step counts, e.g. --sizes 1000,10000');
   return args;
 }
 
-function median(values: number[]): number {
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
+const median = (values: number[]) => quantile(values, 0.5);
 
 interface Timing {
-  /** Median wall-clock ms. */
-  wall: number;
-  /** Median CPU ms of this process (user + system): on a shared machine, closer to what an idle one would show. */
-  cpu: number;
+  wall: number[];
+  cpu: number[];
 }
 
-async function measure(runs: number, warmups: number, run: (round: number) => unknown): Promise<Timing> {
-  const walls: number[] = [];
-  const cpus: number[] = [];
+async function measure(runs: number, warmups: number, run: () => unknown, between?: () => unknown): Promise<Timing> {
+  const timing: Timing = { wall: [], cpu: [] };
   for (let round = 0; round < warmups + runs; round++) {
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
-    await run(round);
+    await run();
     const elapsed = performance.now() - start;
     const cpu = process.cpuUsage(cpuBefore);
     if (round >= warmups) {
-      walls.push(elapsed);
-      cpus.push((cpu.user + cpu.system) / 1000);
+      timing.wall.push(elapsed);
+      timing.cpu.push((cpu.user + cpu.system) / 1000);
+    }
+    await between?.();
+  }
+  return timing;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits
+
+interface EditKind {
+  name: string;
+  /** The edited text; `text` is the generated runbook of `steps` steps. */
+  apply(text: string, steps: number): string;
+}
+
+/** Offset of the `  - id: step-N` line of the step nearest the middle that matches `test`. */
+function middleStep(text: string, steps: number, test: (item: string) => boolean = () => true): { start: number; end: number } {
+  for (let delta = 0; delta < steps; delta++) {
+    for (const n of [Math.ceil(steps / 2) + delta, Math.ceil(steps / 2) - delta]) {
+      const start = text.indexOf(`  - id: step-${n}\n`);
+      if (start < 0) continue;
+      const next = text.indexOf('\n  - id: ', start + 1);
+      const nextComment = text.indexOf('\n  # ', start + 1);
+      const end = Math.min(next < 0 ? text.length : next + 1, nextComment < 0 ? text.length : nextComment + 1);
+      if (test(text.slice(start, end))) return { start, end };
     }
   }
-  return { wall: median(walls), cpu: median(cpus) };
+  throw new Error('no step fits');
 }
 
-/** Two texts that differ by one character inside the middle step's id: alternating them makes every update an edit. */
-function editedPair(text: string, steps: number): [string, string] {
-  const marker = `id: step-${Math.ceil(steps / 2)}\n`;
-  const at = text.indexOf(marker);
-  if (at < 0) throw new Error('generated runbook has no middle step');
-  const end = at + marker.length - 1;
-  return [text, text.slice(0, end) + 'x' + text.slice(end)];
-}
+const EDIT_KINDS: EditKind[] = [
+  {
+    name: 'title character',
+    apply(text, steps) {
+      const step = middleStep(text, steps, (item) => item.includes('    title: '));
+      const at = text.indexOf('    title: ', step.start) + '    title: Step'.length;
+      return text.slice(0, at) + 'x' + text.slice(at);
+    },
+  },
+  {
+    name: '`from:` server',
+    apply(text, steps) {
+      const step = middleStep(text, steps, (item) => item.includes('    from: EXCH'));
+      const at = text.indexOf('    from: EXCH', step.start) + '    from: EXCH'.length;
+      const digits = text.slice(at, at + 2);
+      return text.slice(0, at) + (digits === '01' ? '02' : '01') + text.slice(at + 2);
+    },
+  },
+  {
+    name: 'step inserted',
+    apply(text, steps) {
+      const step = middleStep(text, steps);
+      const inserted = '  - id: inserted-step\n    action: install-hotfix\n    server: EXCH03\n    hotfix: KB924567\n';
+      return text.slice(0, step.start) + inserted + text.slice(step.start);
+    },
+  },
+  {
+    name: 'step deleted',
+    apply(text, steps) {
+      const step = middleStep(text, steps);
+      return text.slice(0, step.start) + text.slice(step.end);
+    },
+  },
+];
 
-/** Runs of the whole-text measurements at a size: fewer at 50,000 steps, where one language-server run takes seconds. */
-function wholeTextRuns(steps: number, runs: number): number {
-  return steps >= 50000 ? Math.min(runs, 3) : runs;
-}
-
-interface Row {
-  steps: number;
-  kilobytes: number;
-  coldLint: Timing;
-  /** The same cold lint through a fresh IncrementalAnalyzer: items parsed one by one (what the extension's first update costs). */
-  coldSplit: Timing;
-  editLint: Timing;
-  editIncremental: boolean;
-  server: Timing;
-  serverEdited: Timing;
-  parseDocument: Timing;
-  jsonParse: Timing;
-  wholeRuns: number;
-  editRuns: number;
-  rssWholeMB?: number;
-  rssSplitMB?: number;
-}
-
-async function benchmarkSize(steps: number, runs: number, server: LanguageServerValidator): Promise<Row> {
-  const text = generateRunbook({ steps });
-  const [original, edited] = editedPair(text, steps);
-  const wholeRuns = wholeTextRuns(steps, runs);
-  const warmups = steps >= 50000 ? 1 : 3;
-  const coldLint = await measure(wholeRuns, warmups, () => toDiagnostics(analyze(text)));
-  const coldSplit = await measure(wholeRuns, warmups, () => toDiagnostics(new IncrementalAnalyzer().update(text)));
-
+async function measureEdit(
+  text: string,
+  edited: string,
+  runs: number,
+  warmups: number,
+  server: LanguageServerValidator,
+  serverRuns: number,
+) {
   const analyzer = new IncrementalAnalyzer();
-  toDiagnostics(analyzer.update(original));
-  let allIncremental = true;
-  const editRuns = Math.max(runs, 10);
-  // Edits are cheap: warm up until the JIT has optimized the update path (about 20 updates).
-  const editLint = await measure(editRuns, 20, (round) => {
-    toDiagnostics(analyzer.update(round % 2 === 0 ? edited : original));
-    allIncremental &&= analyzer.lastUpdate === 'incremental';
+  toDiagnostics(analyzer.update(text));
+  let incremental = true;
+  const back = () => toDiagnostics(analyzer.update(text));
+  const diagnostics = await measure(
+    runs,
+    warmups,
+    () => {
+      toDiagnostics(analyzer.update(edited));
+      incremental &&= analyzer.lastUpdate === 'incremental';
+    },
+    back,
+  );
+  const bundle = await measure(
+    runs,
+    warmups,
+    () => {
+      const analysis = analyzer.update(edited);
+      toDiagnostics(analysis);
+      documentSymbols(analysis);
+      codeLenses(analysis, { simulating: false });
+      foldingRanges(analysis.parsed.text);
+      incremental &&= analyzer.lastUpdate === 'incremental';
+    },
+    back,
+  );
+  const serverTiming = await measure(
+    serverRuns,
+    0,
+    () => server.validate(edited),
+    () => server.validate(text),
+  );
+  return { diagnostics, bundle, server: serverTiming, incremental };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cold lint, whole process
+
+interface ProcessRun {
+  wall: number;
+  rssMB?: number;
+  ok: boolean;
+}
+
+function runProcess(args: string[]): ProcessRun {
+  const start = performance.now();
+  const child = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NODE_OPTIONS: `--require ${PRELOAD}` },
   });
-
-  const serverTime = await measure(wholeRuns, warmups, () => server.validate(text));
-  const serverEdited = await measure(wholeRuns, 0, (round) => server.validate(round % 2 === 0 ? edited : original));
-  const parseTime = await measure(wholeRuns, warmups, () => parseDocument(text));
-  const json = JSON.stringify(parseDocument(text).toJS());
-  const jsonParse = await measure(wholeRuns, warmups, () => JSON.parse(json));
-  return {
-    steps,
-    kilobytes: text.length / 1024,
-    coldLint,
-    coldSplit,
-    editLint,
-    editIncremental: allIncremental,
-    server: serverTime,
-    serverEdited,
-    parseDocument: parseTime,
-    jsonParse,
-    wholeRuns,
-    editRuns,
-  };
+  const wall = performance.now() - start;
+  const match = /rss (\d+)/.exec(child.stderr ?? '');
+  return { wall, rssMB: match ? Number(match[1]) / 1024 : undefined, ok: child.status === 0 || child.status === 1 };
 }
 
-/** Our peak RSS linting one size in a fresh process: with analyze(), or with an IncrementalAnalyzer (cold, then 5 edits). */
-function ourPeakRss(steps: number, mode: 'whole' | 'split'): number | undefined {
-  const child = spawnSync(process.execPath, [__filename, '--rss-probe', String(steps), '--mode', mode], { encoding: 'utf8' });
-  const match = /rss (\d+)/.exec(child.stdout ?? '');
-  return match ? Number(match[1]) / 1024 : undefined;
+let PRELOAD = '';
+
+interface ColdRow {
+  ours: ProcessRun[];
+  server: ProcessRun[];
 }
 
-function rssProbe(steps: number, mode: 'whole' | 'split'): void {
-  const text = generateRunbook({ steps });
-  const [original, edited] = editedPair(text, steps);
-  if (mode === 'whole') {
-    toDiagnostics(analyze(text));
-  } else {
-    const analyzer = new IncrementalAnalyzer();
-    for (let round = 0; round < 6; round++) toDiagnostics(analyzer.update(round % 2 === 0 ? original : edited));
+function coldLint(file: string, runs: number): ColdRow {
+  const ours: ProcessRun[] = [];
+  const server: ProcessRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(runProcess([CLI, 'lint', '--no-simulate', '--format', 'json', file]));
+    server.push(runProcess([__filename, '--ls-cold', file]));
   }
-  console.log(`rss ${process.resourceUsage().maxRSS}`);
+  return { ours, server };
 }
+
+async function lsCold(file: string): Promise<void> {
+  const server = new LanguageServerValidator(PROJECT_ROOT);
+  await server.validate(readFileSync(file, 'utf8'));
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const fixed = (value: number, digits = 1) => (value >= 100 ? value.toFixed(0) : value.toFixed(digits));
-
-function printTable(rows: Row[]): void {
-  const header = [
-    'steps',
-    'KB',
-    'cold analyze() ms (CPU)',
-    'LS ÷ analyze',
-    'cold analyzer ms (CPU)',
-    'MB/s',
-    'LS ÷ analyzer',
-    'after edit ms (CPU)',
-    'LS edit ÷ edit',
-    'LS ms (CPU)',
-    'LS edit ms',
-    'parseDocument ms',
-    'JSON.parse ms',
-    'RSS MB analyze / analyzer',
-    'runs',
-  ];
-  const both = (timing: Timing, digits = 1) => `${fixed(timing.wall, digits)} (${fixed(timing.cpu, digits)})`;
-  const lines = rows.map((row) => [
-    row.steps.toLocaleString('en-US'),
-    fixed(row.kilobytes, 0),
-    both(row.coldLint),
-    fixed(row.server.wall / row.coldLint.wall, 2),
-    both(row.coldSplit),
-    fixed(row.kilobytes / 1024 / (row.coldSplit.wall / 1000)),
-    fixed(row.server.wall / row.coldSplit.wall, 2),
-    both(row.editLint, 2) + (row.editIncremental ? '' : ' (full!)'),
-    fixed(row.serverEdited.wall / row.editLint.wall, 0),
-    both(row.server),
-    fixed(row.serverEdited.wall),
-    fixed(row.parseDocument.wall),
-    fixed(row.jsonParse.wall, 2),
-    `${row.rssWholeMB === undefined ? '?' : fixed(row.rssWholeMB, 0)} / ${row.rssSplitMB === undefined ? '?' : fixed(row.rssSplitMB, 0)}`,
-    `${row.wholeRuns}/${row.editRuns}`,
-  ]);
-  console.log('| ' + header.join(' | ') + ' |');
-  console.log('|' + header.map(() => ' --- |').join(''));
-  for (const line of lines) console.log('| ' + line.join(' | ') + ' |');
-  console.log(
-    '\nmedian wall-clock ms after warm-up, median CPU ms of the process in parentheses; "LS ÷ …": ' +
-      'how many times faster than yaml-language-server (cold lint vs doValidation of the text; ' +
-      'after edit vs doValidation of the edited text);',
-  );
-  console.log(
-    'cold analyzer: a fresh IncrementalAnalyzer().update(text), which parses and validates the ' +
-      "steps one by one (the extension's first lint); MB/s is for it.",
-  );
-  console.log(
-    'runs: whole-text runs / one-character-edit runs; RSS: peak of a fresh process that only lints, ' +
-      'with analyze() / with an IncrementalAnalyzer (cold, then 5 edits).',
-  );
-}
+const TARGETS: Record<number, number> = { 1000: 10, 10000: 20, 50000: 60 };
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
-  if (args.rssProbe !== undefined) return rssProbe(args.rssProbe, args.mode);
+  if (args.lsCold !== undefined) return lsCold(args.lsCold);
   console.log(`node ${process.version}, ${process.platform} ${process.arch}; sizes ${args.sizes.join(', ')} steps`);
+  const dir = mkdtempSync(join(tmpdir(), 'exrunbook-bench-'));
+  PRELOAD = join(dir, 'rss-on-exit.js');
+  writeFileSync(PRELOAD, RSS_ON_EXIT);
   const server = new LanguageServerValidator(PROJECT_ROOT);
-  const rows: Row[] = [];
-  for (const steps of args.sizes) {
-    process.stdout.write(`${steps} steps…\n`);
-    const row = await benchmarkSize(steps, args.runs, server);
-    row.rssWholeMB = ourPeakRss(steps, 'whole');
-    row.rssSplitMB = ourPeakRss(steps, 'split');
-    rows.push(row);
+  const cold: string[] = [];
+  const edits: string[] = [];
+  try {
+    for (const steps of args.sizes) {
+      process.stdout.write(`${steps} steps…\n`);
+      const text = generateRunbook({ steps });
+      const file = join(dir, `generated-${steps}.runbook.yaml`);
+      writeFileSync(file, text);
+      const big = steps >= 50000;
+      const row = coldLint(file, 3);
+      const oursWall = median(row.ours.map((run) => run.wall));
+      const serverWall = median(row.server.map((run) => run.wall));
+      const rss = (runs: ProcessRun[]) => Math.max(...runs.map((run) => run.rssMB ?? NaN));
+      cold.push(
+        [
+          steps.toLocaleString('en-US'),
+          fixed(text.length / 1024, 0),
+          fixed(oursWall) + (row.ours.every((run) => run.ok) ? '' : ' (failed!)'),
+          fixed(serverWall) + (row.server.every((run) => run.ok) ? '' : ' (failed!)'),
+          fixed(serverWall / oursWall, 2),
+          `${fixed(rss(row.ours), 0)} / ${fixed(rss(row.server), 0)}`,
+        ].join(' | '),
+      );
+      for (const kind of EDIT_KINDS) {
+        const edited = kind.apply(text, steps);
+        const result = await measureEdit(text, edited, big ? Math.min(args.runs, 10) : args.runs, big ? 3 : 10, server, big ? 1 : 3);
+        const ms = (timing: Timing) =>
+          `${fixed(median(timing.wall), 1)} / ${fixed(quantile(timing.wall, 0.95), 1)} (${fixed(median(timing.cpu), 1)} / ${fixed(quantile(timing.cpu, 0.95), 1)})`;
+        const target = TARGETS[steps];
+        const bundleMedian = median(result.bundle.wall);
+        edits.push(
+          [
+            steps.toLocaleString('en-US'),
+            kind.name,
+            ms(result.diagnostics) + (result.incremental ? '' : ' (full!)'),
+            ms(result.bundle),
+            fixed(median(result.server.wall)),
+            fixed(median(result.server.wall) / bundleMedian, 0),
+            target === undefined ? '–' : `< ${target}: ${bundleMedian < target ? 'met' : 'missed'}`,
+          ].join(' | '),
+        );
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  console.log('');
-  printTable(rows);
-  console.log(`\npeak RSS of this process (ours and the language server's): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log('\nCold lint, whole process (median of 3 wall ms; peak RSS of the process):\n');
+  console.log('| steps | KB | `exrunbook lint` ms | yaml-language-server ms | LS ÷ ours | peak RSS MB ours / LS |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const line of cold) console.log(`| ${line} |`);
+  console.log('\nAfter an edit (median / p95 wall ms, CPU ms in parentheses):\n');
+  console.log(
+    '| steps | edit | edit → diagnostics | edit bundle (+ symbols, code lens, folding) | LS after the edit ms | LS ÷ bundle | bundle target ms |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const line of edits) console.log(`| ${line} |`);
+  console.log(
+    '\nLS: yaml-language-server 1.25 doValidation against schemas/runbook.schema.json (schema errors only; no outline, ' +
+      'code lens or folding), of the edited text as a new document version.',
+  );
+  console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
 main().catch((error) => {
