@@ -18,7 +18,7 @@ import {
 } from '../lint';
 import { buildRunbook, buildStep, placeholderStep } from '../model/build';
 import type { Step } from '../model/types';
-import { scanLayout, type Layout, type TopBlock } from './layout';
+import { rescanLayout, scanLayout, type Layout, type TopBlock } from './layout';
 
 /** One item of `steps`, parsed alone; offsets are absolute in the text of the latest update. */
 interface ItemRecord {
@@ -57,6 +57,7 @@ export class IncrementalAnalyzer {
   private text = '';
   private items: (ItemRecord | undefined)[] = [];
   private blocks = new Map<string, BlockRecord>();
+  private layout: Layout | undefined;
   /**
    * How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze().
    * Benchmarks and tests read it.
@@ -69,6 +70,7 @@ export class IncrementalAnalyzer {
   /** Forgets everything cached (the next update parses the whole text). */
   reset(): void {
     this.text = '';
+    this.layout = undefined;
     this.items = [];
     this.blocks.clear();
   }
@@ -89,14 +91,18 @@ export class IncrementalAnalyzer {
   }
 
   private analyzeIncrementally(text: string, options: LintOptions): Analysis | undefined {
-    const layout = scanLayout(text);
+    const previousText = this.text;
+    const prefix = commonPrefix(previousText, text);
+    const suffix = commonSuffix(previousText, text, prefix);
+    // Only the lines around the change are scanned again when the previous layout still holds.
+    const layout = (this.layout && rescanLayout(this.layout, previousText, text, prefix, suffix)) || scanLayout(text);
     if (!layout) {
       this.reset();
       return undefined;
     }
-    const previousText = this.text;
     this.text = text;
-    const safeItems = layout.steps ? this.updateItems(previousText, text, layout) : ((this.items = []), true);
+    this.layout = layout;
+    const safeItems = layout.steps ? this.updateItems(previousText, text, layout, prefix, suffix) : ((this.items = []), true);
     // A broken piece keeps the others cached: the edit that repairs it is incremental again.
     if (!safeItems) return undefined;
     const skeleton = this.buildSkeleton(text, layout);
@@ -119,12 +125,10 @@ export class IncrementalAnalyzer {
   }
 
   /** Brings the item records up to date with `text`; false when an item cannot be analysed alone. */
-  private updateItems(previousText: string, text: string, layout: Layout): boolean {
+  private updateItems(previousText: string, text: string, layout: Layout, prefix: number, suffix: number): boolean {
     const starts = layout.steps!.itemStarts;
     const stepsEnd = layout.blocks[layout.steps!.blockIndex].end;
     const delta = text.length - previousText.length;
-    const prefix = commonPrefix(previousText, text);
-    const suffix = commonSuffix(previousText, text, prefix);
     const unchangedAfter = text.length - suffix;
     const old = this.items;
     const items: (ItemRecord | undefined)[] = new Array(starts.length);
