@@ -2,7 +2,15 @@ import { isAlias, isMap, isPair, isScalar, isSeq, Pair, parseDocument, Scalar, v
 import type { Node } from 'yaml';
 import type { Finding, Span } from '../diagnostics';
 import { validateStep } from '../format/generated/runbookValidator';
-import { MAX_ALIAS_COUNT, parseText, YAML_PARSE_OPTIONS, type ParsedDocument, type ParsedText, type TextPiece } from '../format/parse';
+import {
+  MAX_ALIAS_COUNT,
+  MAX_RUNBOOK_CHARS,
+  parseText,
+  YAML_PARSE_OPTIONS,
+  type ParsedDocument,
+  type ParsedText,
+  type TextPiece,
+} from '../format/parse';
 import { readSubset } from '../format/subsetReader';
 import { checkSchema, schemaFindings, type SchemaError } from '../format/schemaCheck';
 import { LineIndex } from '../format/text';
@@ -76,6 +84,12 @@ export class IncrementalAnalyzer {
   }
 
   update(text: string, options: LintOptions = {}): Analysis {
+    // A text over the size limit is refused by analyze() before any parsing: never split it.
+    if (text.length > MAX_RUNBOOK_CHARS) {
+      this.reset();
+      this.lastUpdate = 'full';
+      return analyze(text, options);
+    }
     try {
       const result = this.analyzeIncrementally(text, options);
       if (result) {
