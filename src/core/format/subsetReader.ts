@@ -381,9 +381,14 @@ class Reader {
     } else {
       if (INDICATOR_START.test(src[pos])) doubt();
       // To the end of the line or a comment; a `: ` inside would be a nested mapping (an error).
+      // Only this line is searched for a comment: searching the rest of the source made reading quadratic.
       let valueEnd = line.end;
-      const hash = src.indexOf(' #', pos);
-      if (hash >= 0 && hash < valueEnd) valueEnd = hash;
+      for (let i = pos + 1; i < line.end; i++) {
+        if (src.charCodeAt(i) === HASH && src.charCodeAt(i - 1) === SPACE) {
+          valueEnd = i - 1;
+          break;
+        }
+      }
       while (valueEnd > pos && src.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
       const text = src.slice(pos, valueEnd);
       if (text.includes(': ') || text.endsWith(':')) doubt();
