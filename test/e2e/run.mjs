@@ -16,6 +16,7 @@ import { codeServerEntry, installExtension, isolatedEnv, startCodeServer } from 
 import { runInHostSuite } from './lib/inHost.mjs';
 import { killProcessesMentioning, withTimeout } from './lib/processes.mjs';
 import { CHROMIUM_FLAGS, waitForWorkbench } from './lib/workbench.mjs';
+import { editorScenarios } from './editorScenarios.mjs';
 import { COMPLETION_SCRATCH, EXPOSED, scenarios } from './scenarios.mjs';
 import { webMissing, webScenario } from './web.mjs';
 
@@ -155,7 +156,7 @@ function reportActivationTime(folder) {
 }
 
 async function uiScenarios({ chromium, scratch, workspace, env, vsix, only }) {
-  const list = scenarios({ workspace }).filter((scenario) => !only || only.has(scenario.name));
+  const list = [...scenarios({ workspace }), ...editorScenarios({ workspace })].filter((scenario) => !only || only.has(scenario.name));
   if (list.length === 0) return;
   const extensionsDir = join(scratch, 'ui-extensions');
   let page;

@@ -81,7 +81,8 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
     }
   }
   const fields = siblingFields(lines, lineNo, column);
-  const action = fields.values.get('action');
+  // Inside a step's nested mapping (`mailboxes:`), the schema still depends on the step's action.
+  const action = mapPath.length > 2 && mapPath[0] === 'steps' ? stepAction(lines, lineNo, column) : fields.values.get('action');
   const schema = mappingSchema(mapPath, () => action);
   if (!schema?.properties) return [];
   const required = new Set(schema.required ?? []);
@@ -294,6 +295,19 @@ function siblingFields(lines: Line[], lineNo: number, column: number): { keys: S
     if (shape.indent === column && !shape.hasDash) record(lines[i].text, shape);
   }
   return { keys, values };
+}
+
+/** The `action` of the step item that encloses a line whose content sits at `column`. */
+function stepAction(lines: Line[], lineNo: number, column: number): string | undefined {
+  for (let i = lineNo - 1; i >= 0; i--) {
+    const shape = shapeOf(lines[i].text);
+    if (!shape || shape.contentColumn >= column) continue;
+    if (shape.indent === 0 && !shape.hasDash) return undefined;
+    if (!shape.hasDash) continue;
+    const onItemLine = /(?:^|\s)action\s*:\s*["']?([a-z-]+)/.exec(lines[i].text.slice(shape.contentColumn))?.[1];
+    return onItemLine ?? siblingFields(lines, i, shape.contentColumn).values.get('action');
+  }
+  return undefined;
 }
 
 function splitLines(text: string): Line[] {

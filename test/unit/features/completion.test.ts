@@ -158,6 +158,15 @@ describe('completion', () => {
     assert.equal(at('runbook: 1\r\n|\r\n').items.find((item) => item.label === 'servers')!.insertText, 'servers:\r\n  - ');
   });
 
+  it("fields of a step's nested mapping follow the step's action (issue 17: `averageS` under `mailboxes:`)", () => {
+    const nested = at(
+      HEAD + 'steps:\n  - id: a\n    action: move-mailboxes\n    from: EXCH01\n    mailboxes:\n      count: 10\n      average|\n',
+    );
+    assert.deepEqual(labels(nested.items), ['averageSizeMB']);
+    const actionOnItemLine = at(HEAD + 'steps:\n  - action: move-mailboxes\n    mailboxes:\n      |\n');
+    assert.deepEqual(labels(actionOnItemLine.items).sort(), ['averageSizeMB', 'count']);
+  });
+
   it('works in an indentless sequence and completes only the name of a key that has its colon', () => {
     assert.deepEqual(labels(at('runbook: 1\nsteps:\n- id: a\n  action: reboot\n  |\n').items), ['title', 'notes', 'start', 'server']);
     const renamed = at(HEAD + 'steps:\n  - id: a\n    action: reboot\n    ser|ver: EXCH01\n');

@@ -1,0 +1,143 @@
+// The editor scenarios of issue 17 ("what an administrator meets in the first ten minutes"):
+// typing a runbook from an empty file with real keystrokes, "New runbook", the typo quick fix
+// and the hover's first line. They run after scenarios.mjs's, in the same workbench.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitUntil } from './lib/processes.mjs';
+import { dismissWidgets, openFile, problemsOf, readProblems } from './lib/workbench.mjs';
+
+/** An empty runbook file the typing scenario fills. */
+export const TYPED = 'typed.runbook.yaml';
+
+/** What the typing scenario must end with: every indentation space came from the editor. */
+const TYPED_TEXT = [
+  'runbook: 1',
+  'name: Typed wave',
+  'servers:',
+  '  - name: EXCH01',
+  '    exchange: 2003',
+  '    servicePack: 2',
+  '  - name: EXCH02',
+  '    exchange: 2003',
+  '    servicePack: 2',
+  'steps:',
+  '  - id: wave1',
+  '    action: move-mailboxes',
+  '    from: EXCH01',
+  '    to: EXCH02',
+  '    mailboxes:',
+  '      count: 10',
+  '      averageSizeMB: 100',
+  '    concurrency: 4',
+].join('\n');
+
+const suggestWidget = (page) => page.locator('.editor-group-container.active .suggest-widget.visible');
+
+/** Waits until the suggest widget's focused row is `label` (it pops up by itself: no Ctrl+Space). */
+async function focusedSuggestion(page, label) {
+  return waitUntil(
+    async (note) => {
+      const focused = await suggestWidget(page).locator('.monaco-list-row.focused .label-name').allInnerTexts();
+      note(`focused suggestion: ${JSON.stringify(focused)}`);
+      return focused[0] === label;
+    },
+    { ms: 10_000, every: 100, what: `the suggestion "${label}" to pop up while typing` },
+  );
+}
+
+export function editorScenarios({ workspace }) {
+  const read = (name) => readFileSync(join(workspace, name), 'utf8');
+  writeFileSync(join(workspace, TYPED), '');
+
+  /** Saves the active editor and returns the file's text once `accept` likes what is on disk. */
+  async function savedText(page, name, accept) {
+    await page.keyboard.press('Control+S');
+    return waitUntil(
+      (note) => {
+        const text = read(name);
+        note(JSON.stringify(text));
+        return accept(text) ? text : false;
+      },
+      { ms: 10_000, every: 200, what: `${name} saved` },
+    );
+  }
+
+  return [
+    {
+      name: 'type-runbook-from-empty-file',
+      title: `${TYPED}: typed from an empty file with Enter, Tab, Backspace and completion, no indentation space typed by hand`,
+      async run({ page, screenshot }) {
+        await openFile(page, TYPED);
+        const type = (text) => page.keyboard.type(text, { delay: 15 });
+        const press = async (key, times = 1) => {
+          for (let i = 0; i < times; i++) await page.keyboard.press(key);
+        };
+        // Each line: the text typed (never a leading space), then the keys that move to the next line.
+        await type('runbook: 1');
+        await press('Enter');
+        await type('name: Typed wave');
+        await press('Enter');
+        await type('servers:');
+        await press('Enter'); // after `key:` the editor indents
+        await type('- name: EXCH01');
+        await press('Enter'); // after `- key: value` it lines up under the key
+        await type('exchange: 2003');
+        await press('Enter');
+        await type('servicePack: 2');
+        await press('Enter');
+        await press('Backspace'); // one indentation step back (tab size 2)
+        await type('- name: EXCH02');
+        await press('Enter');
+        await type('exchange: 2003');
+        await press('Enter');
+        await type('servicePack: 2');
+        await press('Enter');
+        await press('Backspace', 2);
+        await type('steps:');
+        await press('Enter');
+        await type('- id: wave1');
+        await press('Enter');
+        await type('action: m');
+        await focusedSuggestion(page, 'move-mailboxes');
+        await screenshot('type-runbook-completion');
+        await press('Enter'); // accepts the suggestion
+        await suggestWidget(page).waitFor({ state: 'hidden', timeout: 5000 });
+        await press('Enter');
+        await type('from: EXCH01');
+        await press('Enter');
+        await type('to: EXCH02');
+        await press('Enter');
+        await type('mailboxes:');
+        await press('Enter');
+        await type('count: 10');
+        await press('Enter');
+        await type('averageS');
+        await focusedSuggestion(page, 'averageSizeMB');
+        await press('Tab'); // Tab accepts it too, colon and space included
+        await type('100');
+        await press('Enter');
+        await press('Backspace');
+        await type('conc');
+        await focusedSuggestion(page, 'concurrency');
+        await press('Tab');
+        await type('4');
+        await dismissWidgets(page);
+        const indentation = (await page.locator('[id="status.editor.indentation"]').innerText({ timeout: 5000 })).trim();
+        assert.equal(indentation, 'Spaces: 2', 'the status bar indentation');
+        const text = await savedText(page, TYPED, (saved) => saved.trim() !== '');
+        assert.equal(text, TYPED_TEXT);
+        await waitUntil(
+          async (note) => {
+            const problems = problemsOf(await readProblems(page), TYPED);
+            note(problems.map((problem) => problem.text));
+            return problems.length === 0;
+          },
+          { ms: 20_000, every: 500, what: `${TYPED} without problems` },
+        );
+        await openFile(page, TYPED);
+        await screenshot();
+      },
+    },
+  ];
+}
