@@ -163,6 +163,13 @@ export function simulationBlockers(analysis: Analysis): RunbookDiagnostic[] {
   return withoutRepeats(blockers.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));
 }
 
+/** "1 error blocks the simulation: …" (the first blocker's message), or undefined when nothing blocks it. */
+export function blockersSentence(blockers: readonly RunbookDiagnostic[]): string | undefined {
+  if (blockers.length === 0) return undefined;
+  const count = blockers.length === 1 ? '1 error blocks' : `${blockers.length} errors block`;
+  return `${count} the simulation: ${blockers[0].message}`;
+}
+
 function blocksSimulation(finding: Finding): boolean {
   return ruleInfo(finding.code)?.blocksSimulation === true;
 }

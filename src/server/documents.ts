@@ -6,8 +6,10 @@
  */
 import type { Finding, RunbookDiagnostic } from '../core/diagnostics';
 import { IncrementalAnalyzer } from '../core/incremental/incrementalAnalyzer';
-import { isSimulatable, toDiagnostics, type Analysis } from '../core/lint';
+import { blockersSentence, isSimulatable, simulationBlockers, toDiagnostics, type Analysis } from '../core/lint';
+import type { Runbook } from '../core/model/types';
 import { SIMULATED_CODES } from '../core/rules';
+import { staleExhaustionFinding } from '../core/rules/exr005';
 import { exhaustionFindings, Simulation, SimulationError } from '../core/simulator';
 import type { SimulationResult } from '../core/simulator/result';
 import type { ServerStatus } from '../protocol/server';
@@ -28,8 +30,13 @@ export interface RunbookState {
   settings: RunbookSettings;
   /** The diagnostics as last published (severities, suppressions and EXR005 applied). */
   diagnostics: RunbookDiagnostic[];
-  /** The last finished background simulation of this version, if any. */
-  simulation?: { result?: SimulationResult; error?: string };
+  /** Why it cannot be simulated ("1 error blocks the simulation: …"); undefined when it can. */
+  blocked?: string;
+  /**
+   * The last finished background simulation of this version, if any; or, while errors block a new
+   * one, the last one of an earlier version with the same steps (`stale`).
+   */
+  simulation?: { result?: SimulationResult; error?: string; stale?: boolean };
 }
 
 /** Where the results go (the LSP connection, or a test). */
@@ -164,14 +171,23 @@ export class RunbookDocuments {
     const started = performance.now();
     const analysis = entry.analyzer.update(document.getText(), { severities: settings.severities, assumptions: settings.assumptions });
     const previous = entry.state;
+    const simulatable = isSimulatable(analysis);
+    const lastResult = previous?.simulation?.result;
     const state: RunbookState = {
       version: document.version,
       analysis,
-      simulatable: isSimulatable(analysis),
+      simulatable,
+      blocked: simulatable ? undefined : blockersSentence(simulationBlockers(analysis)),
       settings,
       diagnostics: [],
-      // Until the new simulation finishes, keep the last EXR005 only if nothing changed.
-      simulation: previous?.version === document.version ? previous.simulation : undefined,
+      // Until the new simulation finishes, keep the last EXR005 only if nothing changed; while errors
+      // block a new one (a typo), keep the last prediction, marked stale, so it does not vanish silently.
+      simulation:
+        previous?.version === document.version
+          ? previous.simulation
+          : !simulatable && lastResult && sameSteps(lastResult, analysis.runbook)
+            ? { result: lastResult, stale: true }
+            : undefined,
     };
     entry.state = state;
     this.publish(document.uri, state);
@@ -186,7 +202,9 @@ export class RunbookDocuments {
 
   private publish(uri: string, state: RunbookState): void {
     const result = state.simulation?.result;
-    const extraFindings: Finding[] = result ? exhaustionFindings(state.analysis.runbook, result) : [];
+    let extraFindings: Finding[] = result ? exhaustionFindings(state.analysis.runbook, result) : [];
+    const { blocked } = state;
+    if (state.simulation?.stale && blocked) extraFindings = extraFindings.map((finding) => staleExhaustionFinding(finding, blocked));
     // Until a simulation result exists (or when none will run), a suppression of EXR005 is not "unused".
     state.diagnostics = toDiagnostics(state.analysis, {
       severities: state.settings.severities,
@@ -252,6 +270,15 @@ export class RunbookDocuments {
     if (state === 'idle' && this.simulationsRunning > 0) state = 'simulating';
     this.events.status({ state, uri, lastAnalysis: this.lastAnalysis });
   }
+}
+
+/** A result of an earlier version still describes this runbook's steps (same count, ids and actions). */
+function sameSteps(result: SimulationResult, runbook: Runbook): boolean {
+  if (result.steps.length !== runbook.steps.length) return false;
+  return runbook.steps.every((step, index) => {
+    const simulated = result.steps[index];
+    return (step.id === undefined || step.id.value === simulated.id) && step.action?.value === simulated.action;
+  });
 }
 
 function describe(error: unknown): string {

@@ -189,7 +189,8 @@ export function foldingFor(text: string): FoldingRange[] {
 export function codeLensesFor(state: RunbookState, uri: string, client: { simulateCommand: boolean }): CodeLens[] {
   const { analysis } = state;
   const simulating = state.settings.simulationEnabled && state.simulatable;
-  return codeLenses(analysis, { simulation: state.simulation, simulating })
+  const blocked = state.settings.simulationEnabled ? state.blocked : undefined;
+  return codeLenses(analysis, { simulation: state.simulation, simulating, blocked })
     .filter((lens) => client.simulateCommand || !lens.command)
     .map((lens) => ({
       range: rangeOf(analysis, lens.span),

@@ -17,10 +17,15 @@ export interface CodeLensItem {
 }
 
 export interface SimulationStatus {
-  /** The last finished simulation of this text; undefined while one runs. */
-  simulation?: { result?: SimulationResult; error?: string };
+  /**
+   * The last finished simulation of this text; undefined while one runs. `stale`: it is of an
+   * earlier version, kept while errors block a new one.
+   */
+  simulation?: { result?: SimulationResult; error?: string; stale?: boolean };
   /** False when errors keep the runbook from being simulated, or simulation is turned off. */
   simulating: boolean;
+  /** Why no simulation runs ("1 error blocks the simulation: …"), when errors block it. */
+  blocked?: string;
 }
 
 export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLensItem[] {
@@ -30,7 +35,11 @@ export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLe
     const span = { start: step.itemStart, end: step.itemStart };
     lenses.push({ span, stepIndex, title: '▶ Simulate', command: SIMULATE_COMMAND });
     const prediction = predictionFor(step, stepIndex, status);
-    if (prediction) lenses.push({ span, stepIndex, title: prediction });
+    // A typo must not turn the prediction off silently: the last one stays, marked stale, with the reason.
+    if (prediction && status.blocked && status.simulation?.stale)
+      lenses.push({ span, stepIndex, title: `${prediction} (stale: ${firstSentence(status.blocked)})` });
+    else if (prediction) lenses.push({ span, stepIndex, title: prediction });
+    else if (status.blocked) lenses.push({ span, stepIndex, title: `no prediction: ${firstSentence(status.blocked)}` });
   });
   return lenses;
 }

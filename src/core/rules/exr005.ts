@@ -22,6 +22,14 @@ export const exr005: RuleInfo = {
 };
 
 /**
+ * An EXR005 finding of the last simulation, kept while errors block a new one (`blocked` says
+ * which): the prediction stays in view, marked as of an earlier version.
+ */
+export function staleExhaustionFinding(finding: Finding, blocked: string): Finding {
+  return { ...finding, message: `Stale, from the last simulation (${blocked.replace(/\.$/, '')}). ${finding.message}` };
+}
+
+/**
  * What held the threads when they ran out, as the simulation measured it. `quote` marks a step id
  * (backticks in a diagnostic; the panel, which shows plain text, passes its own).
  */

@@ -164,7 +164,7 @@ describe('EXR100 for an unknown field', () => {
       unknown.message,
       /^Unknown field `concurency` in step `wave1`: did you mean `concurrency`\? A `move-mailboxes` step takes /,
     );
-    const rename = codeActions(lint.analysis, [unknown]).find((action) => action.title === 'Rename to `concurrency`');
+    const rename = codeActions(lint.analysis, [unknown]).find((action) => action.title === 'Rename `concurency` to `concurrency`');
     assert.ok(rename);
     assert.deepEqual(lintText(applyEdits(text, rename.edits)).diagnostics, []);
   });

@@ -129,4 +129,13 @@ describe('CodeLens', () => {
     );
     assert.deepEqual(codeLenses(analyze('runbook: [\n'), { simulating: true }), []);
   });
+
+  it('while errors block the simulation: the last prediction marked stale with the reason, else the reason (issue 17)', () => {
+    const blocked = '1 error blocks the simulation: Unknown field `concurency` in step `wave1`: did you mean `concurrency`?';
+    const result = resultWith({}, ['EXCH01', 'EXCH02', 'EXCH03']);
+    const stale = codeLenses(analysis, { simulation: { result, stale: true }, simulating: false, blocked });
+    assert.equal(stale[1].title, `no exhaustion (stale: ${blocked.slice(0, 100)}…)`);
+    const none = codeLenses(analysis, { simulating: false, blocked });
+    assert.equal(none[1].title, `no prediction: ${blocked.slice(0, 100)}…`);
+  });
 });

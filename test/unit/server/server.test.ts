@@ -63,6 +63,29 @@ describe('the language server (in process, over an LSP connection)', function ()
     assert.match(lenses[1].command!.title, /EXCH01: threads run out at 23:15 UTC, 1 h 15 m into wave1/);
   });
 
+  it('a typo keeps the last prediction, marked stale with the errors that block a new one, and offers the rename (issue 17)', async () => {
+    client = await TestClient.start({ initializationOptions: { simulateCommand: true } });
+    client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
+    await client.diagnosticsWhere(EXPOSED, (p) => codes(p.diagnostics).includes('EXR005'), 'EXR005');
+    // `concurrency` on line 31 becomes `concurency`.
+    const version = client.change(EXPOSED, [{ range: { start: { line: 30, character: 9 }, end: { line: 30, character: 10 } }, text: '' }]);
+    const typo = await client.diagnosticsWhere(EXPOSED, (p) => p.version === version, `diagnostics of version ${version}`);
+    const exr005 = typo.diagnostics.find((d) => d.code === 'EXR005');
+    assert.ok(exr005, JSON.stringify(codes(typo.diagnostics)));
+    assert.match(exr005.message, /^Stale, from the last simulation \(2 errors block the simulation: Step `wave1` is missing `concurrency`/);
+    assert.match(exr005.message, /EXCH01 runs out of store task threads/);
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: EXPOSED } });
+    assert.match(lenses[1].command!.title, /^⚠ EXCH01: threads run out at .* \(stale: 2 errors block the simulation: /);
+    const unknown = typo.diagnostics.find((d) => d.code === 'EXR100' && /Unknown field `concurency`/.test(d.message))!;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: EXPOSED },
+      range: unknown.range,
+      context: { diagnostics: [unknown] },
+    });
+    assert.equal(actions[0].title, 'Rename `concurency` to `concurrency`');
+    assert.equal(actions[0].isPreferred, true);
+  });
+
   it('applies incremental edits: the EXR001 quick fix, sent back as an edit, clears EXR001', async () => {
     client = await TestClient.start();
     client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
