@@ -10,6 +10,7 @@ import {
   DiagnosticSeverity,
   DiagnosticTag,
   FoldingRangeKind,
+  InsertTextFormat,
   MarkupKind,
   SymbolKind,
   type CodeAction,
@@ -89,6 +90,7 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
   server: CompletionItemKind.Reference,
   kb: CompletionItemKind.Constant,
   action: CompletionItemKind.Function,
+  snippet: CompletionItemKind.Snippet,
 };
 
 /** Completion works on the text as it is now (often half-typed); `analysis` may be of an earlier version. */
@@ -96,7 +98,11 @@ export function completionsFor(document: TextDocument, position: Position, analy
   const text = document.getText();
   return completions(text, document.offsetAt(position), analysis).map((item) => {
     const result: CompletionItem = { label: item.label, kind: COMPLETION_KIND[item.kind], detail: item.detail, sortText: item.sortText };
-    if (item.documentation) result.documentation = { kind: MarkupKind.Markdown, value: item.documentation };
+    if (item.filterText) result.filterText = item.filterText;
+    if (item.snippet) result.insertTextFormat = InsertTextFormat.Snippet;
+    // The editor shows the detail above the documentation: never the same sentence twice.
+    if (item.documentation && !item.detail?.startsWith(item.documentation.replace(/\.$/, '')))
+      result.documentation = { kind: MarkupKind.Markdown, value: item.documentation };
     if (item.range)
       result.textEdit = {
         range: { start: document.positionAt(item.range.start), end: document.positionAt(item.range.end) },

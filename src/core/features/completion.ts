@@ -8,9 +8,10 @@ import type { Analysis } from '../lint';
 import { ACTION_TABLE, ACTIONS } from '../model/actions';
 import { exchangeLabel, KNOWN_KBS } from '../model/facts';
 import { serverKey } from '../model/types';
+import snippetFile from '../../../snippets/exchange-runbook.json';
 import { fieldSchema, mappingSchema, typeLabel, type PathSegment, type SchemaNode } from './yamlPath';
 
-export type CompletionKind = 'field' | 'value' | 'enum' | 'server' | 'kb' | 'action';
+export type CompletionKind = 'field' | 'value' | 'enum' | 'server' | 'kb' | 'action' | 'snippet';
 
 export interface CompletionItem {
   label: string;
@@ -23,7 +24,24 @@ export interface CompletionItem {
   range?: Span;
   /** Orders the list (required fields first). */
   sortText?: string;
+  /** What the typed word is matched against, when not the label (a snippet's prefix). */
+  filterText?: string;
+  /** `insertText` is in snippet syntax (`${1:EXCH01}`); only items of kind `snippet`. */
+  snippet?: boolean;
 }
+
+interface Snippet {
+  prefix: string;
+  description: string;
+  body: string[];
+}
+
+/**
+ * The whole-item snippets (snippets/exchange-runbook.json, their one home): offered by the server
+ * only where such an item may start, so a step snippet never lands in a value.
+ */
+const SNIPPETS = Object.values(snippetFile as Record<string, Snippet>);
+const SNIPPET_LABELS: Record<string, string> = { runbook: 'runbook skeleton', server: 'server entry' };
 
 interface Line {
   start: number;
@@ -42,6 +60,7 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
   const after = line.text.slice(offset - line.start);
   if (/(^|\s)#/.test(before)) return [];
   const wordAfter = /^[A-Za-z0-9-]*/.exec(after)![0];
+  const snippets = snippetItems(lines, lineNo, before, offset, wordAfter.length);
 
   // A value after `key:` (possibly half-typed, possibly inside a flow list `[KB…`).
   const valueMatch = /^(\s*)((?:-\s+)*)([A-Za-z][A-Za-z0-9]*)\s*:(\s*)(.*)$/.exec(before);
@@ -64,7 +83,7 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
 
   // A key (or a scalar list item) at the start of a line.
   const keyMatch = /^(\s*)((?:-\s*)*)([A-Za-z0-9]*)$/.exec(before);
-  if (!keyMatch) return [];
+  if (!keyMatch) return snippets;
   const [, indent, dashes, word] = keyMatch;
   // Renaming a key that already has its colon: complete the name only.
   const colonFollows = /^\s*:/.test(after.slice(wordAfter.length));
@@ -72,7 +91,7 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
   const range = { start: offset - word.length, end: offset + wordAfter.length };
   const column = indent.length + dashes.length;
   const mapPath = mappingPath(lines, lineNo, indent.length, dashes);
-  if (!mapPath) return [];
+  if (!mapPath) return snippets;
   if (dashes !== '') {
     // `- ` under a list of strings (hotfixes, services): values, not keys.
     const listSchema = fieldSchema(mapPath.slice(0, -1), () => undefined);
@@ -84,7 +103,7 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
   // Inside a step's nested mapping (`mailboxes:`), the schema still depends on the step's action.
   const action = mapPath.length > 2 && mapPath[0] === 'steps' ? stepAction(lines, lineNo, column) : fields.values.get('action');
   const schema = mappingSchema(mapPath, () => action);
-  if (!schema?.properties) return [];
+  if (!schema?.properties) return snippets;
   const required = new Set(schema.required ?? []);
   const childIndent = ' '.repeat(column + 2);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -109,7 +128,69 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
       sortText: `${required.has(key) ? 0 : 1}${key}`,
     });
   }
-  return items;
+  return [...items, ...snippets];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snippets: a whole step, server or runbook, only where one may start
+
+function snippetItems(lines: Line[], lineNo: number, before: string, offset: number, wordAfter: number): CompletionItem[] {
+  const match = /^( *)(-[ ]+)?([A-Za-z-]*)$/.exec(before);
+  if (!match) return [];
+  const [, indent, dash = '', word] = match;
+  const range = { start: offset - word.length, end: offset + wordAfter };
+  const make = (snippet: Snippet, body: string[], order: number): CompletionItem => ({
+    label: SNIPPET_LABELS[snippet.prefix] ?? `${snippet.prefix} step`,
+    kind: 'snippet',
+    detail: snippet.description,
+    insertText: body.join('\n'),
+    range,
+    filterText: snippet.prefix,
+    // After the fields: a key typed at `- ` is the commoner wish.
+    sortText: `9${order}`,
+    snippet: true,
+  });
+  // An empty runbook (comments at most): the skeleton.
+  if (lines.every((line, i) => i === lineNo || /^\s*(#.*)?$/.test(line.text))) {
+    if (indent !== '' || dash !== '') return [];
+    return SNIPPETS.filter((s) => s.prefix === 'runbook').map((s) => make(s, s.body, 0));
+  }
+  const block = topLevelBlock(lines, lineNo);
+  if (block === undefined || (indent === '' && dash === '')) return [];
+  const itemColumn = firstItemColumn(lines, lineNo, block.line);
+  if (itemColumn !== undefined && indent.length !== itemColumn) return [];
+  // A `-` whose item already has fields below it is being edited, not started.
+  const next = lines.slice(lineNo + 1).find((line) => !/^\s*(#.*)?$/.test(line.text));
+  if (next && /^ */.exec(next.text)![0].length > indent.length && !/^\s*-/.test(next.text.slice(indent.length))) return [];
+  const wanted =
+    block.key === 'steps' ? (s: Snippet) => ACTIONS.includes(s.prefix as never) : (s: Snippet) => s.prefix === block.key.replace(/s$/, '');
+  // Typed `- ` already: the body without its own `- `; the editor indents the other lines like this one.
+  return SNIPPETS.filter(wanted).map((s, order) =>
+    make(s, dash === '' ? s.body : [s.body[0].replace(/^- /, ''), ...s.body.slice(1)], order),
+  );
+}
+
+/** The `steps:` or `servers:` block (key and line) the line is inside, if any. */
+function topLevelBlock(lines: Line[], lineNo: number): { key: 'steps' | 'servers'; line: number } | undefined {
+  for (let i = lineNo - 1; i >= 0; i--) {
+    const text = lines[i].text;
+    if (!/^[A-Za-z]/.test(text)) continue;
+    const key = /^(steps|servers)\s*:\s*(#.*)?$/.exec(text)?.[1];
+    return key === 'steps' || key === 'servers' ? { key, line: i } : undefined;
+  }
+  return undefined;
+}
+
+/** The column of the block's item dashes, from its first item other than the current line. */
+function firstItemColumn(lines: Line[], lineNo: number, blockLine: number): number | undefined {
+  for (let i = blockLine + 1; i < lines.length; i++) {
+    if (i === lineNo) continue;
+    const text = lines[i].text;
+    if (/^[A-Za-z]/.test(text)) return undefined;
+    const dash = /^( *)-(\s|$)/.exec(text);
+    if (dash) return dash[1].length;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ function at(textWithCursor: string) {
 }
 
 const labels = (items: { label: string }[]) => items.map((item) => item.label);
+/** The field and value items (not the whole-item snippets offered beside them). */
+const fieldLabels = (items: { label: string; kind: string }[]) => labels(items.filter((item) => item.kind !== 'snippet'));
 
 const HEAD =
   'runbook: 1\nname: n\nservers:\n  - name: EXCH01\n    exchange: 2003\n    servicePack: 2\n  - name: exch02\n    exchange: 2003\n';
@@ -123,7 +125,7 @@ describe('completion', () => {
       'start',
       'title',
     ]);
-    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: wait\n  - |\n').items).sort(), [
+    assert.deepEqual(fieldLabels(at(HEAD + 'steps:\n  - id: a\n    action: wait\n  - |\n').items).sort(), [
       'action',
       'id',
       'notes',
@@ -165,6 +167,33 @@ describe('completion', () => {
     assert.deepEqual(labels(nested.items), ['averageSizeMB']);
     const actionOnItemLine = at(HEAD + 'steps:\n  - action: move-mailboxes\n    mailboxes:\n      |\n');
     assert.deepEqual(labels(actionOnItemLine.items).sort(), ['averageSizeMB', 'count']);
+  });
+
+  it('whole-item snippets only where an item may start, labelled as snippets; never in a value (issue 17)', () => {
+    const snippets = (items: { kind: string; label: string }[]) =>
+      items.filter((item) => item.kind === 'snippet').map((item) => item.label);
+    const steps = ['move-mailboxes', 'install-hotfix', 'install-service-pack', 'set-mta', 'restart-services', 'reboot', 'wait'].map(
+      (action) => `${action} step`,
+    );
+    assert.deepEqual(snippets(at('|').items), ['runbook skeleton']);
+    assert.deepEqual(snippets(at('# a comment\nru|').items), ['runbook skeleton']);
+    const dash = at(HEAD + 'steps:\n  - mo|');
+    assert.deepEqual(snippets(dash.items), steps);
+    const move = dash.items.find((item) => item.label === 'move-mailboxes step')!;
+    // `- ` is typed already: the body without its own dash, replacing the half-typed word.
+    assert.ok(move.insertText.startsWith('id: ${1:wave1}\n  title: '), move.insertText);
+    assert.deepEqual(move.range, { start: dash.offset - 2, end: dash.offset });
+    assert.equal(move.filterText, 'move-mailboxes');
+    assert.equal(move.snippet, true);
+    const bare = at(HEAD + 'steps:\n  - id: a\n    action: reboot\n    server: EXCH01\n  |');
+    assert.ok(bare.items.find((item) => item.label === 'wait step')!.insertText.startsWith('- id: '));
+    assert.deepEqual(snippets(at(HEAD + '  |\nsteps:\n').items), ['server entry']);
+    // Not in a value, not inside a step, not on a `-` whose item has fields below it, not at a wrong indentation.
+    assert.deepEqual(snippets(at(HEAD + 'steps:\n  - id: a\n    action: move|\n').items), []);
+    assert.deepEqual(snippets(at(HEAD + 'steps:\n  - id: a\n    |\n').items), []);
+    assert.deepEqual(snippets(at(HEAD + 'steps:\n  - |\n    action: wait\n').items), []);
+    assert.deepEqual(snippets(at(HEAD + 'steps:\n  - id: a\n    action: wait\n    duration: 1m\n |').items), []);
+    assert.deepEqual(snippets(at(HEAD + '|').items), []);
   });
 
   it('works in an indentless sequence and completes only the name of a key that has its colon', () => {
