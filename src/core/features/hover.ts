@@ -3,7 +3,7 @@
  * rule explanations, a server's state at a step, KB ids, field descriptions and assumed defaults.
  */
 import type { RunbookDiagnostic, Span } from '../diagnostics';
-import { formatMinutes } from '../format/duration';
+import { formatClock, formatMinutes, formatOffset } from '../format/duration';
 import type { Analysis } from '../lint';
 import { ASSUMPTION_DESCRIPTIONS, withAssumptions, type Assumptions } from '../model/assumptions';
 import { ACTION_TABLE } from '../model/actions';
@@ -32,14 +32,15 @@ export interface HoverOptions {
 const SERVER_FIELDS = new Set(['server', 'from', 'to']);
 
 export function hover(analysis: Analysis, offset: number, options: HoverOptions = {}): HoverResult | undefined {
+  // The answer first (the state card, the field, the step's times), then one line per rule that
+  // fires here with a link to its page: the diagnostics themselves the editor shows already.
   const sections: string[] = [];
   let span: Span | undefined;
-  for (const diagnostic of options.diagnostics ?? []) {
-    if (diagnostic.span.start <= offset && offset <= diagnostic.span.end) {
-      const text = ruleSection(diagnostic.code, options.ruleDocLink ?? ruleDocPath);
-      if (text && !sections.includes(text)) sections.push(text);
-      span ??= diagnostic.span;
-    }
+  // A code in a comment (`# exrunbook-disable-next-line EXR001`): the whole rule, facts included.
+  const named = codeInComment(analysis.parsed.text, offset);
+  if (named) {
+    const text = ruleSection(named.code, options.ruleDocLink ?? ruleDocPath);
+    if (text) return { contents: text, span: named.span };
   }
   const hit = hitAt(analysis, offset);
   if (hit) {
@@ -49,6 +50,15 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions 
       span = { start: hit.start, end: hit.end };
     }
   }
+  const rules: string[] = [];
+  for (const diagnostic of options.diagnostics ?? []) {
+    if (diagnostic.span.start <= offset && offset <= diagnostic.span.end) {
+      const text = ruleLine(diagnostic.code, options.ruleDocLink ?? ruleDocPath);
+      if (text && !rules.includes(text)) rules.push(text);
+      span ??= diagnostic.span;
+    }
+  }
+  if (rules.length > 0) sections.push(rules.join('  \n'));
   return sections.length > 0 && span ? { contents: sections.join('\n\n---\n\n'), span } : undefined;
 }
 
@@ -59,6 +69,27 @@ function hitAt(analysis: Analysis, offset: number): NodeHit | undefined {
   if (!piece) return nodeAt(analysis.parsed.doc, offset);
   const hit = nodeAt(piece.doc, offset);
   return hit && { ...hit, path: piece.rootPath(hit.path) };
+}
+
+/** The rule code under the offset when it sits in a comment. */
+function codeInComment(text: string, offset: number): { code: string; span: Span } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const newline = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, newline < 0 ? text.length : newline);
+  const comment = /(^|\s)#/.exec(line);
+  if (!comment) return undefined;
+  for (const match of line.matchAll(/EXR\d{3}/g)) {
+    const start = lineStart + match.index;
+    if (match.index > comment.index && start <= offset && offset <= start + match[0].length)
+      return { code: match[0], span: { start, end: start + match[0].length } };
+  }
+  return undefined;
+}
+
+/** One line: the rule's code and title, and its page. */
+export function ruleLine(code: string, docLink: (code: string) => string): string | undefined {
+  const rule = ruleInfo(code);
+  return rule ? `**${rule.code}**: ${rule.title}. [Rule page](${docLink(code)})` : undefined;
 }
 
 /** A rule's title, explanation, the facts it rests on and its page. */
@@ -105,10 +136,37 @@ function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
       parts.push(`**${key}**${typeLabel(schema) ? ` (${typeLabel(schema)})` : ''}${schema.description ? `: ${schema.description}` : ''}`);
     else if (hit.path.length > 1) parts.push(`**${escapeMarkdown(key)}** is not a field here.`);
   }
+  if (step && field === 'id' && hit.path.length === 3 && hit.part !== 'key') {
+    const timing = stepTiming(analysis, step);
+    if (timing) parts.push(timing);
+  }
   // Assumed defaults show on the step's id/action and the server's name.
   if (step && hit.path.length === 3 && (field === 'id' || field === 'action')) parts.push(...stepAssumptions(step, assumptions));
   if (server && hit.path.length === 3 && field === 'name') parts.push(...serverAssumptions(server, assumptions));
   return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+/** When the step starts and ends in the planned schedule, and how long it takes. */
+function stepTiming(analysis: Analysis, step: Step): string | undefined {
+  const schedule = analysis.context?.schedule;
+  const timing = schedule?.steps[step.index];
+  if (!schedule || !timing) return undefined;
+  const at = (minutes: number) =>
+    schedule.clockOrigin !== undefined
+      ? `${formatClock(schedule.clockOrigin + minutes * 60_000)} (${formatOffset(minutes)})`
+      : formatOffset(minutes);
+  const label = step.id ? escapeMarkdown(step.id.value) : `${step.index + 1}`;
+  return [
+    `**Step ${label}**${schedule.clockOrigin === undefined ? ' (times from the start of the runbook)' : ''}`,
+    '',
+    `- Starts: ${at(timing.start)}`,
+    `- Ends: ${at(timing.end)}`,
+    `- Takes: ${formatMinutes(timing.end - timing.start)}`,
+    '',
+    step.action?.value === 'move-mailboxes'
+      ? 'As planned; under load the simulation may stretch the move (Simulate migration shows it).'
+      : 'As planned.',
+  ].join('\n');
 }
 
 function timeline(analysis: Analysis): StateTimeline {
@@ -146,10 +204,11 @@ function stateSection(heading: string, state: ServerState, analysis: Analysis): 
     `- store.exe: ${state.storeVersion ? escapeMarkdown(state.storeVersion) : 'not declared'}`,
     `- Hotfixes: ${state.hotfixes.size > 0 ? [...state.hotfixes].map(escapeMarkdown).join(', ') : 'none'}`,
     `- MTA service: ${state.mtaService}`,
-    `- Gateway Out Threads: ${state.gatewayOutThreads}${mtaDisabled(state) ? ' (the MTA counts as disabled)' : ''}`,
-    ...databaseStateLines(state),
-    '',
+    `- Gateway Out Threads: ${state.gatewayOutThreads}${state.gatewayOutThreads === 0 ? ' (0: the MTA counts as disabled, KB810489)' : ''}`,
   ];
+  // Say why the MTA counts as disabled, so "Gateway Out Threads: 1" never reads as the reason.
+  if (mtaDisabled(state) && state.gatewayOutThreads !== 0) lines.push(`- The MTA counts as disabled: its service is ${state.mtaService}`);
+  lines.push(...databaseStateLines(state), '');
   switch (serverFlushVerdict(state)) {
     case 'hold':
       lines.push(

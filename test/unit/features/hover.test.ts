@@ -14,15 +14,46 @@ function hoverAt(text: string, needle: string, into = 1, nth = 1) {
 describe('hover', () => {
   const multiWave = readExample('multi-wave.runbook.yaml');
 
-  it('on a diagnostic: the rule explanation, the facts it rests on with their source, and the rule page', () => {
+  it('on a diagnostic: the state card first, then the rule in one line with a link to its page (issue 17)', () => {
     const result = hoverAt(multiWave, 'from: EXCH03', 7, 1)!;
-    assert.match(result.contents, /\*\*EXR001\*\*: Mailbox move from an Exchange 2003 SP2 server with a disabled MTA and no KB924567/);
+    assert.match(result.contents, /^\*\*EXCH03 at step wave2a\*\*/);
+    const rule = result.contents.split('\n\n---\n\n')[1];
+    assert.equal(
+      rule,
+      '**EXR001**: Mailbox move from an Exchange 2003 SP2 server with a disabled MTA and no KB924567. ' +
+        '[Rule page](https://docs.invalid/EXR001)',
+    );
+  });
+
+  it('on a rule code in a comment: the rule explanation, the facts it rests on with their source, and the rule page', () => {
+    const text = multiWave.replace('  - id: wave2a', '  # exrunbook-disable-next-line EXR001\n  - id: wave2a');
+    const result = hoverAt(text, 'EXR001', 3)!;
+    assert.match(result.contents, /^\*\*EXR001\*\*: Mailbox move from an Exchange 2003 SP2 server with a disabled MTA and no KB924567/);
     assert.match(
       result.contents,
       /- F4: With the MTA disabled the flush takes 150 minutes to time out\. _\(Microsoft KB924567 \(revision 5\)\)_/,
     );
     assert.match(result.contents, /- F9: .*KB810489/);
     assert.match(result.contents, /\[Rule documentation\]\(https:\/\/docs\.invalid\/EXR001\)/);
+    assert.equal(text.slice(result.span.start, result.span.end), 'EXR001');
+  });
+
+  it('says why the MTA counts as disabled: never as if Gateway Out Threads 1 meant it (issue 17)', () => {
+    const exposed = readExample('kb924567-exposed.runbook.yaml').replace('gatewayOutThreads: 0', 'gatewayOutThreads: 1');
+    const result = hoverAt(exposed, 'from: EXCH01', 7)!;
+    assert.match(
+      result.contents,
+      /- MTA service: disabled\n- Gateway Out Threads: 1\n- The MTA counts as disabled: its service is disabled\n/,
+    );
+  });
+
+  it('on a step id: when it starts and ends, and how long it takes (issue 17)', () => {
+    const exposed = readExample('kb924567-exposed.runbook.yaml');
+    const result = hoverAt(exposed, 'id: wave1', 5)!;
+    assert.match(
+      result.contents,
+      /^\*\*Step wave1\*\*\n\n- Starts: 2026-12-05 22:00 UTC \(\+0 ?m\)\n- Ends: .* UTC \(\+.*\)\n- Takes: \d+ h/,
+    );
   });
 
   it('on a server in a step: its state at that step, and that moves off it are exposed', () => {
@@ -30,7 +61,7 @@ describe('hover', () => {
     assert.match(wave2a.contents, /\*\*EXCH03 at step wave2a\*\*/);
     assert.match(wave2a.contents, /- Exchange: 2003 SP2\n/, 'SP2 from the install-service-pack step, not the inventory SP1');
     assert.match(wave2a.contents, /- Hotfixes: none\n/);
-    assert.match(wave2a.contents, /- MTA service: disabled\n- Gateway Out Threads: 0 \(the MTA counts as disabled\)/);
+    assert.match(wave2a.contents, /- MTA service: disabled\n- Gateway Out Threads: 0 \(0: the MTA counts as disabled, KB810489\)\n\n/);
     assert.match(wave2a.contents, /exposed to KB924567/);
     assert.equal(multiWave.slice(wave2a.span.start, wave2a.span.end), 'EXCH03');
 
