@@ -36,7 +36,11 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 type FieldValue = string | number | FieldList;
 type FieldList = [string, FieldValue][];
 
-/** Inserts a KB924567 install step (and Gateway Out Threads 0 when it is not 0 then) before step `stepIndex`. */
+/**
+ * Inserts a KB924567 install step before step `stepIndex`, and after it, when Gateway Out Threads is
+ * not 0 then, a set-mta step that sets it to 0: the change is planned as a step of the runbook,
+ * in view, never an edit of the inventory (which says how the server is now).
+ */
 export function insertHotfixStepBefore(
   text: string,
   runbook: Runbook,
@@ -48,23 +52,30 @@ export function insertHotfixStepBefore(
   if (!target) return [];
   const name = declaredName(runbook, server);
   const ids = new StepIds(runbook);
-  const steps: FieldList[] = [];
-  const edits: TextEdit[] = [];
-  const state = stateBefore(runbook, stepIndex, name, states);
-  if (state && state.gatewayOutThreads !== 0) {
-    const zero = gatewayOutThreadsZero(target.layout, runbook, stepIndex, name, ids);
-    if ('edit' in zero) edits.push(zero.edit);
-    else steps.push(zero.step);
-  }
-  steps.push([
-    ['id', ids.unique(`kb924567-${slug(name)}`)],
-    ['title', `Install KB924567 on ${name} (restarts the Information Store, Microsoft Search and IIS Admin services; no reboot)`],
-    ['action', 'install-hotfix'],
-    ['server', name],
-    ['hotfix', KB924567],
-  ]);
-  edits.push(insertStepsEdit(target, steps));
-  return mergeInserts(edits);
+  const steps: FieldList[] = [
+    [
+      ['id', ids.unique(`kb924567-${slug(name)}`)],
+      ['title', `Install KB924567 on ${name} (restarts the Information Store, Microsoft Search and IIS Admin services; no reboot)`],
+      ['action', 'install-hotfix'],
+      ['server', name],
+      ['hotfix', KB924567],
+    ],
+  ];
+  if (hotfixNeedsGatewayOutThreadsZero(runbook, stepIndex, name, states))
+    steps.push([
+      ['id', ids.unique(`gateway-out-threads-${slug(name)}`)],
+      ['title', `Set Gateway Out Threads to 0 on ${name}, as KB924567 requires with the MTA disabled (KB810489)`],
+      ['action', 'set-mta'],
+      ['server', name],
+      ['gatewayOutThreads', 0],
+    ]);
+  return [insertStepsEdit(target, steps)];
+}
+
+/** Whether insertHotfixStepBefore also plans a set-mta step (Gateway Out Threads is not 0 before the move). */
+export function hotfixNeedsGatewayOutThreadsZero(runbook: Runbook, stepIndex: number, server: string, states?: StateTimeline): boolean {
+  const state = stateBefore(runbook, stepIndex, declaredName(runbook, server), states);
+  return state !== undefined && state.gatewayOutThreads !== 0;
 }
 
 /** Sets (or adds) `concurrency` on a move step. No edits when it already has that value. */
@@ -526,19 +537,6 @@ function scalar(value: string | number, inFlow: boolean): string {
   const plain = inFlow ? /^[A-Za-z][A-Za-z0-9 ._()/;—–-]*$/ : /^[A-Za-z][A-Za-z0-9 ._()/;,—–-]*$/;
   const ambiguous = /^(true|false|null|yes|no|on|off|y|n)$/i.test(value) || / $/.test(value);
   return plain.test(value) && !ambiguous ? value : JSON.stringify(value);
-}
-
-/** Merges inserts at the same offset into one edit, so every editor applies them in this order. */
-function mergeInserts(edits: TextEdit[]): TextEdit[] {
-  const merged: TextEdit[] = [];
-  for (const edit of edits) {
-    const same = merged.find(
-      (other) => other.span.start === edit.span.start && other.span.end === other.span.start && edit.span.end === edit.span.start,
-    );
-    if (same) same.newText += edit.newText;
-    else merged.push({ span: { ...edit.span }, newText: edit.newText });
-  }
-  return merged;
 }
 
 /** Step ids in use, read once per runbook model: a fix asks for a new id without a pass over every step. */

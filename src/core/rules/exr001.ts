@@ -1,5 +1,5 @@
 import type { Finding } from '../diagnostics';
-import { insertEnableMtaStepBefore, insertHotfixStepBefore } from '../edits';
+import { hotfixNeedsGatewayOutThreadsZero, insertEnableMtaStepBefore, insertHotfixStepBefore } from '../edits';
 import { formatCount } from '../format/numbers';
 import { FLUSH_TIMEOUT_MINUTES, KB924567 } from '../model/facts';
 import { exposedMoves } from '../model/state';
@@ -26,7 +26,10 @@ export const exr001: SemanticRule = {
     const running = states.before[step.index]?.get(serverKey(server))?.mtaService === 'running';
     return [
       {
-        title: `Insert KB924567 install step on ${server} before this move`,
+        // The title says everything the fix changes.
+        title: hotfixNeedsGatewayOutThreadsZero(runbook, step.index, server, states)
+          ? `Insert KB924567 install step on ${server}, then a set-mta step for Gateway Out Threads 0, before this move`
+          : `Insert KB924567 install step on ${server} before this move`,
         edits: insertHotfixStepBefore(text, runbook, step.index, server, states),
         isPreferred: true,
       },

@@ -67,20 +67,26 @@ describe('quick fixes', () => {
       assert.deepEqual(lint(fixed).diagnostics, []);
     });
 
-    it('also sets Gateway Out Threads 0 in the inventory when it is not 0 and no step touches that MTA first', () => {
+    it('plans Gateway Out Threads 0 as a set-mta step after the hotfix, never an edit of the inventory, and says so (issue 17)', () => {
       const text = readExample('kb924567-exposed.runbook.yaml').replace('gatewayOutThreads: 0', 'gatewayOutThreads: 2');
-      const fixed = applyAndRelint(text, pick(actionsFor(text, 'EXR001').actions, 'Insert KB924567'));
-      assert.match(fixed, /mta:\n {6}service: disabled\n {6}gatewayOutThreads: 0\n/);
-      assert.doesNotMatch(fixed, /action: set-mta/);
-      keepsLines(text, fixed, [/gatewayOutThreads: 2/]);
+      const fix = pick(actionsFor(text, 'EXR001').actions, 'Insert KB924567');
+      assert.equal(fix.title, 'Insert KB924567 install step on EXCH01, then a set-mta step for Gateway Out Threads 0, before this move');
+      const fixed = applyAndRelint(text, fix);
+      assert.match(fixed, /mta:\n {6}service: disabled\n {6}gatewayOutThreads: 2\n/, 'the inventory is as it was');
+      assert.match(
+        fixed,
+        /\n {2}- id: kb924567-exch01\n[^]*?hotfix: KB924567\n {2}- id: gateway-out-threads-exch01\n {4}title: Set Gateway Out Threads to 0 on EXCH01, as KB924567 requires with the MTA disabled \(KB810489\)\n {4}action: set-mta\n {4}server: EXCH01\n {4}gatewayOutThreads: 0\n {2}- id: wave1\n/,
+      );
+      keepsLines(text, fixed);
+      assert.deepEqual(codes(lint(fixed).diagnostics), []);
     });
 
-    it('sets Gateway Out Threads 0 with a set-mta step when a step before the move changes that MTA', () => {
+    it('the same when a step before the move changes that MTA', () => {
       const fixed = applyAndRelint(MTA_STOPPED_BY_STEP, pick(actionsFor(MTA_STOPPED_BY_STEP, 'EXR001').actions, 'Insert KB924567'));
       keepsLines(MTA_STOPPED_BY_STEP, fixed);
       assert.match(
         fixed,
-        /- id: gateway-out-threads-exch01\n {4}title: Set Gateway Out Threads to 0 on EXCH01 \(KB810489\)\n {4}action: set-mta\n {4}server: EXCH01\n {4}gatewayOutThreads: 0\n {2}- id: kb924567-exch01\n[^]*\n {2}- id: wave1\n/,
+        /- id: kb924567-exch01\n[^]*?\n {2}- id: gateway-out-threads-exch01\n[^]*?gatewayOutThreads: 0\n {2}- id: wave1\n/,
       );
       assert.deepEqual(codes(lint(fixed).diagnostics), []);
     });
@@ -113,10 +119,10 @@ describe('quick fixes', () => {
 
     it('writes flow-style steps into a flow sequence and a flow server mapping', () => {
       const fixed = applyAndRelint(FLOW_STEPS, pick(actionsFor(FLOW_STEPS, 'EXR001').actions, 'Insert KB924567'));
-      assert.match(fixed, /mta: \{ service: disabled, gatewayOutThreads: 0 \} \}/);
+      assert.match(fixed, /mta: \{ service: disabled \} \}/);
       assert.match(
         fixed,
-        /steps: \[\n {2}\{ id: kb924567-exch01, title: "Install KB924567 on EXCH01 \(restarts the Information Store, Microsoft Search and IIS Admin services; no reboot\)", action: install-hotfix, server: EXCH01, hotfix: KB924567 \}, \{ id: wave1,/,
+        /steps: \[\n {2}\{ id: kb924567-exch01, title: "Install KB924567 on EXCH01 \(restarts the Information Store, Microsoft Search and IIS Admin services; no reboot\)", action: install-hotfix, server: EXCH01, hotfix: KB924567 \}, \{ id: gateway-out-threads-exch01, [^}]*gatewayOutThreads: 0 \}, \{ id: wave1,/,
       );
       assert.deepEqual(lint(fixed).diagnostics, []);
     });
@@ -125,9 +131,9 @@ describe('quick fixes', () => {
       const fixed = applyAndRelint(INDENTLESS_STEPS, pick(actionsFor(INDENTLESS_STEPS, 'EXR001').actions, 'Insert KB924567'));
       assert.match(
         fixed,
-        /\nsteps:\n- {3}id: kb924567-exch01\n {4}title: [^\n]+\n {4}action: install-hotfix\n {4}server: EXCH01\n {4}hotfix: KB924567\n- {3}id: wave1\n/,
+        /\nsteps:\n- {3}id: kb924567-exch01\n {4}title: [^\n]+\n {4}action: install-hotfix\n {4}server: EXCH01\n {4}hotfix: KB924567\n- {3}id: gateway-out-threads-exch01\n[^]*?\n- {3}id: wave1\n/,
       );
-      assert.match(fixed, /\n {2}mta:\n {4}service: disabled\n {4}gatewayOutThreads: 0\n- name: EXCH02/);
+      assert.match(fixed, /\n {2}mta:\n {4}service: disabled\n- name: EXCH02/);
       assert.deepEqual(lint(fixed).diagnostics, []);
     });
   });
