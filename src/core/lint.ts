@@ -1,6 +1,7 @@
 import type { Finding, RunbookDiagnostic, Severity, SeveritySetting } from './diagnostics';
 import { parseText, withoutTrailingIndent, type ParsedText } from './format/parse';
 import { checkSchema } from './format/schemaCheck';
+import { explainSyntaxErrors } from './format/yamlErrors';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
 import { buildSchedule } from './model/schedule';
@@ -32,7 +33,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.code))
 export function analyze(text: string, options: LintOptions = {}): Analysis {
   const parsed = parseText(text);
   if (parsed.syntaxFindings.length > 0) {
-    return { parsed, runbook: buildRunbook(parsed.doc, text), findings: parsed.syntaxFindings };
+    return { parsed, runbook: buildRunbook(parsed.doc, text), findings: explainSyntaxErrors(text, parsed.syntaxFindings) };
   }
   const findings = checkSchema(parsed.doc, parsed.data);
   const runbook = buildRunbook(parsed.doc, text);
