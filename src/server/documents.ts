@@ -61,7 +61,12 @@ interface Entry {
   generation: number;
   /** The analysis under way (between saying so and doing it), shared by everyone who asks. */
   analysing?: { version: number; promise: Promise<RunbookState> };
+  /** The diagnostics of the last version whose YAML was well-formed (shown, marked, while it is not). */
+  lastWellFormed?: { version: number; diagnostics: RunbookDiagnostic[] };
 }
+
+/** Marks a diagnostic of an earlier, well-formed version: no quick fix applies to it (codeActionsFor). */
+export const EARLIER_VERSION = 'earlierVersion';
 
 export class RunbookDocuments {
   private readonly entries = new Map<string, Entry>();
@@ -190,7 +195,7 @@ export class RunbookDocuments {
             : undefined,
     };
     entry.state = state;
-    this.publish(document.uri, state);
+    this.publish(entry, state);
     const milliseconds = Math.round(performance.now() - started);
     this.lastAnalysis = { uri: document.uri, milliseconds, finishedAt: new Date().toISOString() };
     // Small runbooks are analysed at every pause in typing: only the long analyses are worth a line.
@@ -200,7 +205,8 @@ export class RunbookDocuments {
     return state;
   }
 
-  private publish(uri: string, state: RunbookState): void {
+  private publish(entry: Entry, state: RunbookState): void {
+    const uri = entry.document.uri;
     const result = state.simulation?.result;
     let extraFindings: Finding[] = result ? exhaustionFindings(state.analysis.runbook, result) : [];
     const { blocked } = state;
@@ -211,6 +217,8 @@ export class RunbookDocuments {
       extraFindings,
       pendingCodes: result ? [] : SIMULATED_CODES,
     });
+    if (state.analysis.context) entry.lastWellFormed = { version: state.version, diagnostics: state.diagnostics };
+    else if (entry.lastWellFormed) state.diagnostics = [...state.diagnostics, ...earlierFindings(entry.lastWellFormed, state)];
     this.events.publish(uri, state.version, state.diagnostics);
   }
 
@@ -225,7 +233,7 @@ export class RunbookDocuments {
       if (cancelled || entry.state !== state || this.entries.get(entry.document.uri) !== entry) return;
       entry.simulation = undefined;
       state.simulation = simulation;
-      this.publish(entry.document.uri, state);
+      this.publish(entry, state);
       this.events.simulationChanged(entry.document.uri);
       this.status('idle');
     };
@@ -270,6 +278,26 @@ export class RunbookDocuments {
     if (state === 'idle' && this.simulationsRunning > 0) state = 'simulating';
     this.events.status({ state, uri, lastAnalysis: this.lastAnalysis });
   }
+}
+
+/**
+ * While the YAML is broken nothing else can be judged (only EXR101): the findings of the last
+ * well-formed version stay in view, marked as such, where they were (clamped to the text).
+ */
+function earlierFindings(earlier: { version: number; diagnostics: RunbookDiagnostic[] }, state: RunbookState): RunbookDiagnostic[] {
+  const { lines } = state.analysis.parsed;
+  // By line and character, not offset: an edit shifts the offsets of everything after it, rarely its lines.
+  return earlier.diagnostics.map((diagnostic) => {
+    const start = lines.offsetAt(diagnostic.range.start);
+    const span = { start, end: Math.max(start, lines.offsetAt(diagnostic.range.end)) };
+    return {
+      ...diagnostic,
+      span,
+      range: lines.rangeOf(span),
+      message: `From the last well-formed version (fix the YAML error to check again): ${diagnostic.message}`,
+      data: { ...diagnostic.data, [EARLIER_VERSION]: earlier.version },
+    };
+  });
 }
 
 /** A result of an earlier version still describes this runbook's steps (same count, ids and actions). */

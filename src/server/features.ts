@@ -37,7 +37,7 @@ import {
 } from '../core/features';
 import type { Analysis } from '../core/lint';
 import { ruleDocPath, ruleInfo } from '../core/rules';
-import type { RunbookState } from './documents';
+import { EARLIER_VERSION, type RunbookState } from './documents';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -135,6 +135,8 @@ export function codeActionsFor(state: RunbookState, uri: string, sent: readonly 
       span: { start: analysis.parsed.lines.offsetAt(diagnostic.range.start), end: analysis.parsed.lines.offsetAt(diagnostic.range.end) },
       range: diagnostic.range,
     };
+    // A finding of an earlier, well-formed version: the text it was about has changed.
+    if (core.data?.[EARLIER_VERSION] !== undefined) continue;
     pairs.set(core, diagnostic);
   }
   return codeActions(analysis, [...pairs.keys()]).map((item) => ({

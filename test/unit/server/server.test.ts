@@ -86,6 +86,30 @@ describe('the language server (in process, over an LSP connection)', function ()
     assert.equal(actions[0].isPreferred, true);
   });
 
+  it('while the YAML is broken: the error in plain words, and the last well-formed findings kept, marked, without fixes (issue 17)', async () => {
+    client = await TestClient.start();
+    client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
+    await client.diagnosticsWhere(EXPOSED, (p) => codes(p.diagnostics).includes('EXR001'), 'EXR001');
+    // Three spaces more before `to:` (line 29).
+    const version = client.change(EXPOSED, [
+      { range: { start: { line: 28, character: 0 }, end: { line: 28, character: 0 } }, text: '   ' },
+    ]);
+    const broken = await client.diagnosticsWhere(EXPOSED, (p) => p.version === version, `diagnostics of version ${version}`);
+    const exr101 = broken.diagnostics.filter((d) => d.code === 'EXR101');
+    assert.equal(exr101.length, 1);
+    assert.equal(exr101[0].range.start.line, 28);
+    assert.match(exr101[0].message, /`to` is indented 3 spaces more than `from`/);
+    const exr001 = broken.diagnostics.find((d) => d.code === 'EXR001')!;
+    assert.match(exr001.message, /^From the last well-formed version \(fix the YAML error to check again\): Step `wave1` moves mailboxes/);
+    assert.deepEqual(exr001.range, EXR001_RANGE);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: EXPOSED },
+      range: exr001.range,
+      context: { diagnostics: [exr001] },
+    });
+    assert.deepEqual(actions, []);
+  });
+
   it('applies incremental edits: the EXR001 quick fix, sent back as an edit, clears EXR001', async () => {
     client = await TestClient.start();
     client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
