@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { RunbookServer, type CreateClient } from './client';
+import { NEW_RUNBOOK_COMMAND, newRunbook } from './newRunbook';
 import { registerSimulationPanel, runSimulateCommand } from './simulatePanel';
 
 export function activateWith(context: vscode.ExtensionContext, createClient: CreateClient): void {
@@ -17,6 +18,7 @@ export function activateWith(context: vscode.ExtensionContext, createClient: Cre
     vscode.commands.registerCommand('exrunbook.simulate', runSimulateCommand),
     vscode.commands.registerCommand('exrunbook.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('exrunbook.restartServer', () => server.restart()),
+    vscode.commands.registerCommand(NEW_RUNBOOK_COMMAND, newRunbook),
   );
   registerSimulationPanel(context, server);
   output.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

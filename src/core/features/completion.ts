@@ -8,7 +8,7 @@ import type { Analysis } from '../lint';
 import { ACTION_TABLE, ACTIONS } from '../model/actions';
 import { exchangeLabel, KNOWN_KBS } from '../model/facts';
 import { serverKey } from '../model/types';
-import snippetFile from '../../../snippets/exchange-runbook.json';
+import { SNIPPETS, type Snippet } from '../snippets';
 import { fieldSchema, mappingSchema, typeLabel, type PathSegment, type SchemaNode } from './yamlPath';
 
 export type CompletionKind = 'field' | 'value' | 'enum' | 'server' | 'kb' | 'action' | 'snippet';
@@ -30,17 +30,7 @@ export interface CompletionItem {
   snippet?: boolean;
 }
 
-interface Snippet {
-  prefix: string;
-  description: string;
-  body: string[];
-}
-
-/**
- * The whole-item snippets (snippets/exchange-runbook.json, their one home): offered by the server
- * only where such an item may start, so a step snippet never lands in a value.
- */
-const SNIPPETS = Object.values(snippetFile as Record<string, Snippet>);
+/** Whole-item snippets are offered only where such an item may start, so a step snippet never lands in a value. */
 const SNIPPET_LABELS: Record<string, string> = { runbook: 'runbook skeleton', server: 'server entry' };
 
 interface Line {

@@ -1,3 +1,4 @@
+import { expandSnippet, RUNBOOK_SKELETON } from '../snippets';
 import type { RuleInfo } from './rule';
 
 /** EXR100: the runbook breaks the schema (findings from format/schemaCheck.ts). */
@@ -11,6 +12,19 @@ export const exr100: RuleInfo = {
     '(schemas/runbook.schema.json). One diagnostic per problem, on the exact node.',
   blocksSimulation: true,
   fixes({ diagnostic, analysis }) {
+    // An empty file (comments at most): the skeleton, after the comments.
+    const { text } = analysis.parsed;
+    if (/^(\s*(#[^\n]*)?(\r?\n|$))*$/.test(text)) {
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      const separator = text === '' || text.endsWith('\n') ? '' : eol;
+      return [
+        {
+          title: 'Insert runbook skeleton',
+          edits: [{ span: { start: text.length, end: text.length }, newText: separator + expandSnippet(RUNBOOK_SKELETON, eol) }],
+          isPreferred: true,
+        },
+      ];
+    }
     // An unknown field that is a typo of a field this mapping takes (and does not have yet) is renamed.
     const suggestion = diagnostic.data?.suggestedField;
     if (typeof suggestion !== 'string') return [];

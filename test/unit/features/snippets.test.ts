@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { applyEdits } from '../../../src/core/edits';
+import { codeActions } from '../../../src/core/features';
 import { ACTIONS } from '../../../src/core/model/actions';
+import { expandSnippet, RUNBOOK_SKELETON } from '../../../src/core/snippets';
 import { codes, lint, repoRoot, yaml } from '../../support';
 
 interface Snippet {
@@ -48,6 +51,21 @@ describe('snippets', () => {
   it('a new runbook, with its defaults, lints clean', () => {
     const text = expand(snippets['New runbook']);
     assert.deepEqual(lint(text).diagnostics, []);
+    assert.equal(expandSnippet(RUNBOOK_SKELETON), text);
+  });
+
+  it('an empty file (comments at most) offers "Insert runbook skeleton", which lints clean (issue 17)', () => {
+    for (const empty of ['', '\n', '# a draft\n', '# a draft', '# a draft\r\n\r\n']) {
+      const { analysis, diagnostics } = lint(empty);
+      const actions = codeActions(analysis, diagnostics);
+      assert.equal(actions[0]?.title, 'Insert runbook skeleton', JSON.stringify(empty));
+      const fixed = applyEdits(empty, actions[0].edits);
+      assert.ok(fixed.startsWith(empty));
+      assert.deepEqual(lint(fixed).diagnostics, [], JSON.stringify(fixed));
+      assert.equal(/\r\n/.test(empty), fixed.includes('\r\n'));
+    }
+    const notEmpty = lint('runbook: 1\n');
+    assert.ok(!codeActions(notEmpty.analysis, notEmpty.diagnostics).some((action) => action.title === 'Insert runbook skeleton'));
   });
 
   it('a server inserted under servers lints clean', () => {
