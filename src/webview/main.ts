@@ -303,7 +303,7 @@ function renderProblems(next: RunbookMessage): void {
       'p',
       { class: 'problems-title' },
       el('span', { class: 'codicon codicon-error', 'aria-hidden': 'true' }),
-      `The runbook has ${count} that stop the simulation. Fix ${next.errorCount === 1 ? 'it' : 'them'} and the simulation runs again.`,
+      `The runbook has ${count} that ${next.errorCount === 1 ? 'stops' : 'stop'} the simulation. Fix ${next.errorCount === 1 ? 'it' : 'them'} and the simulation runs again.`,
     ),
     list,
     show,
