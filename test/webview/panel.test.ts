@@ -256,7 +256,7 @@ describe('simulation webview in Chromium', function () {
     await panel.post(message);
     const problems = panel.page.locator('.problems');
     await problems.waitFor();
-    assert.match(await problems.innerText(), /The runbook has (an error|\d+ errors) that stop the simulation/);
+    assert.match(await problems.innerText(), /The runbook has (an error that stops|\d+ errors that stop) the simulation/);
     assert.match(await problems.innerText(), /EXCH09/);
     await panel.page.getByRole('button', { name: 'Show Problems' }).click();
     assert.ok((await panel.posted()).some((posted) => posted.type === 'showProblems'));
