@@ -14,6 +14,7 @@ import { exr007 } from './exr007';
 import { exr010 } from './exr010';
 import { exr011 } from './exr011';
 import { exr012 } from './exr012';
+import { exr013 } from './exr013';
 import { exr014 } from './exr014';
 import { exr015 } from './exr015';
 import { exr016 } from './exr016';
@@ -35,6 +36,7 @@ export const RULES: readonly RuleInfo[] = [
   exr010,
   exr011,
   exr012,
+  exr013,
   exr014,
   exr015,
   exr016,
