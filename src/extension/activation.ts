@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { RunbookServer, type CreateClient } from './client';
 import { NEW_RUNBOOK_COMMAND, newRunbook } from './newRunbook';
+import { SHOW_RULE_COMMAND } from '../protocol/server';
 import { registerSimulationPanel, runSimulateCommand } from './simulatePanel';
 
 export function activateWith(context: vscode.ExtensionContext, createClient: CreateClient): void {
@@ -19,9 +20,17 @@ export function activateWith(context: vscode.ExtensionContext, createClient: Cre
     vscode.commands.registerCommand('exrunbook.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('exrunbook.restartServer', () => server.restart()),
     vscode.commands.registerCommand(NEW_RUNBOOK_COMMAND, newRunbook),
+    vscode.commands.registerCommand(SHOW_RULE_COMMAND, (code: unknown) => showRule(context, code)),
   );
   registerSimulationPanel(context, server);
   output.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   // A failed start is logged and shown in the language status item; the panel's requests report it too.
   setTimeout(() => void server.start().catch(() => undefined), 0);
+}
+
+/** A rule page, rendered (the Markdown preview), not its editable file in the install folder. */
+async function showRule(context: vscode.ExtensionContext, code: unknown): Promise<void> {
+  if (typeof code !== 'string' || !/^EXR\d{3}$/.test(code)) return;
+  const page = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${code}.md`);
+  await vscode.commands.executeCommand('markdown.showPreview', page);
 }

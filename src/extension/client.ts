@@ -10,6 +10,7 @@ import type { RunbookChange } from '../protocol/panel';
 import {
   PANEL_EDITS_REQUEST,
   RUNBOOK_MODEL_REQUEST,
+  SHOW_RULE_COMMAND,
   STATUS_NOTIFICATION,
   type LspTextEdit,
   type PanelEditsResult,
@@ -94,6 +95,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     const initializationOptions: ServerInitializationOptions = {
       packageRoot: this.context.extensionUri.toString(),
       simulateCommand: true,
+      showRuleCommand: true,
     };
     const settingKeys = manifestSettingKeys(this.context);
     return {
@@ -101,6 +103,8 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
       outputChannel: this.output,
       initializationOptions,
       synchronize: { configurationSection: SETTINGS_SECTION },
+      // Hovers link to rule pages through this one command; nothing else in them may run one.
+      markdown: { isTrusted: { enabledCommands: [SHOW_RULE_COMMAND] } },
       middleware: {
         workspace: {
           // The server takes a setting that is present as one the user chose; send only those.

@@ -11,7 +11,15 @@ export interface ServerInitializationOptions {
   packageRoot?: string;
   /** The client has the `exrunbook.simulate` command (core/features/codeLens.ts): offer the "▶ Simulate" CodeLens. */
   simulateCommand?: boolean;
+  /**
+   * The client has the `exrunbook.showRule` command (argument: the code), which shows a rule page
+   * rendered: code links and hovers run it instead of opening the page's raw Markdown file.
+   */
+  showRuleCommand?: boolean;
 }
+
+/** The command that shows a rule page rendered (argument: the code). */
+export const SHOW_RULE_COMMAND = 'exrunbook.showRule';
 
 /** `exrunbook/runbookModel`: what the simulation panel shows for a document, at the server's version of it. */
 export const RUNBOOK_MODEL_REQUEST = 'exrunbook/runbookModel';

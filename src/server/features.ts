@@ -37,6 +37,7 @@ import {
 } from '../core/features';
 import type { Analysis } from '../core/lint';
 import { ruleDocPath, ruleInfo } from '../core/rules';
+import { SHOW_RULE_COMMAND } from '../protocol/server';
 import { EARLIER_VERSION, type RunbookState } from './documents';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -48,8 +49,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 export const DIAGNOSTIC_SOURCE = 'exrunbook';
 
-/** A core diagnostic in LSP terms; the code links to its rule page when the server knows where the pages are. */
-export function toLspDiagnostic(diagnostic: RunbookDiagnostic, uri: string, packageRoot: string | undefined): Diagnostic {
+/** A core diagnostic in LSP terms; the code links to its rule page when the server knows where the pages are (or how to show them). */
+export function toLspDiagnostic(diagnostic: RunbookDiagnostic, uri: string, ruleLink: ((code: string) => string) | undefined): Diagnostic {
   const result: Diagnostic = {
     range: diagnostic.range,
     severity: SEVERITY[diagnostic.severity],
@@ -57,7 +58,7 @@ export function toLspDiagnostic(diagnostic: RunbookDiagnostic, uri: string, pack
     source: DIAGNOSTIC_SOURCE,
     message: diagnostic.message,
   };
-  if (packageRoot) result.codeDescription = { href: ruleDocUrl(packageRoot, diagnostic.code) };
+  if (ruleLink) result.codeDescription = { href: ruleLink(diagnostic.code) };
   if (diagnostic.related?.length)
     result.relatedInformation = diagnostic.related.map((related) => ({
       location: { uri, range: related.range },
@@ -65,6 +66,11 @@ export function toLspDiagnostic(diagnostic: RunbookDiagnostic, uri: string, pack
     }));
   if (ruleInfo(diagnostic.code)?.fadesText) result.tags = [DiagnosticTag.Unnecessary];
   return result;
+}
+
+/** A `command:` link that asks the client to show a rule page rendered. */
+export function ruleCommandLink(code: string): string {
+  return `command:${SHOW_RULE_COMMAND}?${encodeURIComponent(JSON.stringify([code]))}`;
 }
 
 /** A rule's page under `base` (the extension's or the package's folder). */

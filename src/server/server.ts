@@ -19,7 +19,17 @@ import { ruleDocPath } from '../core/rules';
 import type { ServerInitializationOptions } from '../protocol/server';
 import { PANEL_EDITS_REQUEST, RUNBOOK_MODEL_REQUEST, STATUS_NOTIFICATION } from '../protocol/server';
 import { RunbookDocuments } from './documents';
-import { codeActionsFor, codeLensesFor, completionsFor, foldingFor, hoverFor, ruleDocUrl, symbolsFor, toLspDiagnostic } from './features';
+import {
+  codeActionsFor,
+  codeLensesFor,
+  completionsFor,
+  foldingFor,
+  hoverFor,
+  ruleCommandLink,
+  ruleDocUrl,
+  symbolsFor,
+  toLspDiagnostic,
+} from './features';
 import { panelEditsFor, runbookModelFor } from './panel';
 import { DEFAULT_SETTINGS, readSettings, type RunbookSettings } from './settings';
 
@@ -54,6 +64,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   const texts = new TextDocuments(TextDocument);
   let packageRoot = options.defaultPackageRoot;
   let simulateCommand = false;
+  let showRuleCommand = false;
   let pullsConfiguration = false;
   let refreshesCodeLens = false;
   let pushedSettings: unknown;
@@ -74,11 +85,16 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     return settings;
   };
 
+  // A client that can show a rule page rendered gets a link that asks it to; others get the page's file.
+  const docLink = (code: string) =>
+    showRuleCommand ? ruleCommandLink(code) : packageRoot ? ruleDocUrl(packageRoot, code) : ruleDocPath(code);
+
   const documents = new RunbookDocuments(
     {
       publish: (uri, version, diagnostics) => {
         if (shuttingDown) return;
-        void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, packageRoot)) });
+        const link = showRuleCommand || packageRoot ? docLink : undefined;
+        void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, link)) });
       },
       simulationChanged: () => {
         if (refreshesCodeLens && !shuttingDown) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -95,6 +111,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     const initialization = (params.initializationOptions ?? {}) as ServerInitializationOptions;
     if (typeof initialization.packageRoot === 'string') packageRoot = initialization.packageRoot;
     simulateCommand = initialization.simulateCommand === true;
+    showRuleCommand = initialization.showRuleCommand === true;
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
     refreshesCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return { capabilities: CAPABILITIES, serverInfo: { name: SERVER_NAME, version: options.version } };
@@ -122,8 +139,6 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     settingsCache.delete(event.document.uri);
     documents.close(event.document.uri);
   });
-
-  const docLink = (code: string) => (packageRoot ? ruleDocUrl(packageRoot, code) : ruleDocPath(code));
 
   connection.onHover(async (params) => {
     const state = await documents.current(params.textDocument.uri);

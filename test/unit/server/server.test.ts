@@ -63,6 +63,16 @@ describe('the language server (in process, over an LSP connection)', function ()
     assert.match(lenses[1].command!.title, /EXCH01: threads run out at 23:15 UTC, 1 h 15 m into wave1/);
   });
 
+  it('a client that can show rule pages rendered gets code links and hover links that ask it to (issue 17)', async () => {
+    client = await TestClient.start({ initializationOptions: { packageRoot: 'vscode-resource:/ext', showRuleCommand: true } });
+    client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
+    const published = await client.diagnosticsWhere(EXPOSED, (p) => codes(p.diagnostics).includes('EXR001'), 'EXR001');
+    const link = `command:exrunbook.showRule?${encodeURIComponent('["EXR001"]')}`;
+    assert.equal(published.diagnostics.find((d) => d.code === 'EXR001')!.codeDescription?.href, link);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: EXPOSED }, position: EXR001_RANGE.start });
+    assert.ok((hover.contents as MarkupContent).value.includes(`[Rule page](${link})`));
+  });
+
   it('a typo keeps the last prediction, marked stale with the errors that block a new one, and offers the rename (issue 17)', async () => {
     client = await TestClient.start({ initializationOptions: { simulateCommand: true } });
     client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
