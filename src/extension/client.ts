@@ -12,7 +12,13 @@ import {
   RUNBOOK_MODEL_REQUEST,
   SHOW_RULE_COMMAND,
   STATUS_NOTIFICATION,
+  READ_RUNBOOK_REQUEST,
+  WORKSPACE_RUNBOOKS_REQUEST,
+  WORKSPACE_SUMMARY_NOTIFICATION,
   type LspTextEdit,
+  type ReadRunbookParams,
+  type WorkspaceRunbooksParams,
+  type WorkspaceSummary,
   type PanelEditsResult,
   type RunbookModel,
   type ServerInitializationOptions,
@@ -20,6 +26,7 @@ import {
 } from '../protocol/server';
 
 export const LANGUAGE_ID = 'exchange-runbook';
+const RUNBOOK_GLOB = '**/*.{runbook.yaml,runbook.yml}';
 const SETTINGS_SECTION = 'exrunbook';
 
 export type CreateClient = (options: LanguageClientOptions) => BaseLanguageClient;
@@ -36,6 +43,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
   private client: BaseLanguageClient | undefined;
   private starting: Promise<BaseLanguageClient> | undefined;
   private readonly status: ServerStatusItem;
+  private readonly summary: WorkspaceSummaryItem;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -43,6 +51,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     private readonly createClient: CreateClient,
   ) {
     this.status = new ServerStatusItem();
+    this.summary = new WorkspaceSummaryItem();
   }
 
   /** Starts the server (once); resolves when it has answered `initialize`. */
@@ -57,6 +66,14 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     this.client = client;
     client.onDidChangeState((event) => this.status.clientState(event.newState));
     client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => this.status.serverStatus(status));
+    client.onNotification(WORKSPACE_SUMMARY_NOTIFICATION, (summary: WorkspaceSummary) => this.summary.show(summary));
+    // The server checks the runbooks that are not open; it has no file system on the web, so the host finds and reads them.
+    client.onRequest(WORKSPACE_RUNBOOKS_REQUEST, async ({ limit }: WorkspaceRunbooksParams) =>
+      (await vscode.workspace.findFiles(RUNBOOK_GLOB, '**/node_modules/**', limit)).map((uri) => client.code2ProtocolConverter.asUri(uri)),
+    );
+    client.onRequest(READ_RUNBOOK_REQUEST, ({ uri, maxBytes }: ReadRunbookParams) =>
+      readBounded(client.protocol2CodeConverter.asUri(uri), maxBytes),
+    );
     try {
       await client.start();
     } catch (error) {
@@ -96,13 +113,18 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
       packageRoot: this.context.extensionUri.toString(),
       simulateCommand: true,
       showRuleCommand: true,
+      workspaceRunbooks: true,
     };
     const settingKeys = manifestSettingKeys(this.context);
     return {
       documentSelector: [{ language: LANGUAGE_ID }],
       outputChannel: this.output,
       initializationOptions,
-      synchronize: { configurationSection: SETTINGS_SECTION },
+      synchronize: {
+        configurationSection: SETTINGS_SECTION,
+        // Runbooks that change on disk are checked again (workspace.ts in the server).
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{runbook.yaml,runbook.yml}'),
+      },
       // Hovers link to rule pages through this one command; nothing else in them may run one.
       markdown: { isTrusted: { enabledCommands: [SHOW_RULE_COMMAND] } },
       middleware: {
@@ -119,6 +141,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
 
   dispose(): void {
     this.status.dispose();
+    this.summary.dispose();
     void this.client?.stop().catch(() => undefined);
   }
 }
@@ -208,5 +231,45 @@ function fileName(uri: string): string {
     return decodeURIComponent(name);
   } catch {
     return name;
+  }
+}
+
+/** A file's text, or null when it is larger than `maxBytes` (asked before reading) or cannot be read. */
+async function readBounded(uri: vscode.Uri, maxBytes: number): Promise<string | null> {
+  try {
+    if ((await vscode.workspace.fs.stat(uri)).size > maxBytes) return null;
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return bytes.byteLength > maxBytes ? null : new TextDecoder().decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The status bar summary of the workspace's runbooks; a click shows Problems. */
+class WorkspaceSummaryItem implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('exrunbook.workspace', vscode.StatusBarAlignment.Left, 10);
+
+  constructor() {
+    this.item.name = 'Exchange runbooks in the workspace';
+    this.item.command = 'workbench.actions.view.problems';
+  }
+
+  show(summary: WorkspaceSummary): void {
+    if (summary.files === 0) {
+      this.item.hide();
+      return;
+    }
+    const runbooks = (n: number) => `${n} runbook${n === 1 ? '' : 's'}`;
+    const parts = [summary.errors > 0 ? `$(error) ${summary.errors}` : '', summary.warnings > 0 ? `$(warning) ${summary.warnings}` : ''];
+    this.item.text = `$(checklist) Runbooks${parts.some(Boolean) ? ` ${parts.filter(Boolean).join(' ')}` : ' $(check)'}`;
+    this.item.tooltip =
+      `${runbooks(summary.files)} checked: ${summary.errors} with errors, ${summary.warnings} with warnings only.` +
+      (summary.skipped > 0 ? ` ${runbooks(summary.skipped)} not checked (too many or too large).` : '') +
+      ' Click to show Problems.';
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
   }
 }

@@ -16,6 +16,8 @@ export interface ServerInitializationOptions {
    * rendered: code links and hovers run it instead of opening the page's raw Markdown file.
    */
   showRuleCommand?: boolean;
+  /** The client answers `exrunbook/workspaceRunbooks` and `exrunbook/readRunbook`: check the runbooks that are not open. */
+  workspaceRunbooks?: boolean;
 }
 
 /** The command that shows a rule page rendered (argument: the code). */
@@ -57,4 +59,32 @@ export interface ServerStatus {
   uri?: string;
   /** The last finished analysis. */
   lastAnalysis?: { uri: string; milliseconds: number; finishedAt: string };
+}
+
+/**
+ * Background lint of the workspace's runbooks that are not open (src/server/workspace.ts). The
+ * server asks the client which runbook files there are (`exrunbook/workspaceRunbooks`, at most
+ * `limit`) and for the text of each (`exrunbook/readRunbook`: null when it is over `maxBytes` or
+ * unreadable); it analyses them itself, publishes their diagnostics and sends a summary.
+ */
+export const WORKSPACE_RUNBOOKS_REQUEST = 'exrunbook/workspaceRunbooks';
+export const READ_RUNBOOK_REQUEST = 'exrunbook/readRunbook';
+export const WORKSPACE_SUMMARY_NOTIFICATION = 'exrunbook/workspaceSummary';
+
+export interface WorkspaceRunbooksParams {
+  limit: number;
+}
+
+export interface ReadRunbookParams {
+  uri: string;
+  maxBytes: number;
+}
+
+export interface WorkspaceSummary {
+  /** Runbooks checked (open ones included), and those with errors or warnings. */
+  files: number;
+  errors: number;
+  warnings: number;
+  /** Files found beyond the limit, too large or unreadable: not checked. */
+  skipped: number;
 }

@@ -8,6 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   type _Connection,
@@ -17,7 +18,17 @@ import {
 } from 'vscode-languageserver';
 import { ruleDocPath } from '../core/rules';
 import type { ServerInitializationOptions } from '../protocol/server';
-import { PANEL_EDITS_REQUEST, RUNBOOK_MODEL_REQUEST, STATUS_NOTIFICATION } from '../protocol/server';
+import {
+  PANEL_EDITS_REQUEST,
+  READ_RUNBOOK_REQUEST,
+  RUNBOOK_MODEL_REQUEST,
+  STATUS_NOTIFICATION,
+  WORKSPACE_RUNBOOKS_REQUEST,
+  WORKSPACE_SUMMARY_NOTIFICATION,
+  type ReadRunbookParams,
+  type WorkspaceRunbooksParams,
+} from '../protocol/server';
+import { WorkspaceRunbooks } from './workspace';
 import { RunbookDocuments } from './documents';
 import {
   codeActionsFor,
@@ -65,6 +76,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   let packageRoot = options.defaultPackageRoot;
   let simulateCommand = false;
   let showRuleCommand = false;
+  let workspace: WorkspaceRunbooks | undefined;
   let pullsConfiguration = false;
   let refreshesCodeLens = false;
   let pushedSettings: unknown;
@@ -95,6 +107,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
         if (shuttingDown) return;
         const link = showRuleCommand || packageRoot ? docLink : undefined;
         void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, link)) });
+        workspace?.documentPublished(uri);
       },
       simulationChanged: () => {
         if (refreshesCodeLens && !shuttingDown) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -112,6 +125,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     if (typeof initialization.packageRoot === 'string') packageRoot = initialization.packageRoot;
     simulateCommand = initialization.simulateCommand === true;
     showRuleCommand = initialization.showRuleCommand === true;
+    if (initialization.workspaceRunbooks === true) workspace = workspaceRunbooks();
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
     refreshesCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return { capabilities: CAPABILITIES, serverInfo: { name: SERVER_NAME, version: options.version } };
@@ -124,8 +138,34 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     documents.updateAll();
   });
 
+  connection.onInitialized(() => void workspace?.scan());
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) workspace?.changed(change.uri, change.type === FileChangeType.Deleted);
+  });
+
+  /** The runbooks that are not open, found and read through the client, checked here (workspace.ts). */
+  function workspaceRunbooks(): WorkspaceRunbooks {
+    return new WorkspaceRunbooks({
+      list: (limit) => connection.sendRequest<string[]>(WORKSPACE_RUNBOOKS_REQUEST, { limit } satisfies WorkspaceRunbooksParams),
+      read: (uri, maxBytes) => connection.sendRequest<string | null>(READ_RUNBOOK_REQUEST, { uri, maxBytes } satisfies ReadRunbookParams),
+      settingsFor,
+      publish: (uri, diagnostics) => {
+        if (shuttingDown) return;
+        const link = showRuleCommand || packageRoot ? docLink : undefined;
+        void connection.sendDiagnostics({ uri, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, link)) });
+      },
+      summary: (summary) => {
+        if (!shuttingDown) void connection.sendNotification(WORKSPACE_SUMMARY_NOTIFICATION, summary);
+      },
+      isOpen: (uri) => texts.get(uri) !== undefined,
+      openDiagnostics: (uri) => documents.peek(uri)?.diagnostics,
+      log: (message) => connection.console.log(message),
+    });
+  }
+
   connection.onShutdown(() => {
     shuttingDown = true;
+    workspace?.dispose();
     documents.dispose();
   });
   connection.onExit(() => options.onExit?.(shuttingDown ? 0 : 1));
@@ -138,6 +178,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     fresh.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     documents.close(event.document.uri);
+    workspace?.documentClosed(event.document.uri);
   });
 
   connection.onHover(async (params) => {

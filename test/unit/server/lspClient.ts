@@ -19,7 +19,15 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
-import { STATUS_NOTIFICATION, type ServerInitializationOptions, type ServerStatus } from '../../../src/protocol/server';
+import {
+  READ_RUNBOOK_REQUEST,
+  STATUS_NOTIFICATION,
+  WORKSPACE_RUNBOOKS_REQUEST,
+  WORKSPACE_SUMMARY_NOTIFICATION,
+  type ServerInitializationOptions,
+  type ServerStatus,
+  type WorkspaceSummary,
+} from '../../../src/protocol/server';
 import { startServer } from '../../../src/server/server';
 
 /** Settings that make the tests quick: no debounce before the lint and the background simulation. */
@@ -28,6 +36,7 @@ export const QUICK_SETTINGS = { lint: { debounceMs: 0 }, simulation: { debounceM
 export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly statuses: ServerStatus[] = [];
+  readonly summaries: WorkspaceSummary[] = [];
   codeLensRefreshes = 0;
   /** The `exrunbook` section the client answers workspace/configuration with. */
   settings: Record<string, unknown> = { ...QUICK_SETTINGS };
@@ -38,7 +47,12 @@ export class TestClient {
   private constructor(readonly connection: ProtocolConnection) {}
 
   static async start(
-    options: { initializationOptions?: ServerInitializationOptions; capabilities?: ClientCapabilities } = {},
+    options: {
+      initializationOptions?: ServerInitializationOptions;
+      capabilities?: ClientCapabilities;
+      /** The workspace's runbook files (uri → text) the client lists and reads for the server. */
+      files?: Record<string, string>;
+    } = {},
   ): Promise<TestClient> {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
@@ -58,6 +72,15 @@ export class TestClient {
     });
     connection.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => {
       client.statuses.push(status);
+      client.notify();
+    });
+    const files = options.files ?? {};
+    connection.onRequest(WORKSPACE_RUNBOOKS_REQUEST, ({ limit }: { limit: number }) => Object.keys(files).slice(0, limit));
+    connection.onRequest(READ_RUNBOOK_REQUEST, ({ uri, maxBytes }: { uri: string; maxBytes: number }) =>
+      files[uri] === undefined || files[uri].length > maxBytes ? null : files[uri],
+    );
+    connection.onNotification(WORKSPACE_SUMMARY_NOTIFICATION, (summary: WorkspaceSummary) => {
+      client.summaries.push(summary);
       client.notify();
     });
     connection.listen();

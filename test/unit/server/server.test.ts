@@ -247,6 +247,29 @@ describe('the language server (in process, over an LSP connection)', function ()
     );
   });
 
+  it("checks the workspace's runbooks that are not open, sums them up, and checks a closed one again from disk (issue 17)", async () => {
+    const clean = readExample('kb924567-fixed.runbook.yaml');
+    const exposedText = readExample('kb924567-exposed.runbook.yaml');
+    const CLEAN = 'file:///work/kb924567-fixed.runbook.yaml';
+    client = await TestClient.start({
+      initializationOptions: { workspaceRunbooks: true },
+      files: { [EXPOSED]: exposedText, [CLEAN]: clean, 'file:///work/huge.runbook.yaml': 'x'.repeat(2 * 1024 * 1024) },
+    });
+    const notOpen = await client.diagnosticsWhere(EXPOSED, (p) => codes(p.diagnostics).includes('EXR001'), 'EXR001 of a file not open');
+    assert.equal(notOpen.version, undefined);
+    await client.diagnosticsWhere(CLEAN, (p) => p.diagnostics.every((d) => d.severity !== 1), 'the clean file');
+    const summary = await client.until(
+      () => client.summaries.find((s) => s.files === 2 && s.errors === 1 && s.skipped === 1),
+      'a summary of 2 runbooks checked, 1 with errors, 1 too large',
+    );
+    assert.equal(summary.warnings, 0);
+    // Opened and broken in the editor, then closed unsaved: Problems shows the file on disk again.
+    client.open(EXPOSED, 'runbook: [');
+    await client.diagnosticsWhere(EXPOSED, (p) => p.version === 1 && codes(p.diagnostics).includes('EXR101'), 'EXR101 while open');
+    client.close(EXPOSED);
+    await client.diagnosticsWhere(EXPOSED, (p) => p.version === undefined && codes(p.diagnostics).includes('EXR001'), 'EXR001 from disk');
+  });
+
   it('clears the diagnostics of a closed document', async () => {
     client = await TestClient.start();
     client.open(EXPOSED, readExample('kb924567-exposed.runbook.yaml'));
