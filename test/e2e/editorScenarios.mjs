@@ -5,7 +5,18 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from './lib/processes.mjs';
-import { dismissWidgets, openFile, problemsOf, readProblems } from './lib/workbench.mjs';
+import {
+  chooseCodeAction,
+  dismissWidgets,
+  goToLine,
+  hoverText,
+  languageMode,
+  openFile,
+  problemsOf,
+  readProblems,
+  runCommand,
+} from './lib/workbench.mjs';
+import { COMPLETION_SCRATCH } from './scenarios.mjs';
 
 /** An empty runbook file the typing scenario fills. */
 export const TYPED = 'typed.runbook.yaml';
@@ -137,6 +148,104 @@ export function editorScenarios({ workspace }) {
         );
         await openFile(page, TYPED);
         await screenshot();
+      },
+    },
+    {
+      name: 'new-runbook-command',
+      title: 'with no runbook open, F1 "New Runbook" opens an untitled runbook with the commented skeleton',
+      async run({ page, screenshot }) {
+        await runCommand(page, 'View: Close All Editor Groups');
+        await runCommand(page, 'Exchange Runbook: New Runbook');
+        await waitUntil(async () => (await languageMode(page)) === 'Exchange Runbook', {
+          ms: 10_000,
+          what: 'the new editor in "Exchange Runbook" mode',
+        });
+        const lines = await waitUntil(
+          async (note) => {
+            const text = (await page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText()).replace(
+              /\u00a0/g,
+              ' ',
+            );
+            note(text.slice(0, 200));
+            return /^# An Exchange mailbox-migration runbook/.test(text) && /action: move-mailboxes/.test(text) ? text : false;
+          },
+          { ms: 10_000, what: 'the skeleton in the new editor' },
+        );
+        assert.match(lines, /\nrunbook: 1\n/);
+        await screenshot();
+        await runCommand(page, 'View: Revert and Close Editor');
+      },
+    },
+    {
+      name: 'typo-quick-fix',
+      title: `${TYPED}: \`concurency\` keeps the prediction, marked stale; Ctrl+. renames it to \`concurrency\``,
+      async run({ page, screenshot }) {
+        await openFile(page, TYPED);
+        const lineNumber = TYPED_TEXT.split('\n').findIndex((line) => line.includes('concurrency')) + 1;
+        // `    concurrency`: the first `r` is column 10.
+        await goToLine(page, lineNumber, 10);
+        await page.keyboard.press('Delete');
+        await waitUntil(
+          async (note) => {
+            const problems = problemsOf(await readProblems(page), TYPED);
+            note(problems.map((problem) => problem.text));
+            return problems.some((problem) => problem.code === 'EXR100' && /Unknown field `concurency`/.test(problem.message));
+          },
+          { ms: 20_000, every: 500, what: 'EXR100 for `concurency` in Problems' },
+        );
+        await openFile(page, TYPED);
+        await waitUntil(
+          async (note) => {
+            const lenses = await page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
+            note(`CodeLens: ${JSON.stringify(lenses)}`);
+            return lenses.some((lens) => /\(stale: 2 errors block the simulation: /.test(lens));
+          },
+          { ms: 20_000, every: 500, what: 'the CodeLens prediction marked stale with the reason' },
+        );
+        await goToLine(page, lineNumber, 6);
+        await page.keyboard.press('Control+.');
+        const title = 'Rename `concurency` to `concurrency`';
+        await page.locator('.action-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await screenshot('typo-quick-fix-menu');
+        await chooseCodeAction(page, title);
+        const text = await savedText(page, TYPED, (saved) => saved.includes('concurrency: 4'));
+        assert.equal(text, TYPED_TEXT);
+        await waitUntil(
+          async (note) => {
+            const problems = problemsOf(await readProblems(page), TYPED);
+            note(problems.map((problem) => problem.text));
+            return problems.length === 0;
+          },
+          { ms: 20_000, every: 500, what: `${TYPED} without problems after the fix` },
+        );
+        await screenshot();
+      },
+    },
+    {
+      name: 'hover-first-line',
+      title: 'hovering `from: EXCH01` shows the state card first; hovering a step id shows its start, end and duration',
+      async run({ page, screenshot }) {
+        await openFile(page, COMPLETION_SCRATCH);
+        const lines = read(COMPLETION_SCRATCH).split(/\r?\n/);
+        const hoverAt = async (line, column) => {
+          await dismissWidgets(page);
+          await page.mouse.move(5, 5);
+          await goToLine(page, line, column);
+          const cursor = await page.locator('.monaco-editor.focused .cursors-layer .cursor').first().boundingBox();
+          assert.ok(cursor, 'editor cursor not found');
+          await page.mouse.move(cursor.x + 2, cursor.y + cursor.height / 2);
+          return hoverText(page);
+        };
+        const fromLine = lines.findIndex((line) => /^\s*from: EXCH01\b/.test(line));
+        const from = await hoverAt(fromLine + 1, lines[fromLine].indexOf('EXCH01') + 3);
+        await screenshot();
+        assert.equal(from.split('\n')[0].trim(), 'EXCH01 at step wave1', `hover text: ${from}`);
+        assert.match(from, /EXR001: .*Rule page/, `hover text: ${from}`);
+        const idLine = lines.findIndex((line) => /^\s*- id: wave1\b/.test(line));
+        const id = await hoverAt(idLine + 1, lines[idLine].indexOf('wave1') + 3);
+        await screenshot('hover-step-id');
+        assert.equal(id.split('\n')[0].trim(), 'Step wave1', `hover text: ${id}`);
+        assert.match(id, /Starts: .*\n.*Ends: .*\n.*Takes: /, `hover text: ${id}`);
       },
     },
   ];
