@@ -234,7 +234,14 @@ export function editorScenarios({ workspace }) {
           const cursor = await page.locator('.monaco-editor.focused .cursors-layer .cursor').first().boundingBox();
           assert.ok(cursor, 'editor cursor not found');
           await page.mouse.move(cursor.x + 2, cursor.y + cursor.height / 2);
-          return hoverText(page);
+          return waitUntil(
+            async (note) => {
+              const text = await hoverText(page);
+              note(text);
+              return text && !/^Loading/.test(text) ? text : false;
+            },
+            { ms: 10_000, what: 'the hover text' },
+          );
         };
         const fromLine = lines.findIndex((line) => /^\s*from: EXCH01\b/.test(line));
         const from = await hoverAt(fromLine + 1, lines[fromLine].indexOf('EXCH01') + 3);
