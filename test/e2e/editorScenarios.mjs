@@ -253,6 +253,9 @@ export function editorScenarios({ workspace }) {
         await screenshot('hover-step-id');
         assert.equal(id.split('\n')[0].trim(), 'Step wave1', `hover text: ${id}`);
         assert.match(id, /Starts: .*\n.*Ends: .*\n.*Takes: /, `hover text: ${id}`);
+        await dismissWidgets(page);
+        await page.mouse.move(5, 5);
+        await runCommand(page, 'View: Close All Editor Groups');
       },
     },
   ];
