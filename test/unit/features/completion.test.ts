@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { completions } from '../../../src/core/features';
 import { analyze } from '../../../src/core/lint';
+import { ACTIONS } from '../../../src/core/model/actions';
 import { readExample } from '../../support';
 
 /** Completions at the `|` in the text (removed before completing), with the analysis of that very text. */
@@ -172,9 +173,7 @@ describe('completion', () => {
   it('whole-item snippets only where an item may start, labelled as snippets; never in a value (issue 17)', () => {
     const snippets = (items: { kind: string; label: string }[]) =>
       items.filter((item) => item.kind === 'snippet').map((item) => item.label);
-    const steps = ['move-mailboxes', 'install-hotfix', 'install-service-pack', 'set-mta', 'restart-services', 'reboot', 'wait'].map(
-      (action) => `${action} step`,
-    );
+    const steps = ACTIONS.map((action) => `${action} step`);
     assert.deepEqual(snippets(at('|').items), ['runbook skeleton']);
     assert.deepEqual(snippets(at('# a comment\nru|').items), ['runbook skeleton']);
     const dash = at(HEAD + 'steps:\n  - mo|');
