@@ -63,8 +63,6 @@ interface Entry {
   analysing?: { version: number; promise: Promise<RunbookState> };
   /** The diagnostics of the last version whose YAML was well-formed (shown, marked, while it is not). */
   lastWellFormed?: { version: number; diagnostics: RunbookDiagnostic[] };
-  /** The last simulation that finished for this document: what a typo keeps, marked stale, even when a re-check or a cancelled run came between. */
-  lastResult?: SimulationResult;
 }
 
 /** Marks a diagnostic of an earlier, well-formed version: no quick fix applies to it (codeActionsFor). */
@@ -179,7 +177,7 @@ export class RunbookDocuments {
     const analysis = entry.analyzer.update(document.getText(), { severities: settings.severities, assumptions: settings.assumptions });
     const previous = entry.state;
     const simulatable = isSimulatable(analysis);
-    const lastResult = previous?.simulation?.result ?? entry.lastResult;
+    const lastResult = previous?.simulation?.result;
     const state: RunbookState = {
       version: document.version,
       analysis,
@@ -235,7 +233,6 @@ export class RunbookDocuments {
       if (cancelled || entry.state !== state || this.entries.get(entry.document.uri) !== entry) return;
       entry.simulation = undefined;
       state.simulation = simulation;
-      if (simulation?.result) entry.lastResult = simulation.result;
       this.publish(entry, state);
       this.events.simulationChanged(entry.document.uri);
       this.status('idle');

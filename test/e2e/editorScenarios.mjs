@@ -183,16 +183,6 @@ export function editorScenarios({ workspace }) {
       title: `${TYPED}: \`concurency\` keeps the prediction, marked stale; Ctrl+. renames it to \`concurrency\``,
       async run({ page, screenshot }) {
         await openFile(page, TYPED);
-        // A prediction to keep must exist first: an edit made before the first simulation finishes
-        // rightly gets "no prediction" (nothing earlier to keep), not a stale one.
-        await waitUntil(
-          async (note) => {
-            const lenses = await page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
-            note(`CodeLens: ${JSON.stringify(lenses)}`);
-            return lenses.some((lens) => /no exhaustion$/.test(lens.trim()));
-          },
-          { ms: 20_000, every: 500, what: 'the prediction before the typo' },
-        );
         const lineNumber = TYPED_TEXT.split('\n').findIndex((line) => line.includes('concurrency')) + 1;
         // `    concurrency`: the first `r` is column 10.
         await goToLine(page, lineNumber, 10);
