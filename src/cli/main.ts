@@ -9,7 +9,7 @@ import { lintOnce } from '../core/incremental/incrementalAnalyzer';
 import { simulationBlockers, toDiagnostics } from '../core/lint';
 import { RULES, ruleInfo, SIMULATED_CODES } from '../core/rules';
 import type { Runbook } from '../core/model/types';
-import { applyWhatIf, exhaustionFindings, hotfixEverySource, simulate, SimulationError } from '../core/simulator';
+import { applyWhatIf, hotfixEverySource, simulate, simulationFindings, SimulationError } from '../core/simulator';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from './format';
 import { decodeRunbook, describeIoError, InputError, readFdBounded, readPathBounded } from './read';
 import { formatSimulation, formatWhatIf } from './simulate';
@@ -230,10 +230,10 @@ function lintOne(file: string, text: string, noSimulate: boolean, severities?: R
   return { file, diagnostics: toDiagnostics(first.analysis, { extraFindings, severities }), analysis: first.analysis };
 }
 
-/** EXR005 findings, or undefined when the run is refused (event budget): lint stays fast and never fails on that. */
+/** EXR005 and EXR008 findings, or undefined when the run is refused (event budget): lint stays fast and never fails on that. */
 function predictedExhaustion(runbook: Runbook): Finding[] | undefined {
   try {
-    return exhaustionFindings(runbook, simulate(runbook, { maxEvents: LINT_SIMULATION_MAX_EVENTS, series: false }));
+    return simulationFindings(runbook, simulate(runbook, { maxEvents: LINT_SIMULATION_MAX_EVENTS, series: false }));
   } catch (error) {
     if (error instanceof SimulationError) return undefined;
     throw error;

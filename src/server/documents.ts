@@ -10,7 +10,7 @@ import { blockersSentence, isSimulatable, simulationBlockers, toDiagnostics, typ
 import type { Runbook } from '../core/model/types';
 import { SIMULATED_CODES } from '../core/rules';
 import { staleExhaustionFinding } from '../core/rules/exr005';
-import { exhaustionFindings, Simulation, SimulationError } from '../core/simulator';
+import { simulationFindings, Simulation, SimulationError } from '../core/simulator';
 import type { SimulationResult } from '../core/simulator/result';
 import type { ServerStatus } from '../protocol/server';
 import type { RunbookSettings } from './settings';
@@ -208,7 +208,7 @@ export class RunbookDocuments {
   private publish(entry: Entry, state: RunbookState): void {
     const uri = entry.document.uri;
     const result = state.simulation?.result;
-    let extraFindings: Finding[] = result ? exhaustionFindings(state.analysis.runbook, result) : [];
+    let extraFindings: Finding[] = result ? simulationFindings(state.analysis.runbook, result) : [];
     const { blocked } = state;
     if (state.simulation?.stale && blocked) extraFindings = extraFindings.map((finding) => staleExhaustionFinding(finding, blocked));
     // Until a simulation result exists (or when none will run), a suppression of EXR005 is not "unused".

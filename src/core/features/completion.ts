@@ -39,7 +39,7 @@ interface Line {
 }
 
 /** Objects that get their own indented block when completed as a key. */
-const BLOCK_KEYS = new Set(['mta', 'store', 'load', 'simulation']);
+const BLOCK_KEYS = new Set(['mta', 'store', 'load', 'simulation', 'window', 'daily']);
 const BLOCK_LIST_KEYS = new Set(['servers', 'steps']);
 
 export function completions(text: string, offset: number, analysis?: Analysis): CompletionItem[] {

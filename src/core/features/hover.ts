@@ -9,7 +9,8 @@ import { ASSUMPTION_DESCRIPTIONS, withAssumptions, type Assumptions } from '../m
 import { ACTION_TABLE } from '../model/actions';
 import { FLUSH_TIMEOUT_MINUTES, KNOWN_KBS, servicePackLabel } from '../model/facts';
 import { isExchange2003Sp2, mtaDisabled, statesThroughSteps, type StateTimeline } from '../model/state';
-import { serverKey, type ActionName, type ServerDecl, type ServerState, type Step } from '../model/types';
+import { serverKey, type ActionName, type MaintenanceWindow, type ServerDecl, type ServerState, type Step } from '../model/types';
+import { describeWindow, windowDeclaresTimes, windowIntervals } from '../model/window';
 import { ruleDocPath, ruleInfo } from '../rules';
 import { databaseStateLines, serverFlushVerdict } from './databaseHover';
 import { FACTS } from './facts';
@@ -140,6 +141,7 @@ function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
     const timing = stepTiming(analysis, step);
     if (timing) parts.push(timing);
   }
+  if (root === 'window' && hit.path.length === 1 && runbook.window) parts.push(windowSection(analysis, runbook.window));
   // Assumed defaults show on the step's id/action and the server's name.
   if (step && hit.path.length === 3 && (field === 'id' || field === 'action')) parts.push(...stepAssumptions(step, assumptions));
   if (server && hit.path.length === 3 && field === 'name') parts.push(...serverAssumptions(server, assumptions));
@@ -167,6 +169,21 @@ function stepTiming(analysis: Analysis, step: Step): string | undefined {
       ? 'As planned; under load the simulation may stretch the move (Simulate migration shows it).'
       : 'As planned.',
   ].join('\n');
+}
+
+/** The window in words, and its first intervals from the runbook's first step on (when steps have clock times). */
+function windowSection(analysis: Analysis, window: MaintenanceWindow): string {
+  if (!windowDeclaresTimes(window)) return 'This window gives neither `daily` times nor `intervals`: it allows any time.';
+  const lines = [`**Maintenance window**: ${escapeMarkdown(describeWindow(window))}.`];
+  const origin = analysis.context?.schedule.clockOrigin;
+  if (origin !== undefined) {
+    const upcoming = windowIntervals(window, origin, origin + 7 * 86_400_000).filter((interval) => interval.end > origin);
+    if (upcoming.length > 0) {
+      lines.push('', 'From the first step on:');
+      for (const interval of upcoming.slice(0, 3)) lines.push(`- ${formatClock(interval.start)} to ${formatClock(interval.end)}`);
+    }
+  }
+  return lines.join('\n');
 }
 
 function timeline(analysis: Analysis): StateTimeline {

@@ -47,6 +47,12 @@ export function parseDateTime(text: string): number | undefined {
   return Number.isFinite(utc) ? utc : undefined;
 }
 
+/** Parses a clock time `HH:MM` (00:00–23:59) into minutes after midnight; undefined otherwise. */
+export function parseClockTime(text: string): number | undefined {
+  const m = /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(text);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
+}
+
 function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }

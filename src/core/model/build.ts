@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
-import { parseDateTime, parseDurationMinutes } from '../format/duration';
+import { parseClockTime, parseDateTime, parseDurationMinutes } from '../format/duration';
 import { nodeSpan, resolveNode, withoutTrailingIndent, type ParsedDocument } from '../format/parse';
 import type { Span } from '../diagnostics';
 import type {
@@ -10,6 +10,7 @@ import type {
   Edition,
   Field,
   MailboxSet,
+  MaintenanceWindow,
   MtaService,
   Runbook,
   ServerDecl,
@@ -52,6 +53,9 @@ export function buildRunbook(doc: ParsedDocument, text: string): Runbook {
   }
   const simulation = reader.value('simulation');
   if (isMap(simulation)) runbook.simulation = buildSimulation(doc, simulation as YAMLMap);
+  const windowPair = reader.pair('window');
+  const windowNode = windowPair ? resolveNode(doc, windowPair.value) : undefined;
+  if (windowPair && isMap(windowNode)) runbook.window = buildWindow(doc, windowNode as YAMLMap, windowPair);
   return runbook;
 }
 
@@ -223,6 +227,31 @@ function buildSimulation(doc: ParsedDocument, node: YAMLMap): SimulationSettings
 function ownSpan(text: string, node: unknown): Span | undefined {
   const span = nodeSpan(node as Node);
   return span && withoutTrailingIndent(text, span);
+}
+
+function buildWindow(doc: ParsedDocument, node: YAMLMap, pair: Pair): MaintenanceWindow | undefined {
+  const span = nodeSpan(pair.value as Node);
+  if (!span) return undefined;
+  const reader = new MapReader(doc, node);
+  const window: MaintenanceWindow = { span, keySpan: nodeSpan(pair.key as Node), timeZone: reader.string('timeZone'), intervals: [] };
+  const daily = reader.map('daily');
+  const dailySpan = daily && nodeSpan(daily.mapNode as Node);
+  const from = daily?.parsed('from', parseClockTime);
+  const to = daily?.parsed('to', parseClockTime);
+  if (dailySpan && from && to) window.daily = { from, to, span: dailySpan };
+  const intervals = reader.value('intervals');
+  if (isSeq(intervals)) {
+    for (const item of intervals.items) {
+      const interval = resolveNode(doc, item);
+      const itemSpan = nodeSpan(item as Node);
+      if (!isMap(interval) || !itemSpan) continue;
+      const inner = new MapReader(doc, interval as YAMLMap);
+      const start = inner.parsed('start', parseDateTime);
+      const end = inner.parsed('end', parseDateTime);
+      if (start && end && end.value > start.value) window.intervals.push({ start, end, span: itemSpan });
+    }
+  }
+  return window;
 }
 
 /** The offset of the `-` that opens a block sequence item whose content starts at `contentStart`. */

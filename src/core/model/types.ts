@@ -126,6 +126,22 @@ export interface SimulationSettings {
   maxEvents?: Field<number>;
 }
 
+/**
+ * When work is allowed (`window:`): every day between two clock times in a time zone, and/or
+ * explicit intervals. Times are resolved by model/window.ts.
+ */
+export interface MaintenanceWindow {
+  /** The `window:` mapping. */
+  span: Span;
+  keySpan?: Span;
+  /** An IANA time zone name for `daily`; UTC when absent. */
+  timeZone?: Field<string>;
+  /** Minutes after local midnight; `to` at or before `from` closes the next day (22:00–06:00). */
+  daily?: { from: Field<number>; to: Field<number>; span: Span };
+  /** Explicit intervals, epoch ms; an interval whose end is not after its start is left out. */
+  intervals: { start: Field<number>; end: Field<number>; span: Span }[];
+}
+
 export interface Runbook {
   version?: Field<number>;
   name?: Field<string>;
@@ -137,6 +153,8 @@ export interface Runbook {
   /** The `steps:` sequence, when present. */
   stepsSpan?: Span;
   simulation: SimulationSettings;
+  /** The maintenance window, when the runbook declares one. */
+  window?: MaintenanceWindow;
 }
 
 /** A server's state at one point of the runbook: what the rules and the simulator judge by. */

@@ -11,6 +11,7 @@ import { exr004 } from './exr004';
 import { exr005 } from './exr005';
 import { exr006 } from './exr006';
 import { exr007 } from './exr007';
+import { exr008, windowFindings } from './exr008';
 import { exr010 } from './exr010';
 import { exr011 } from './exr011';
 import { exr012 } from './exr012';
@@ -21,7 +22,11 @@ import { exr016 } from './exr016';
 import { exr100 } from './exr100';
 import { exr101 } from './exr101';
 import { exr102 } from './exr102';
+import { exhaustionFindings } from './exr005';
 import { isSemanticRule, type RuleInfo, type SemanticRule } from './rule';
+import type { Finding } from '../diagnostics';
+import type { Runbook } from '../model/types';
+import type { SimulationResult } from '../simulator/result';
 
 /** Every rule code with its metadata and policy, sorted by code. */
 // prettier-ignore
@@ -33,6 +38,7 @@ export const RULES: readonly RuleInfo[] = [
   exr005,
   exr006,
   exr007,
+  exr008,
   exr010,
   exr011,
   exr012,
@@ -63,3 +69,8 @@ export function ruleDocPath(code: string): string {
 }
 
 export type { FixContext, QuickFix, RuleContext, RuleInfo, SemanticRule } from './rule';
+
+/** Every finding a simulation result gives (the codes marked `fromSimulation`: EXR005, EXR008), for the adapters. */
+export function simulationFindings(runbook: Runbook, result: SimulationResult): Finding[] {
+  return [...exhaustionFindings(runbook, result), ...windowFindings(runbook, result)];
+}

@@ -13,6 +13,7 @@ export { applyWhatIf, hotfixEverySource } from './whatIf';
 export type { WhatIf } from './whatIf';
 // EXR005's findings are the rule's (rules/exr005.ts); callers of the simulator find them here too.
 export { exhaustionFindings } from '../rules/exr005';
+export { simulationFindings } from '../rules';
 export type * from './result';
 
 /** Events handled between two looks at `shouldCancel`. */

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { RunbookDiagnostic, Severity } from '../../../src/core/diagnostics';
 import { lintText } from '../../../src/core/lint';
 import { RULES, ruleDocPath } from '../../../src/core/rules';
-import { exhaustionFindings, simulate } from '../../../src/core/simulator';
+import { simulate, simulationFindings } from '../../../src/core/simulator';
 import { repoRoot } from '../../support';
 
 /**
@@ -53,7 +53,7 @@ function diagnosticsOf(text: string, simulated: boolean, severities?: Record<str
   const first = lintText(text, { severities });
   if (!simulated) return first.diagnostics;
   assert.ok(first.simulatable, 'the example must be simulatable');
-  const extraFindings = exhaustionFindings(first.runbook, simulate(first.runbook));
+  const extraFindings = simulationFindings(first.runbook, simulate(first.runbook));
   return lintText(text, { extraFindings, severities }).diagnostics;
 }
 

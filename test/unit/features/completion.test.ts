@@ -156,7 +156,7 @@ describe('completion', () => {
       ['gatewayOutThreads'],
     );
     const top = at('runbook: 1\n|\n');
-    assert.deepEqual(labels(top.items).sort(), ['description', 'name', 'servers', 'simulation', 'steps']);
+    assert.deepEqual(labels(top.items).sort(), ['description', 'name', 'servers', 'simulation', 'steps', 'window']);
     assert.equal(top.items.find((item) => item.label === 'steps')!.insertText, 'steps:\n  - ');
     assert.equal(at('runbook: 1\r\n|\r\n').items.find((item) => item.label === 'servers')!.insertText, 'servers:\r\n  - ');
   });
