@@ -7,6 +7,7 @@
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import type { Span } from './diagnostics';
+import { formatDurationSetting } from './format/duration';
 import { parseText, resolveNode, YAML_PARSE_OPTIONS, type ParsedDocument } from './format/parse';
 import { KB924567 } from './model/facts';
 import { statesThroughSteps, type StateTimeline } from './model/state';
@@ -47,6 +48,7 @@ export function insertHotfixStepBefore(
   stepIndex: number,
   server: string,
   states?: StateTimeline,
+  options: { start?: string } = {},
 ): TextEdit[] {
   const target = locateStep(text, runbook, stepIndex);
   if (!target) return [];
@@ -69,6 +71,8 @@ export function insertHotfixStepBefore(
       ['server', name],
       ['gatewayOutThreads', 0],
     ]);
+  // The planner's variant: the first inserted step takes the move's start, and the move follows it.
+  if (options.start !== undefined) steps[0].push(['start', rawValue(options.start)]);
   return [insertStepsEdit(target, steps)];
 }
 
@@ -84,6 +88,102 @@ export function setMoveConcurrency(text: string, runbook: Runbook, stepIndex: nu
   if (!target || !Number.isFinite(concurrency)) return [];
   const edit = setMapKey(target.layout, target.map, 'concurrency', String(concurrency));
   return edit ? [edit] : [];
+}
+
+/** Sets a step's scalar field to `yamlText` (written as is), adding it when absent. No edits when it already reads so. */
+export function setStepField(text: string, runbook: Runbook, stepIndex: number, key: string, yamlText: string): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target) return [];
+  const edit = setMapKey(target.layout, target.map, key, yamlText);
+  return edit ? [edit] : [];
+}
+
+/** Removes a step's field (its key, value and line in block style; the entry and a comma in flow style). */
+export function removeStepField(text: string, runbook: Runbook, stepIndex: number, key: string): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  if (!target) return [];
+  const index = target.map.items.findIndex((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
+  if (index < 0) return [];
+  const pair = target.map.items[index] as Pair;
+  const keyNode = pair.key as Node;
+  const valueNode = pair.value as Node | null;
+  if (!keyNode.range) return [];
+  const end = valueNode?.range ? lastContentOffset(text, valueNode.range[0], valueNode.range[1]) + 1 : keyNode.range[1] + 1;
+  if (!target.map.flow) {
+    // The first pair shares its line with the item's `-`: only its own lines go when it is not the first.
+    if (index === 0) return [];
+    const start = lineStart(text, keyNode.range[0]);
+    const last = lineEnd(text, end - 1);
+    return [{ span: { start, end: last + eolLength(text, last) }, newText: '' }];
+  }
+  const next = target.map.items[index + 1] as Pair | undefined;
+  if (next && (next.key as Node).range) return [{ span: { start: keyNode.range[0], end: (next.key as Node).range![0] }, newText: '' }];
+  const previous = target.map.items[index - 1] as Pair | undefined;
+  const previousEnd = (previous?.value as Node | null)?.range?.[1] ?? (previous?.key as Node | undefined)?.range?.[1];
+  return [{ span: { start: previousEnd ?? keyNode.range[0], end }, newText: '' }];
+}
+
+/** A batch of a split move: how many mailboxes, and what comes before it (a wait, or a start of its own). */
+export interface MoveBatch {
+  count: number;
+  /** A `wait` step of this many minutes goes before the batch (flushes drain meanwhile). */
+  waitMinutes?: number;
+  /** The batch's own `start` (a time as the format writes it), e.g. the next night's window. */
+  start?: string;
+}
+
+/**
+ * Splits a `{ count, averageSizeMB }` move into batches: the step itself keeps `firstCount`
+ * mailboxes, and the batches follow it as new move steps with the same servers, concurrency and
+ * throughput (each after its wait, or at its own start). No edits for a move given as a list.
+ */
+export function splitMoveIntoBatches(
+  text: string,
+  runbook: Runbook,
+  stepIndex: number,
+  firstCount: number,
+  batches: MoveBatch[],
+): TextEdit[] {
+  const target = locateStep(text, runbook, stepIndex);
+  const step = runbook.steps[stepIndex];
+  const mailboxes = step?.mailboxes?.value;
+  if (!target || !step || !mailboxes || mailboxes.sizesMB || !step.from || !step.to || batches.length === 0) return [];
+  const mailboxesPair = findPair(target.map, 'mailboxes');
+  const mailboxesMap = mailboxesPair ? target.resolve(mailboxesPair.value) : undefined;
+  if (!isMap(mailboxesMap)) return [];
+  const countEdit = setMapKey(target.layout, mailboxesMap as YAMLMap, 'count', String(firstCount));
+  if (!countEdit) return [];
+  const ids = new StepIds(runbook);
+  const base = step.id?.value ?? 'move';
+  const steps: FieldList[] = [];
+  batches.forEach((batch, i) => {
+    if (batch.waitMinutes !== undefined && batch.waitMinutes > 0) {
+      steps.push([
+        ['id', ids.unique(`${base}-drain-${i + 1}`)],
+        ['title', 'Let the transit-mail flushes of the batch before time out'],
+        ['action', 'wait'],
+        ['duration', formatDurationSetting(batch.waitMinutes)],
+      ]);
+    }
+    const fields: FieldList = [
+      ['id', ids.unique(`${base}-batch-${i + 2}`)],
+      ['action', 'move-mailboxes'],
+      ['from', step.from!.value],
+      ['to', step.to!.value],
+      [
+        'mailboxes',
+        [
+          ['count', batch.count],
+          ['averageSizeMB', mailboxes.averageSizeMB],
+        ],
+      ],
+    ];
+    if (step.concurrency) fields.push(['concurrency', step.concurrency.value]);
+    if (step.throughputMBPerMinute) fields.push(['throughputMBPerMinute', step.throughputMBPerMinute.value]);
+    if (batch.start !== undefined) fields.push(['start', rawValue(batch.start)]);
+    steps.push(fields);
+  });
+  return [countEdit, insertStepsAfterEdit(target, steps)];
 }
 
 /** Sets Gateway Out Threads to 0 for the move at `stepIndex`: in the inventory or as a set-mta step before it. */
@@ -468,6 +568,33 @@ function insertStepsEdit(target: StepTarget, steps: FieldList[]): TextEdit {
       )
       .join('');
   }
+  return { span: { start: at, end: at }, newText: block };
+}
+
+/** Inserts whole steps right after the target step, in the sequence's style. */
+function insertStepsAfterEdit(target: StepTarget, steps: FieldList[]): TextEdit {
+  const { layout, map: item, step } = target;
+  const { text, eol } = layout;
+  const itemEnd = lastContentOffset(text, item.range![0], item.range![1]) + 1;
+  if (text[step.itemStart] !== '-') {
+    return { span: { start: itemEnd, end: itemEnd }, newText: steps.map((fields) => ', ' + flowMap(fields)).join('') };
+  }
+  const at = lineEnd(text, itemEnd - 1);
+  const dashColumn = step.itemStart - lineStart(text, step.itemStart);
+  const indent = ' '.repeat(dashColumn);
+  if (item.flow) return { span: { start: at, end: at }, newText: steps.map((fields) => `${eol}${indent}- ${flowMap(fields)}`).join('') };
+  const contentColumn = item.range![0] - lineStart(text, item.range![0]);
+  const gap = Math.max(1, contentColumn - dashColumn - 1);
+  const keyIndent = ' '.repeat(dashColumn + 1 + gap);
+  const block = steps
+    .map(
+      (fields) =>
+        eol +
+        blockLines(fields, keyIndent, 2)
+          .map((line, i) => (i === 0 ? `${indent}-${' '.repeat(gap)}${line.slice(keyIndent.length)}` : line))
+          .join(eol),
+    )
+    .join('');
   return { span: { start: at, end: at }, newText: block };
 }
 

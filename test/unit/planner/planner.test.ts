@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { applyEdits } from '../../../src/core/edits';
+import { lintText } from '../../../src/core/lint';
+import { findPlans, unifiedDiff, type PlanOutcome } from '../../../src/core/planner';
+import { lineDiff } from '../../../src/core/planner/diff';
+import { simulate, simulationFindings } from '../../../src/core/simulator';
+import { examplesDir, readExample } from '../../support';
+
+const NIGHT = 'window:\n  daily: { from: "22:00", to: "06:00" }\nservers:';
+const withWindow = (text: string, window = NIGHT) => text.replace(/^servers:/m, window);
+
+/** The plan's text judged afresh: its own lint and its own simulation. */
+function confirm(plan: PlanOutcome): void {
+  const first = lintText(plan.text);
+  assert.ok(first.simulatable, 'the plan can be simulated');
+  const result = simulate(first.runbook, { series: false });
+  for (const { summary } of Object.values(result.servers)) assert.equal(summary.exhaustedAt, null, `${summary.server} runs out of threads`);
+  const diagnostics = lintText(plan.text, { extraFindings: simulationFindings(first.runbook, result) }).diagnostics;
+  const left = diagnostics.filter((d) => ['EXR001', 'EXR004', 'EXR005', 'EXR008'].includes(d.code) || d.severity === 'error');
+  assert.deepEqual(
+    left.map((d) => `${d.code} ${d.message}`),
+    [],
+  );
+}
+
+describe('planner (core/planner)', function () {
+  this.timeout(300_000);
+
+  const examples = readdirSync(examplesDir).filter((name) => name.endsWith('.runbook.yaml'));
+  for (const name of examples) {
+    for (const windowed of [false, true]) {
+      it(`every plan for ${name}${windowed ? ' with a 22:00–06:00 window' : ''} is confirmed by its own simulation`, () => {
+        const text = windowed ? withWindow(readExample(name)) : readExample(name);
+        const search = findPlans(text, { eventBudget: 12_000_000, maxPlans: 2 });
+        assert.equal(search.refused, undefined);
+        for (const plan of search.plans) {
+          assert.equal(plan.safe, true);
+          assert.equal(applyEdits(text, plan.edits), plan.text, 'the edits make the plan’s text');
+          confirm(plan);
+        }
+        if (search.plans.length === 0)
+          assert.ok(search.bestPartial && search.bestPartial.problems.length > 0, 'no plan: the closest miss says why');
+      });
+    }
+  }
+
+  it('finds a plan for the exposed example in a 22:00–06:00 window; applied, it lints without EXR001/EXR004/EXR005', () => {
+    const text = withWindow(readExample('kb924567-exposed.runbook.yaml'));
+    const search = findPlans(text, { maxPlans: 1 });
+    assert.ok(search.asWritten && !search.asWritten.safe);
+    const [best] = search.plans;
+    assert.ok(best, 'a plan');
+    assert.ok(best.changes.some((change) => /install KB924567 on EXCH01/.test(change)));
+    const written = applyEdits(text, best.edits);
+    const first = lintText(written);
+    const extraFindings = simulationFindings(first.runbook, simulate(first.runbook, { series: false }));
+    const codes = lintText(written, { extraFindings }).diagnostics.map((d) => d.code);
+    for (const code of ['EXR001', 'EXR004', 'EXR005', 'EXR008']) assert.ok(!codes.includes(code), `${code} remains`);
+    // Comments and the lines the plan does not touch stay as they were.
+    assert.ok(written.startsWith(text.slice(0, text.indexOf('runbook: 1'))));
+  });
+
+  it('reports "no safe plan" for a window too short for the data, with the closest option and why', () => {
+    const text = withWindow(readExample('kb924567-exposed.runbook.yaml'), 'window:\n  daily: { from: "22:00", to: "22:30" }\nservers:');
+    const search = findPlans(text, { eventBudget: 20_000_000 });
+    assert.deepEqual(search.plans, []);
+    const partial = search.bestPartial;
+    assert.ok(partial);
+    assert.ok(
+      partial.problems.some((p) => p.code === 'EXR008' && /after the maintenance window closes/.test(p.message)),
+      'the closest option says it overruns the window',
+    );
+    assert.ok(partial.overrunMinutes > 0);
+  });
+
+  it('is deterministic for a seed, reports progress and can be cancelled', () => {
+    const text = withWindow(readExample('kb924567-exposed.runbook.yaml'));
+    const a = findPlans(text, { seed: 5, maxPlans: 2 });
+    const b = findPlans(text, { seed: 5, maxPlans: 2 });
+    assert.deepEqual(
+      a.plans.map((p) => p.text),
+      b.plans.map((p) => p.text),
+    );
+    const progress: number[] = [];
+    let calls = 0;
+    const cancelled = findPlans(text, {
+      onProgress: (p) => progress.push(p.searched),
+      shouldCancel: () => progress.length > 0 && ++calls > 3,
+    });
+    assert.equal(cancelled.stopped, 'cancelled');
+    assert.ok(progress.length >= 1);
+    // A clock that has run out stops the search before the next candidate.
+    let clock = 0;
+    const timed = findPlans(text, { now: () => (clock += 1000), timeBudgetMs: 1500 });
+    assert.equal(timed.stopped, 'time');
+  });
+
+  it('refuses a runbook that cannot be simulated, saying why', () => {
+    const search = findPlans('runbook: 1\nname: x\nservers: []\nsteps: []\n');
+    assert.match(search.refused ?? '', /cannot be simulated: EXR100/);
+  });
+});
+
+describe('planner diff', () => {
+  it('gives whole-line hunks and a unified diff with context', () => {
+    const a = 'a\nb\nc\nd\ne\nf\ng\nh\n';
+    const b = 'a\nb\nX\nd\ne\nf\ng\nh\nY\n';
+    assert.deepEqual(lineDiff(a, b), [
+      { aStart: 2, aEnd: 3, bStart: 2, bEnd: 3 },
+      { aStart: 8, aEnd: 8, bStart: 8, bEnd: 9 },
+    ]);
+    assert.equal(
+      unifiedDiff(a, b, 'old', 'new'),
+      ['--- old', '+++ new', '@@ -1,8 +1,9 @@', ' a', ' b', '-c', '+X', ' d', ' e', ' f', ' g', ' h', '+Y', ''].join('\n'),
+    );
+    assert.equal(unifiedDiff(a, a, 'old', 'new'), '');
+  });
+});
