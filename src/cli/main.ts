@@ -1,27 +1,34 @@
 /**
- * `exrunbook lint|simulate|lsp`: the command-line adapter around the core. Exit codes (docs/runbook-format.md):
+ * `exrunbook lint|simulate|plan|lsp`: the command-line adapter around the core. Exit codes (docs/runbook-format.md):
  * lint 0 = no error-severity diagnostic, 1 = at least one, 2 = usage or I/O problem;
- * simulate 0 = simulated (even when exhaustion is predicted), 1 = too broken to simulate, 2 = usage or I/O.
+ * simulate 0 = simulated (even when exhaustion is predicted), 1 = too broken to simulate, 2 = usage or I/O;
+ * plan 0 = a safe plan exists, 1 = none fits (or the runbook cannot be simulated), 2 = usage or I/O.
  */
+import { writeFileSync } from 'node:fs';
 import { version } from '../../package.json';
 import type { Finding, Severity } from '../core/diagnostics';
 import { lintOnce } from '../core/incremental/incrementalAnalyzer';
 import { simulationBlockers, toDiagnostics } from '../core/lint';
+import { findPlans } from '../core/planner';
 import { RULES, ruleInfo, SIMULATED_CODES } from '../core/rules';
 import type { Runbook } from '../core/model/types';
 import { applyWhatIf, hotfixEverySource, simulate, simulationFindings, SimulationError } from '../core/simulator';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from './format';
 import { decodeRunbook, describeIoError, InputError, readFdBounded, readPathBounded } from './read';
+import { formatPlans, plansJson } from './plan';
 import { formatSimulation, formatWhatIf } from './simulate';
 
 const USAGE = `Usage:
   exrunbook lint [--format text|json|sarif] [--sarif-root DIR] [--no-simulate] [--enable CODE,…] [--stdin-filename NAME] FILE…
   exrunbook simulate [--json] [--what-if hotfix] [--seed N] [--stdin-filename NAME] FILE
+  exrunbook plan [--json] [--write] [--seed N] [--stdin-filename NAME] FILE
   exrunbook lsp --stdio
   exrunbook --help | --version
 
 lint       checks runbooks; exit 0 when no errors, 1 when there are errors, 2 on a usage or I/O problem
 simulate   runs the migration simulator and prints a per-server summary
+plan       searches for changes that avoid thread exhaustion and fit the maintenance window; prints the
+           plans and the best as a diff (--write applies it); exit 0 when a safe plan exists, 1 when none fits
 lsp        runs the language server over stdin/stdout, for editors other than VS Code
 FILE       a runbook path, or - for standard input (named NAME in messages; <stdin> by default)`;
 
@@ -34,6 +41,10 @@ export interface CliIo {
   readStdin(name: string): string;
   /** The directory relative paths are relative to: SARIF's `%SRCROOT%` unless `--sarif-root`. */
   cwd(): string;
+  /** Replaces a file's text (`plan --write`); throws a Node error with a `code` when it cannot. */
+  writeFile?(path: string, text: string): void;
+  /** Milliseconds of a clock, for `plan`'s time budget. */
+  now?(): number;
 }
 
 class UsageError extends Error {}
@@ -44,6 +55,8 @@ const nodeIo: CliIo = {
   readFile: (path) => decodeRunbook(readPathBounded(path)),
   readStdin: (name) => decodeRunbook(readFdBounded(0, name)),
   cwd: () => process.cwd(),
+  writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
+  now: () => Date.now(),
 };
 
 interface ParsedArgs {
@@ -56,6 +69,7 @@ interface ParsedArgs {
 const OPTIONS: Record<string, Record<string, 'value' | 'flag'>> = {
   lint: { '--format': 'value', '--sarif-root': 'value', '--no-simulate': 'flag', '--enable': 'value', '--stdin-filename': 'value' },
   simulate: { '--json': 'flag', '--what-if': 'value', '--seed': 'value', '--stdin-filename': 'value' },
+  plan: { '--json': 'flag', '--write': 'flag', '--seed': 'value', '--stdin-filename': 'value' },
   lsp: { '--stdio': 'flag' },
 };
 
@@ -66,7 +80,7 @@ function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
   // Own keys only: `constructor` or `toString` as a command must not find Object.prototype's.
   const options = Object.hasOwn(OPTIONS, command) ? OPTIONS[command] : undefined;
-  if (!options) throw new UsageError(`unknown command \`${command}\` (expected lint, simulate or lsp)`);
+  if (!options) throw new UsageError(`unknown command \`${command}\` (expected lint, simulate, plan or lsp)`);
   const files: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -146,6 +160,7 @@ export function run(argv: string[], io: CliIo = nodeIo): number {
       return 0;
     }
     if (args.command === 'lsp') return lspCommand(args);
+    if (args.command === 'plan') return planCommand(args, io);
     return args.command === 'lint' ? lintCommand(args, io) : simulateCommand(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -276,6 +291,35 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
     }
     throw error;
   }
+}
+
+function planCommand(args: ParsedArgs, io: CliIo): number {
+  if (args.files.length !== 1) throw new UsageError('plan needs exactly one FILE');
+  const write = args.flags.has('--write');
+  if (write && args.files[0] === STDIN) throw new UsageError('--write replaces a file: give a path, not -');
+  if (write && args.flags.has('--json')) throw new UsageError('--write and --json do not go together');
+  const seed = wholeNumberOption(args, '--seed', 0xffffffff);
+  const file = displayName(args, args.files[0]);
+  const text = readInput(io, args, args.files[0]);
+  const started = io.now?.();
+  const search = findPlans(text, { seed, now: io.now ? () => io.now!() : undefined });
+  if (search.refused) {
+    io.err(`exrunbook: ${file}: ${search.refused}\n`);
+    return 1;
+  }
+  const seconds = started !== undefined ? (io.now!() - started) / 1000 : 0;
+  io.out(args.flags.has('--json') ? plansJson(search, file, text) : formatPlans(search, file, text, seconds));
+  const best = search.plans[0];
+  if (write && best && best.text !== text) {
+    if (!io.writeFile) throw new InputError(`cannot write ${file}: no file system`);
+    try {
+      io.writeFile(args.files[0], best.text);
+    } catch (error) {
+      throw new InputError(`cannot write ${file}: ${describeIoError(error)}`);
+    }
+    io.err(`exrunbook: wrote plan 1 to ${file}\n`);
+  }
+  return best ? 0 : 1;
 }
 
 /**

@@ -86,7 +86,8 @@ export function buildCandidate(
             start: start === undefined ? undefined : formatTime(start),
           }),
         );
-        changes.push(`install KB924567 on ${server} (Gateway Out Threads 0) before \`${step.id.value}\`, restarting its store`);
+        const gateway = state.gatewayOutThreads === 0 ? '' : ' and set Gateway Out Threads to 0';
+        changes.push(`install KB924567 on ${server}${gateway} before \`${step.id.value}\` (its store restarts)`);
       }
     }
     if (edits.length === 0) return undefined;

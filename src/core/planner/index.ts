@@ -206,8 +206,10 @@ export function findPlans(text: string, options: PlanOptions = {}): PlanSearch {
   }
 }
 
+/** Finish to the minute (a few seconds apart is a tie), then the fewest steps changed. */
 function byFinishThenChanges(a: PlanOutcome, b: PlanOutcome): number {
-  return a.finish - b.finish || a.stepsChanged - b.stepsChanged;
+  const minute = (plan: PlanOutcome) => Math.round(plan.finishIsClock ? plan.finish / 60000 : plan.finish);
+  return minute(a) - minute(b) || a.stepsChanged - b.stepsChanged;
 }
 
 /** The closest miss: no exhaustion before exhaustion, then the least time outside the window, then the earliest finish. */
@@ -251,7 +253,9 @@ function enumerate(analysis: Analysis, targets: readonly string[]): Candidate[] 
   }
   // Concurrency: as written, every lower value (fewer flushes at once), and higher ones up to the schema's 16.
   const concurrencies: (number | undefined)[] = [undefined];
-  for (const c of [1, 2, 3, 4, 6, 8, 10, 12, 16]) if (c !== current) concurrencies.push(c);
+  // More at once than the largest move has mailboxes changes nothing.
+  const most = Math.max(...moves.map((step) => step.mailboxes?.value.count ?? 1));
+  for (const c of [1, 2, 3, 4, 6, 8, 10, 12, 16]) if (c !== current && c <= Math.max(most, current)) concurrencies.push(c);
 
   // Batches that let the flushes drain: as many mailboxes as the spare threads hold, then a flush timeout's wait.
   const flush = runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
@@ -316,7 +320,7 @@ function roughEstimate(analysis: Analysis, targets: readonly string[], candidate
   const flush = runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
   for (const step of runbook.steps) {
     if (!step.id || !targets.includes(step.id.value) || !step.mailboxes) continue;
-    const concurrency = candidate.concurrency ?? step.concurrency?.value ?? 1;
+    const concurrency = Math.min(candidate.concurrency ?? step.concurrency?.value ?? 1, step.mailboxes.value.count);
     const throughput = step.throughputMBPerMinute?.value ?? assumptions.moveThroughputMBPerMinute;
     const { count, averageSizeMB } = step.mailboxes.value;
     const minutes = moveMinutes({ ...step, concurrency: { value: concurrency, span: step.span } }, assumptions);
