@@ -40,7 +40,7 @@ describe('exrunbook plan', function () {
     assert.match(stdout, /^as written +2026-12-07 00:32 UTC +40 of 40 +22,329 +0 +unsafe: EXR001, EXR005, EXR008$/m);
     assert.match(stdout, /^plan 1 +2026-12-06 \d\d:\d\d UTC /m);
     assert.match(stdout, /^--- wave1\.runbook\.yaml\n\+\+\+ wave1\.runbook\.yaml \(plan 1\)\n@@ /m);
-    assert.match(stdout, /^\+    hotfix: KB924567$/m);
+    assert.match(stdout, /^\+ {4}hotfix: KB924567$/m);
   });
 
   it('--write applies the best plan, keeping comments, and the result lints clean with a simulation that agrees', () => {
