@@ -5,10 +5,11 @@
  * plan 0 = a safe plan exists, 1 = none fits (or the runbook cannot be simulated), 2 = usage or I/O.
  */
 import { writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { version } from '../../package.json';
 import type { Finding, Severity } from '../core/diagnostics';
 import { lintOnce } from '../core/incremental/incrementalAnalyzer';
-import { simulationBlockers, toDiagnostics } from '../core/lint';
+import { mailboxFilesOf, simulationBlockers, toDiagnostics, type LintOptions } from '../core/lint';
 import { findPlans } from '../core/planner';
 import { RULES, ruleInfo, SIMULATED_CODES } from '../core/rules';
 import type { Runbook } from '../core/model/types';
@@ -143,6 +144,30 @@ function readInput(io: CliIo, args: ParsedArgs, file: string): string {
   }
 }
 
+/**
+ * The mailbox list files the runbook names, read next to it (standard input: from the working
+ * directory) with the same bounded read as runbooks; a file that cannot be read carries why.
+ */
+function readMailboxFiles(io: CliIo, file: string, text: string): LintOptions['mailboxFiles'] {
+  // Most runbooks name no list file: skip the extra analysis for them.
+  if (!/\bfile\s*:/.test(text)) return undefined;
+  const names = mailboxFilesOf(lintOnce(text).runbook);
+  if (names.length === 0) return undefined;
+  const base = file === STDIN ? '' : dirname(file);
+  const files: Record<string, { text: string } | { error: string }> = {};
+  for (const name of names) {
+    try {
+      files[name] = { text: io.readFile(isAbsolute(name) || base === '' ? name : join(base, name)) };
+    } catch (error) {
+      const known = error instanceof InputError || (error as NodeJS.ErrnoException)?.code !== undefined;
+      if (!known) throw error;
+      // The message names the file already: keep only why.
+      files[name] = { error: error instanceof InputError ? error.message.replace(/^cannot read .*?: /, '') : describeIoError(error) };
+    }
+  }
+  return files;
+}
+
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export function run(argv: string[], io: CliIo = nodeIo): number {
   try {
@@ -205,7 +230,7 @@ function lintCommand(args: ParsedArgs, io: CliIo): number {
       unreadable++;
       continue;
     }
-    results.push(lintOne(displayName(args, file), text, args.flags.has('--no-simulate'), severities));
+    results.push(lintOne(displayName(args, file), text, args.flags.has('--no-simulate'), severities, readMailboxFiles(io, file, text)));
   }
   if (results.length > 0) {
     const cwd = io.cwd();
@@ -236,13 +261,19 @@ function enabledRules(args: ParsedArgs): Record<string, Severity> | undefined {
   return severities;
 }
 
-function lintOne(file: string, text: string, noSimulate: boolean, severities?: Record<string, Severity>): FileDiagnostics {
+function lintOne(
+  file: string,
+  text: string,
+  noSimulate: boolean,
+  severities: Record<string, Severity> | undefined,
+  mailboxFiles: LintOptions['mailboxFiles'],
+): FileDiagnostics {
   // EXR005 comes from the simulation; until it has run, a suppression of it is not "unused".
-  const first = lintOnce(text, { pendingCodes: SIMULATED_CODES, severities });
+  const first = lintOnce(text, { pendingCodes: SIMULATED_CODES, severities, mailboxFiles });
   if (noSimulate || !first.simulatable) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
   const extraFindings = predictedExhaustion(first.runbook);
   if (extraFindings === undefined) return { file, diagnostics: first.diagnostics, analysis: first.analysis };
-  return { file, diagnostics: toDiagnostics(first.analysis, { extraFindings, severities }), analysis: first.analysis };
+  return { file, diagnostics: toDiagnostics(first.analysis, { extraFindings, severities, mailboxFiles }), analysis: first.analysis };
 }
 
 /** EXR005 and EXR008 findings, or undefined when the run is refused (event budget): lint stays fast and never fails on that. */
@@ -264,7 +295,8 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
   if (whatIf !== undefined && whatIf !== 'hotfix') throw new UsageError(`--what-if takes \`hotfix\`, not ${String(whatIf)}`);
   const seed = wholeNumberOption(args, '--seed', 0xffffffff);
   const file = displayName(args, args.files[0]);
-  const lint = lintOnce(readInput(io, args, args.files[0]));
+  const text = readInput(io, args, args.files[0]);
+  const lint = lintOnce(text, { mailboxFiles: readMailboxFiles(io, args.files[0], text) });
   if (!lint.simulatable) {
     const blocking = simulationBlockers(lint.analysis);
     io.err(`exrunbook: ${file} has errors that stop the simulation:\n`);
@@ -302,7 +334,8 @@ function planCommand(args: ParsedArgs, io: CliIo): number {
   const file = displayName(args, args.files[0]);
   const text = readInput(io, args, args.files[0]);
   const started = io.now?.();
-  const search = findPlans(text, { seed, now: io.now ? () => io.now!() : undefined });
+  const mailboxFiles = readMailboxFiles(io, args.files[0], text);
+  const search = findPlans(text, { seed, mailboxFiles, now: io.now ? () => io.now!() : undefined });
   if (search.refused) {
     io.err(`exrunbook: ${file}: ${search.refused}\n`);
     return 1;

@@ -8,6 +8,7 @@ import { buildSchedule } from './model/schedule';
 import { statesThroughSteps } from './model/state';
 import { serverKey, type Runbook, type ServerDecl } from './model/types';
 import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext } from './rules';
+import { resolveMailboxFiles, type MailboxFileContent } from './rules/exr009';
 import { applySuppressions, findSuppressions, unusedSuppressionFindings } from './suppressions';
 
 export interface LintOptions {
@@ -15,6 +16,8 @@ export interface LintOptions {
   severities?: Readonly<Record<string, SeveritySetting>>;
   /** Numbers the product assumes (settings may override them). */
   assumptions?: Partial<Assumptions>;
+  /** Mailbox list files the runbook names (`mailboxes: { file }`), as written, with the text the adapter read. */
+  mailboxFiles?: Readonly<Record<string, MailboxFileContent>>;
 }
 
 /** The result of reading one runbook: everything the adapters and the editor features build on. */
@@ -44,6 +47,7 @@ export function analyze(text: string, options: LintOptions = {}): Analysis {
 /** State through the steps, schedule, then every semantic rule; their findings are appended to `findings`. */
 export function runSemanticRules(runbook: Runbook, options: LintOptions, findings: Finding[]): RuleContext {
   const assumptions = withAssumptions(options.assumptions);
+  resolveMailboxFiles(runbook, options.mailboxFiles, findings);
   const declared = new Map<string, ServerDecl>();
   for (const server of runbook.servers) {
     if (server.name && !declared.has(serverKey(server.name.value))) declared.set(serverKey(server.name.value), server);
@@ -173,4 +177,9 @@ export function blockersSentence(blockers: readonly RunbookDiagnostic[]): string
 
 function blocksSimulation(finding: Finding): boolean {
   return ruleInfo(finding.code)?.blocksSimulation === true;
+}
+
+/** The mailbox list files a runbook names, as written (what an adapter reads and hands back in `mailboxFiles`). */
+export function mailboxFilesOf(runbook: Runbook): string[] {
+  return [...new Set(runbook.steps.filter((step) => step.mailboxFile).map((step) => step.mailboxFile!.value))];
 }

@@ -13,6 +13,7 @@ import { serverKey, type ActionName, type MaintenanceWindow, type ServerDecl, ty
 import { describeWindow, windowDeclaresTimes, windowIntervals } from '../model/window';
 import { ruleDocPath, ruleInfo } from '../rules';
 import { databaseStateLines, serverFlushVerdict } from './databaseHover';
+import { describeMailboxList } from '../rules/exr009';
 import { FACTS } from './facts';
 import { escapeMarkdown } from './markdown';
 import { fieldSchema, nodeAt, typeLabel, type NodeHit } from './yamlPath';
@@ -127,6 +128,13 @@ function nodeSection(analysis: Analysis, hit: NodeHit): string | undefined {
       );
     } else if ((step && field === 'hotfix') || (server && field === 'hotfixes' && typeof itemIndex === 'number')) {
       parts.push(kbSection(hit.value));
+    } else if (step && field === 'mailboxes' && itemIndex === 'file' && step.mailboxFile) {
+      const set = step.mailboxes?.value;
+      parts.push(
+        set?.sizesMB
+          ? `**${escapeMarkdown(step.mailboxFile.value)}**: ${escapeMarkdown(describeMailboxList(set.sizesMB, set.names))}.`
+          : `**${escapeMarkdown(step.mailboxFile.value)}**: not read (see the diagnostic).`,
+      );
     } else if (step && field === 'action' && hit.path.length === 3) {
       parts.push(actionSection(step, hit.value, assumptions));
     }

@@ -114,6 +114,7 @@ export function buildStep(doc: ParsedDocument, text: string, node: YAMLMap, inde
     concurrency: reader.integer('concurrency'),
     throughputMBPerMinute: reader.positiveNumber('throughputMBPerMinute'),
     mailboxes: readMailboxes(doc, text, reader),
+    mailboxFile: reader.map('mailboxes')?.string('file'),
   };
   readDatabaseStepFields(reader, step);
   const services = reader.stringList('services');

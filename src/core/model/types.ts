@@ -44,6 +44,8 @@ export interface MailboxSet {
   /** Individual sizes when the runbook lists the mailboxes; absent for `{ count, averageSizeMB }`. */
   sizesMB?: number[];
   averageSizeMB: number;
+  /** The mailboxes' names, when a mailbox list file gives them (same order as sizesMB). */
+  names?: string[];
 }
 
 export interface ServerLoad {
@@ -98,6 +100,8 @@ export interface Step {
   /** Minutes. */
   duration?: Field<number>;
   mailboxes?: Field<MailboxSet>;
+  /** `mailboxes: { file }`: the list file as written; `mailboxes` is filled from its text when the adapter read it. */
+  mailboxFile?: Field<string>;
   concurrency?: Field<number>;
   throughputMBPerMinute?: Field<number>;
   fromDatabase?: Field<string>;

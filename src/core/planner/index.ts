@@ -30,6 +30,8 @@ export type { DiffHunk } from './diff';
 export interface PlanOptions {
   seed?: number;
   assumptions?: Partial<Assumptions>;
+  /** The mailbox list files the runbook names, as `analyze` takes them. */
+  mailboxFiles?: LintOptions['mailboxFiles'];
   /** Events one simulation may use (default 20,000,000, as `lint`). */
   maxEventsPerRun?: number;
   /** Events the whole search may use (default 200,000,000). */
@@ -108,7 +110,7 @@ const SLICE_EVENTS = 1 << 16;
 
 /** Searches for safe plans for the runbook `text`. Never throws on any text. */
 export function findPlans(text: string, options: PlanOptions = {}): PlanSearch {
-  const lintOptions: LintOptions = { assumptions: options.assumptions };
+  const lintOptions: LintOptions = { assumptions: options.assumptions, mailboxFiles: options.mailboxFiles };
   const original = analyze(text, lintOptions);
   const empty = { plans: [], searched: 0, candidates: 0, events: 0, stopped: 'done' as const };
   if (!isSimulatable(original)) {

@@ -12,6 +12,7 @@ import { exr005 } from './exr005';
 import { exr006 } from './exr006';
 import { exr007 } from './exr007';
 import { exr008, windowFindings } from './exr008';
+import { exr009 } from './exr009';
 import { exr010 } from './exr010';
 import { exr011 } from './exr011';
 import { exr012 } from './exr012';
@@ -39,6 +40,7 @@ export const RULES: readonly RuleInfo[] = [
   exr006,
   exr007,
   exr008,
+  exr009,
   exr010,
   exr011,
   exr012,

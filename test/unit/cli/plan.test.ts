@@ -104,3 +104,33 @@ describe('exrunbook plan', function () {
     assert.match(readFileSync(file, 'utf8'), /hotfix: KB924567/);
   });
 });
+
+describe('exrunbook lint and simulate with a mailbox list file', function () {
+  this.timeout(120_000);
+
+  it('reads the list next to the runbook: 1,000 mailboxes linted and simulated; a bad row is reported at its row', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exrunbook-list-'));
+    const rows = ['alias,sizeMB', ...Array.from({ length: 1000 }, (_, i) => `user${i},${50 + ((i * 37) % 900)}`)];
+    writeFileSync(join(dir, 'sales.csv'), rows.join('\n') + '\n');
+    const runbook = readExample('kb924567-exposed.runbook.yaml').replace(
+      'mailboxes: { count: 400, averageSizeMB: 250 }',
+      'mailboxes: { file: sales.csv }',
+    );
+    writeFileSync(join(dir, 'wave1.runbook.yaml'), runbook);
+    const cli = (...argv: string[]) =>
+      spawnSync(process.execPath, [resolve(repoRoot, 'bin', 'exrunbook.js'), ...argv], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+    const simulated = cli('simulate', '--json', 'wave1.runbook.yaml');
+    assert.equal(simulated.status, 0, simulated.stderr);
+    assert.equal(JSON.parse(simulated.stdout).servers.EXCH01.summary.flushTasksRegistered, 1000);
+    const linted = cli('lint', join(dir, 'wave1.runbook.yaml'));
+    assert.match(linted.stdout, /each of the 1,000 mailboxes/);
+    rows[42] = 'user41,forty';
+    writeFileSync(join(dir, 'sales.csv'), rows.join('\n') + '\n');
+    const bad = cli('lint', 'wave1.runbook.yaml');
+    assert.equal(bad.status, 1);
+    assert.match(
+      bad.stdout,
+      /^wave1\.runbook\.yaml:30:24: error EXR009 `sales\.csv` row 43, column 2 \(sizeMB\): `forty` is not a size in MB\./m,
+    );
+  });
+});
