@@ -18,7 +18,9 @@ import { FLUSH_TIMEOUT_MINUTES } from '../model/facts';
 import { exposedMoves } from '../model/state';
 import type { Runbook } from '../model/types';
 import { intervalAt, nextInterval, windowDeclaresTimes } from '../model/window';
-import { SIMULATED_CODES, simulationFindings } from '../rules';
+import { ruleInfo, SIMULATED_CODES, simulationFindings } from '../rules';
+import { exr005 } from '../rules/exr005';
+import { exr008 } from '../rules/exr008';
 import { Simulation, SimulationError } from '../simulator';
 import type { SimulationResult } from '../simulator/result';
 import { buildCandidate, type BuiltCandidate, type Candidate } from './candidates';
@@ -71,6 +73,8 @@ export interface PlanOutcome {
   worstDeliveryQueue: number;
   /** Why it is not safe: the problems its own lint and simulation report (codes and messages). */
   problems: Problem[];
+  /** A move is exposed to KB924567 or a server runs out of threads (the worse kind of miss). */
+  exposedOrExhausted: boolean;
   /** Minutes outside the window, summed over the steps outside it. */
   overrunMinutes: number;
   /** The runbook with the changes, and the same as minimal edits of the original text. */
@@ -102,14 +106,25 @@ export interface PlanSearch {
   refused?: string;
 }
 
-/** Codes a plan must not leave: exposure, exhaustion, the window, a restart inside a move. */
-const PLAN_PROBLEMS = new Set(['EXR001', 'EXR003', 'EXR004', 'EXR005', 'EXR008']);
 const DEFAULT_EVENT_BUDGET = 200_000_000;
 const DEFAULT_RUN_EVENTS = 20_000_000;
 const SLICE_EVENTS = 1 << 16;
 
-/** Searches for safe plans for the runbook `text`. Never throws on any text. */
+/** Searches for safe plans for the runbook `text`, to the end. Never throws on any text. */
 export function findPlans(text: string, options: PlanOptions = {}): PlanSearch {
+  const search = planSearch(text, options);
+  for (;;) {
+    const step = search.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same search, one simulation slice (65,536 events) per `next()`: a caller that must stay
+ * responsive (the language server) runs a few slices, lets its other work in, and goes on; its
+ * cancellation is seen between slices through `shouldCancel`.
+ */
+export function* planSearch(text: string, options: PlanOptions = {}): Generator<void, PlanSearch> {
   const lintOptions: LintOptions = { assumptions: options.assumptions, mailboxFiles: options.mailboxFiles };
   const original = analyze(text, lintOptions);
   const empty = { plans: [], searched: 0, candidates: 0, events: 0, stopped: 'done' as const };
@@ -127,7 +142,7 @@ export function findPlans(text: string, options: PlanOptions = {}): PlanSearch {
   const outOfTime = () => started !== undefined && options.now!() - started > timeBudget;
   const interrupted = () => options.shouldCancel?.() === true || outOfTime();
 
-  const evaluate = (built: BuiltCandidate): PlanOutcome | 'stop' | undefined => {
+  function* evaluate(built: BuiltCandidate): Generator<void, PlanOutcome | 'stop' | undefined> {
     const left = eventBudget - events;
     if (left <= 0) return 'stop';
     let result: SimulationResult;
@@ -139,9 +154,8 @@ export function findPlans(text: string, options: PlanOptions = {}): PlanSearch {
         series: false,
         shouldCancel: interrupted,
       });
-      while (!simulation.runFor(SLICE_EVENTS)) {
-        // runFor asks shouldCancel between slices.
-      }
+      // runFor asks shouldCancel between slices.
+      while (!simulation.runFor(SLICE_EVENTS)) yield;
       result = simulation.result();
     } catch (error) {
       if (error instanceof SimulationError && error.kind === 'cancelled') return 'stop';
@@ -150,10 +164,10 @@ export function findPlans(text: string, options: PlanOptions = {}): PlanSearch {
     }
     events += result.events;
     return outcome(original, built, result, lintOptions);
-  };
+  }
 
   const asWrittenBuilt: BuiltCandidate = { candidate: { protect: false }, text, analysis: original, changes: [] };
-  const asWritten = evaluate(asWrittenBuilt);
+  const asWritten = yield* evaluate(asWrittenBuilt);
   if (asWritten === 'stop' || asWritten === undefined) {
     return {
       ...empty,
@@ -187,7 +201,7 @@ export function findPlans(text: string, options: PlanOptions = {}): PlanSearch {
     const one = buildCandidate(original, targets, candidate, lintOptions);
     if (!one || seen.has(one.text) || !isSimulatable(one.analysis)) continue;
     seen.add(one.text);
-    const result = evaluate(one);
+    const result = yield* evaluate(one);
     if (result === 'stop') {
       stopped = events >= eventBudget ? 'events' : stopReason();
       break;
@@ -216,7 +230,7 @@ function byFinishThenChanges(a: PlanOutcome, b: PlanOutcome): number {
 
 /** The closest miss: no exhaustion before exhaustion, then the least time outside the window, then the earliest finish. */
 function byCloseness(a: PlanOutcome, b: PlanOutcome): number {
-  const exhausted = (o: PlanOutcome) => Number(o.problems.some((p) => p.code === 'EXR005' || p.code === 'EXR001' || p.code === 'EXR004'));
+  const exhausted = (o: PlanOutcome) => Number(o.exposedOrExhausted);
   return (
     exhausted(a) - exhausted(b) || a.overrunMinutes - b.overrunMinutes || a.problems.length - b.problems.length || byFinishThenChanges(a, b)
   );
@@ -356,15 +370,17 @@ function outcome(original: Analysis, built: BuiltCandidate, result: SimulationRe
   const problems: Problem[] = diagnostics
     // A restart inside a move that the runbook already has is not the plan's to fix; one the plan adds is.
     .filter((d) =>
-      d.code === 'EXR003' ? restartsInMoves(analysis) > restartsInMoves(original) : PLAN_PROBLEMS.has(d.code) || d.severity === 'error',
+      ruleInfo(d.code)?.plan === 'mustNotAdd'
+        ? countOf(analysis, d.code) > countOf(original, d.code)
+        : ruleInfo(d.code)?.plan === 'solves' || d.severity === 'error',
     )
     .map((d) => ({ code: d.code, message: d.message, stepIndex: typeof d.data?.stepIndex === 'number' ? d.data.stepIndex : undefined }));
   const summaries = Object.values(result.servers).map((server) => server.summary);
   // Threads that run out anywhere, not only during a move (EXR005's scope), make a plan unsafe.
   for (const summary of summaries) {
-    if (summary.exhaustedAt !== null && !problems.some((p) => p.code === 'EXR005' && p.message.includes(summary.server)))
+    if (summary.exhaustedAt !== null && !problems.some((p) => p.code === exr005.code && p.message.includes(summary.server)))
       problems.push({
-        code: 'EXR005',
+        code: exr005.code,
         message: `${summary.server} runs out of store task threads (${summary.exhaustedDuringStep ?? 'between steps'}).`,
       });
   }
@@ -385,15 +401,17 @@ function outcome(original: Analysis, built: BuiltCandidate, result: SimulationRe
     threadPool: peak?.threadPool ?? 0,
     worstDeliveryQueue: summaries.reduce((worst, s) => Math.max(worst, s.maxLocalDeliveryQueue), 0),
     problems,
-    overrunMinutes: findings.filter((f) => f.code === 'EXR008').reduce((sum, f) => sum + Number(f.data?.overrunMinutes ?? 0), 0),
+    exposedOrExhausted:
+      exposedMoves(analysis.runbook, analysis.context?.states).length > 0 || summaries.some((s) => s.exhaustedAt !== null),
+    overrunMinutes: findings.filter((f) => f.code === exr008.code).reduce((sum, f) => sum + Number(f.data?.overrunMinutes ?? 0), 0),
     text,
     edits: textEditsFromDiff(original.parsed.text, hunks, text),
     hunks,
   };
 }
 
-function restartsInMoves(analysis: Analysis): number {
-  return analysis.findings.filter((finding) => finding.code === 'EXR003').length;
+function countOf(analysis: Analysis, code: string): number {
+  return analysis.findings.filter((finding) => finding.code === code).length;
 }
 
 /** Steps added or whose text changed (by id), and one for the inventory when it changed. */

@@ -10,6 +10,7 @@ import { declaredName, stepLabel, type SemanticRule } from './rule';
 export const exr001: SemanticRule = {
   code: 'EXR001',
   defaultSeverity: 'error',
+  plan: 'solves',
   title: 'Mailbox move from an Exchange 2003 SP2 server with a disabled MTA and no KB924567',
   facts: ['F1', 'F2', 'F3', 'F4', 'F5', 'F9'],
   explanation:

@@ -9,6 +9,7 @@ import { declaredName, stepLabel, type SemanticRule } from './rule';
 export const exr003: SemanticRule = {
   code: 'EXR003',
   defaultSeverity: 'warning',
+  plan: 'mustNotAdd',
   title: 'Store restart while a mailbox move on that server is running',
   facts: ['F8', 'S1'],
   explanation:

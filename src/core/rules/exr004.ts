@@ -10,6 +10,7 @@ import { declaredName, stepLabel, type SemanticRule } from './rule';
 export const exr004: SemanticRule = {
   code: 'EXR004',
   defaultSeverity: 'error',
+  plan: 'solves',
   title: 'KB924567 installed but Gateway Out Threads is not 0',
   facts: ['F9', 'F10'],
   explanation:

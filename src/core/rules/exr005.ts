@@ -11,6 +11,7 @@ import type { RuleInfo } from './rule';
 export const exr005: RuleInfo = {
   code: 'EXR005',
   defaultSeverity: 'warning',
+  plan: 'solves',
   title: 'Simulation predicts store task-thread exhaustion during a move',
   facts: ['F3', 'F4', 'F5', 'N1', 'N2', 'N3'],
   explanation:

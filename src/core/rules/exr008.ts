@@ -16,6 +16,7 @@ import { stepLabel, type SemanticRule } from './rule';
 export const exr008: SemanticRule = {
   code: 'EXR008',
   defaultSeverity: 'warning',
+  plan: 'solves',
   title: 'Step outside the maintenance window',
   facts: ['N1', 'N2'],
   explanation:

@@ -29,6 +29,11 @@ export interface RuleInfo {
   fromSimulation?: boolean;
   /** The editor fades the text it marks (it does nothing, like unused code). */
   fadesText?: boolean;
+  /**
+   * What the planner (core/planner) does about it: 'solves' — a plan must leave none of it, and the
+   * editor offers "Find a safe plan" on it; 'mustNotAdd' — a plan must not add any (the runbook's own may stay).
+   */
+  plan?: 'solves' | 'mustNotAdd';
   /** Quick fixes for one diagnostic of this code (features/codeActions.ts asks the rule by code). */
   fixes?: (context: FixContext) => QuickFix[];
 }
