@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { RunbookServer, type CreateClient } from './client';
 import { NEW_RUNBOOK_COMMAND, newRunbook } from './newRunbook';
 import { SHOW_RULE_COMMAND } from '../protocol/server';
+import { findSafePlan } from './findSafePlan';
 import { registerSimulationPanel, runSimulateCommand } from './simulatePanel';
 
 export function activateWith(context: vscode.ExtensionContext, createClient: CreateClient): void {
@@ -21,6 +22,7 @@ export function activateWith(context: vscode.ExtensionContext, createClient: Cre
     vscode.commands.registerCommand('exrunbook.restartServer', () => server.restart()),
     vscode.commands.registerCommand(NEW_RUNBOOK_COMMAND, newRunbook),
     vscode.commands.registerCommand(SHOW_RULE_COMMAND, (code: unknown) => showRule(context, code)),
+    vscode.commands.registerCommand('exrunbook.findSafePlan', (uri?: unknown) => findSafePlan(server, uri)),
   );
   registerSimulationPanel(context, server);
   output.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

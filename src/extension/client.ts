@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import { State, type BaseLanguageClient, type LanguageClientOptions } from 'vscode-languageclient';
 import type { RunbookChange } from '../protocol/panel';
 import {
+  FIND_PLANS_REQUEST,
   PANEL_EDITS_REQUEST,
+  PLAN_PROGRESS_NOTIFICATION,
   RUNBOOK_MODEL_REQUEST,
   SHOW_RULE_COMMAND,
   STATUS_NOTIFICATION,
@@ -19,6 +21,8 @@ import {
   type ReadRunbookParams,
   type WorkspaceRunbooksParams,
   type WorkspaceSummary,
+  type FindPlansResult,
+  type PlanProgressParams,
   type PanelEditsResult,
   type RunbookModel,
   type ServerInitializationOptions,
@@ -104,6 +108,24 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     return client.sendRequest<PanelEditsResult | null>(PANEL_EDITS_REQUEST, { uri: client.code2ProtocolConverter.asUri(uri), change });
   }
 
+  /** The planner, run in the server; `token` cancels it there, `onProgress` hears how far it is. */
+  async findPlans(
+    uri: vscode.Uri,
+    token: vscode.CancellationToken,
+    onProgress: (progress: PlanProgressParams) => void,
+  ): Promise<FindPlansResult | null> {
+    const client = await this.start();
+    const protocolUri = client.code2ProtocolConverter.asUri(uri);
+    const listener = client.onNotification(PLAN_PROGRESS_NOTIFICATION, (progress: PlanProgressParams) => {
+      if (progress.uri === protocolUri) onProgress(progress);
+    });
+    try {
+      return await client.sendRequest<FindPlansResult | null>(FIND_PLANS_REQUEST, { uri: protocolUri }, token);
+    } finally {
+      listener.dispose();
+    }
+  }
+
   asRange(range: LspTextEdit['range']): vscode.Range {
     return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
   }
@@ -114,6 +136,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
       simulateCommand: true,
       showRuleCommand: true,
       workspaceRunbooks: true,
+      findSafePlanCommand: true,
     };
     const settingKeys = manifestSettingKeys(this.context);
     return {

@@ -18,6 +18,8 @@ export interface ServerInitializationOptions {
   showRuleCommand?: boolean;
   /** The client answers `exrunbook/workspaceRunbooks` and `exrunbook/readRunbook`: check the runbooks that are not open. */
   workspaceRunbooks?: boolean;
+  /** The client has the `exrunbook.findSafePlan` command: offer "Find a safe plan" as a code action. */
+  findSafePlanCommand?: boolean;
 }
 
 /** The command that shows a rule page rendered (argument: the code). */
@@ -88,3 +90,38 @@ export interface WorkspaceSummary {
   /** Files found beyond the limit, too large or unreadable: not checked. */
   skipped: number;
 }
+
+/** `exrunbook/findPlans`: the planner (core/planner) on a document, run in the server in slices; cancellable. */
+export const FIND_PLANS_REQUEST = 'exrunbook/findPlans';
+
+export interface FindPlansParams {
+  uri: string;
+}
+
+/** One plan, as the client lists it; `edits` make it in the document at `version`. */
+export interface PlanSummary {
+  finish: string;
+  peakThreadsBusy: number;
+  threadPool: number;
+  worstLocalDeliveryQueue: number;
+  stepsChanged: number;
+  changes: string[];
+  edits: LspTextEdit[];
+}
+
+export type FindPlansResult =
+  | { version: number; plans: PlanSummary[]; asWritten?: { problems: string[] }; searched: number; stopped: string }
+  | { version: number; problem: string };
+
+/** `exrunbook/planProgress` (server → client notification) while a search runs. */
+export const PLAN_PROGRESS_NOTIFICATION = 'exrunbook/planProgress';
+
+export interface PlanProgressParams {
+  uri: string;
+  searched: number;
+  candidates: number;
+  found: number;
+}
+
+/** The client command the "Find a safe plan" code action runs, with the document's URI as its argument. */
+export const FIND_SAFE_PLAN_COMMAND = 'exrunbook.findSafePlan';

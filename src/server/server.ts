@@ -19,7 +19,9 @@ import {
 import { ruleDocPath } from '../core/rules';
 import type { ServerInitializationOptions } from '../protocol/server';
 import {
+  FIND_PLANS_REQUEST,
   PANEL_EDITS_REQUEST,
+  PLAN_PROGRESS_NOTIFICATION,
   READ_RUNBOOK_REQUEST,
   RUNBOOK_MODEL_REQUEST,
   STATUS_NOTIFICATION,
@@ -42,6 +44,7 @@ import {
   toLspDiagnostic,
 } from './features';
 import { panelEditsFor, runbookModelFor } from './panel';
+import { findPlanAction, findPlansFor } from './plans';
 import { DEFAULT_SETTINGS, readSettings, type RunbookSettings } from './settings';
 
 export const SERVER_NAME = 'exrunbook-language-server';
@@ -77,6 +80,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   let simulateCommand = false;
   let showRuleCommand = false;
   let workspace: WorkspaceRunbooks | undefined;
+  let findSafePlanCommand = false;
   let pullsConfiguration = false;
   let refreshesCodeLens = false;
   let pushedSettings: unknown;
@@ -126,6 +130,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     simulateCommand = initialization.simulateCommand === true;
     showRuleCommand = initialization.showRuleCommand === true;
     if (initialization.workspaceRunbooks === true) workspace = workspaceRunbooks();
+    findSafePlanCommand = initialization.findSafePlanCommand === true;
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
     refreshesCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return { capabilities: CAPABILITIES, serverInfo: { name: SERVER_NAME, version: options.version } };
@@ -194,7 +199,9 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   connection.onCodeAction(async (params) => {
     if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
     const state = await documents.current(params.textDocument.uri);
-    return state ? codeActionsFor(state, params.textDocument.uri, params.context.diagnostics) : [];
+    if (!state) return [];
+    const actions = codeActionsFor(state, params.textDocument.uri, params.context.diagnostics);
+    return findSafePlanCommand ? [...actions, ...findPlanAction(params.textDocument.uri, params.context.diagnostics)] : actions;
   });
   connection.onDocumentSymbol(async (params) => {
     const state = await documents.current(params.textDocument.uri);
@@ -216,6 +223,17 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   connection.onRequest(PANEL_EDITS_REQUEST, async (params: { uri?: unknown; change?: unknown }) => {
     const state = typeof params?.uri === 'string' ? await documents.current(params.uri) : undefined;
     return state ? panelEditsFor(state, params.change) : null;
+  });
+
+  connection.onRequest(FIND_PLANS_REQUEST, async (params: { uri?: unknown }, token) => {
+    const uri = params?.uri;
+    const state = typeof uri === 'string' ? await documents.current(uri) : undefined;
+    if (!state) return null;
+    return findPlansFor(
+      state,
+      token,
+      (progress) => void connection.sendNotification(PLAN_PROGRESS_NOTIFICATION, { uri: uri as string, ...progress }),
+    );
   });
 
   texts.listen(connection);
