@@ -27,6 +27,9 @@ export const FIXED = 'kb924567-fixed.runbook.yaml';
 export const DATABASES = 'storage-groups.runbook.yaml';
 /** A copy of the exposed example that the completion scenario may edit freely. */
 export const COMPLETION_SCRATCH = 'completion-scratch.runbook.yaml';
+/** The exposed example with a 22:00–06:00 maintenance window, for "Find a safe plan" to edit. */
+export const PLAN_SCRATCH = 'plan-scratch.runbook.yaml';
+const FIND_PLAN_TITLE = 'Find a safe plan';
 /** Just under the core's 8 MB limit, so the language server analyses it in full (many seconds). */
 export const BIG = 'big-8mb.runbook.yaml';
 const BIG_CHARACTERS = 8 * 1024 * 1024 - 64 * 1024;
@@ -112,6 +115,9 @@ export function scenarios({ workspace }) {
   writeFileSync(join(workspace, BIG), bigRunbook(BIG_CHARACTERS));
   const exposedOriginal = read(EXPOSED);
   const exr001Position = wave1FromValue(exposedOriginal);
+  const planOriginal = exposedOriginal.replace(/^servers:/m, 'window:\n  daily: { from: "22:00", to: "06:00" }\nservers:');
+  writeFileSync(join(workspace, PLAN_SCRATCH), planOriginal);
+  const planPosition = wave1FromValue(planOriginal);
 
   return [
     {
@@ -354,6 +360,50 @@ export function scenarios({ workspace }) {
             problems.some((problem) => problem.code === 'EXR015'),
           'EXR014 on `database: Projects` of new-db in Problems',
         );
+      },
+    },
+    {
+      name: 'find-safe-plan',
+      title: `Ctrl+. on EXR001 offers "${FIND_PLAN_TITLE}…"; the server's search lists the plans; picking one changes the document in one edit`,
+      async run({ page, screenshot }) {
+        await openFile(page, PLAN_SCRATCH);
+        await problemsWhere(page, PLAN_SCRATCH, (problems) => problems.some(isExr001At(planPosition)), 'EXR001 before the plan');
+        await openFile(page, PLAN_SCRATCH);
+        await goToLine(page, planPosition.line, planPosition.column);
+        await page.keyboard.press('Control+.');
+        await chooseCodeAction(page, FIND_PLAN_TITLE);
+        const firstPlan = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Plan 1' }).first();
+        await firstPlan.waitFor({ state: 'visible', timeout: 60_000 });
+        await screenshot('find-safe-plan-options');
+        const listed = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+        assert.ok(listed.length >= 1 && listed.every((row) => /Plan \d+: ends /.test(row)), JSON.stringify(listed));
+        assert.match(listed[0], /install KB924567 on EXCH01/);
+        await page.keyboard.press('Enter');
+        // applyEdit is asynchronous: save once the editor shows the inserted hotfix step.
+        await waitUntil(async () => (await page.locator('.monaco-editor .view-lines').first().innerText()).includes('install-hotfix'), {
+          ms: 15_000,
+          what: 'the plan in the editor',
+        });
+        await page.keyboard.press('Control+S');
+        const planned = await waitUntil(
+          () => {
+            const text = read(PLAN_SCRATCH);
+            return text !== planOriginal ? text : false;
+          },
+          { ms: 15_000, what: `${PLAN_SCRATCH} to be saved with the plan` },
+        );
+        assert.match(planned, /hotfix:\s*KB924567/);
+        assertLinesKeptInOrder(planOriginal.replace(/^ {4}(concurrency|start): .*\n/gm, ''), planned);
+        await problemsWhere(
+          page,
+          PLAN_SCRATCH,
+          (problems) => !problems.some((problem) => ['EXR001', 'EXR005', 'EXR008'].includes(problem.code)),
+          'EXR001, EXR005 and EXR008 to leave Problems after the plan',
+        );
+        // One edit: a single undo brings the runbook back as it was.
+        await page.keyboard.press('Control+Z');
+        await page.keyboard.press('Control+S');
+        await waitUntil(() => read(PLAN_SCRATCH) === planOriginal, { ms: 10_000, what: 'one undo to restore the runbook' });
       },
     },
     {
