@@ -8,7 +8,10 @@ import * as vscode from 'vscode';
 import { State, type BaseLanguageClient, type LanguageClientOptions } from 'vscode-languageclient';
 import type { RunbookChange } from '../protocol/panel';
 import {
+  FILES_CHANGED_NOTIFICATION,
   FIND_PLANS_REQUEST,
+  MAX_LIST_FILE_BYTES,
+  READ_FILE_REQUEST,
   PANEL_EDITS_REQUEST,
   PLAN_PROGRESS_NOTIFICATION,
   RUNBOOK_MODEL_REQUEST,
@@ -23,6 +26,8 @@ import {
   type WorkspaceSummary,
   type FindPlansResult,
   type PlanProgressParams,
+  type ReadFileParams,
+  type ReadFileResult,
   type PanelEditsResult,
   type RunbookModel,
   type ServerInitializationOptions,
@@ -78,6 +83,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     client.onRequest(READ_RUNBOOK_REQUEST, ({ uri, maxBytes }: ReadRunbookParams) =>
       readBounded(client.protocol2CodeConverter.asUri(uri), maxBytes),
     );
+    client.onRequest(READ_FILE_REQUEST, (params: ReadFileParams) => this.readListFile(client, params.uri));
     try {
       await client.start();
     } catch (error) {
@@ -87,6 +93,40 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     }
     this.output.info(`language server started in ${(performance.now() - started).toFixed(0)} ms`);
     return client;
+  }
+
+  /** A mailbox list file the server asked for, through the workspace file system, bounded; watched from then on. */
+  private async readListFile(client: BaseLanguageClient, uri: string): Promise<ReadFileResult> {
+    const file = client.protocol2CodeConverter.asUri(uri);
+    this.watch(client, file);
+    try {
+      const stat = await vscode.workspace.fs.stat(file);
+      if (stat.type & vscode.FileType.Directory) return { error: 'it is a folder' };
+      if (stat.size > MAX_LIST_FILE_BYTES) return { error: `it is larger than ${MAX_LIST_FILE_BYTES / 1048576} MB` };
+      const bytes = await vscode.workspace.fs.readFile(file);
+      if (bytes.byteLength > MAX_LIST_FILE_BYTES) return { error: `it is larger than ${MAX_LIST_FILE_BYTES / 1048576} MB` };
+      return { text: new TextDecoder('utf-8').decode(bytes) };
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { error: 'no such file' };
+      return { error: String((error as Error)?.message ?? error) };
+    }
+  }
+
+  private readonly watched = new Map<string, vscode.Disposable>();
+
+  /** Tells the server when a file it read changes, so the runbooks naming it are checked again. */
+  private watch(client: BaseLanguageClient, file: vscode.Uri): void {
+    const key = file.toString();
+    if (this.watched.has(key)) return;
+    const folder = vscode.Uri.joinPath(file, '..');
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, name));
+    const changed = () => void client.sendNotification(FILES_CHANGED_NOTIFICATION, { uris: [client.code2ProtocolConverter.asUri(file)] });
+    watcher.onDidChange(changed);
+    watcher.onDidCreate(changed);
+    watcher.onDidDelete(changed);
+    this.watched.set(key, watcher);
+    this.context.subscriptions.push(watcher);
   }
 
   async restart(): Promise<void> {
@@ -137,6 +177,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
       showRuleCommand: true,
       workspaceRunbooks: true,
       findSafePlanCommand: true,
+      readsFiles: true,
     };
     const settingKeys = manifestSettingKeys(this.context);
     return {

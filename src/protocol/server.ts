@@ -20,6 +20,8 @@ export interface ServerInitializationOptions {
   workspaceRunbooks?: boolean;
   /** The client has the `exrunbook.findSafePlan` command: offer "Find a safe plan" as a code action. */
   findSafePlanCommand?: boolean;
+  /** The client answers `exrunbook/readFile` (mailbox list files, through its workspace file system) and sends `exrunbook/filesChanged`. */
+  readsFiles?: boolean;
 }
 
 /** The command that shows a rule page rendered (argument: the code). */
@@ -125,3 +127,22 @@ export interface PlanProgressParams {
 
 /** The client command the "Find a safe plan" code action runs, with the document's URI as its argument. */
 export const FIND_SAFE_PLAN_COMMAND = 'exrunbook.findSafePlan';
+
+/** `exrunbook/readFile` (server → client): a mailbox list file next to a runbook, read by the client (bounded). */
+export const READ_FILE_REQUEST = 'exrunbook/readFile';
+
+export interface ReadFileParams {
+  uri: string;
+}
+
+export type ReadFileResult = { text: string } | { error: string };
+
+/** `exrunbook/filesChanged` (client → server): files the server asked for changed; runbooks naming them are read again. */
+export const FILES_CHANGED_NOTIFICATION = 'exrunbook/filesChanged';
+
+export interface FilesChangedParams {
+  uris: string[];
+}
+
+/** The largest mailbox list file a client reads. */
+export const MAX_LIST_FILE_BYTES = 16 * 1024 * 1024;

@@ -6,8 +6,9 @@
  */
 import type { Finding, RunbookDiagnostic } from '../core/diagnostics';
 import { IncrementalAnalyzer } from '../core/incremental/incrementalAnalyzer';
-import { blockersSentence, isSimulatable, simulationBlockers, toDiagnostics, type Analysis } from '../core/lint';
+import { blockersSentence, isSimulatable, mailboxFilesOf, simulationBlockers, toDiagnostics, type Analysis } from '../core/lint';
 import type { Runbook } from '../core/model/types';
+import type { MailboxFileContent } from '../core/rules/exr009';
 import { SIMULATED_CODES } from '../core/rules';
 import { staleExhaustionFinding } from '../core/rules/exr005';
 import { simulationFindings, Simulation, SimulationError } from '../core/simulator';
@@ -63,6 +64,8 @@ interface Entry {
   analysing?: { version: number; promise: Promise<RunbookState> };
   /** The diagnostics of the last version whose YAML was well-formed (shown, marked, while it is not). */
   lastWellFormed?: { version: number; diagnostics: RunbookDiagnostic[] };
+  /** Mailbox list files the runbook names (as written): what the client read, and their URIs. */
+  files: Map<string, { uri: string; content?: MailboxFileContent; pending?: boolean }>;
 }
 
 /** Marks a diagnostic of an earlier, well-formed version: no quick fix applies to it (codeActionsFor). */
@@ -77,12 +80,34 @@ export class RunbookDocuments {
     private readonly events: DocumentEvents,
     /** The settings for a document (cached by the caller; asked of the client when not). */
     private readonly settingsFor: (uri: string) => Promise<RunbookSettings>,
+    /** Reads a file next to a runbook through the client, when it can (mailbox lists). */
+    private readonly readFile?: (uri: string) => Promise<MailboxFileContent>,
   ) {}
+
+  /** Files the client said changed: runbooks that name them read them again. */
+  filesChanged(uris: readonly string[]): void {
+    const changed = new Set(uris);
+    for (const entry of this.entries.values()) {
+      let touched = false;
+      for (const file of entry.files.values()) {
+        if (changed.has(file.uri)) {
+          file.content = undefined;
+          touched = true;
+        }
+      }
+      if (touched) {
+        entry.state = undefined;
+        entry.analysing = undefined;
+        this.update(entry.document, 0);
+      }
+    }
+  }
 
   /** A document opened or changed: lint it after the debounce (at once with `delay` 0). */
   update(document: VersionedText, delay?: number): void {
     let entry = this.entries.get(document.uri);
-    if (!entry) this.entries.set(document.uri, (entry = { document, analyzer: new IncrementalAnalyzer(), generation: 0 }));
+    if (!entry)
+      this.entries.set(document.uri, (entry = { document, analyzer: new IncrementalAnalyzer(), generation: 0, files: new Map() }));
     entry.document = document;
     this.stop(entry);
     const generation = ++entry.generation;
@@ -164,6 +189,40 @@ export class RunbookDocuments {
     this.entries.clear();
   }
 
+  /** Asks the client for the mailbox list files the runbook names that are not read yet; analyses again when they arrive. */
+  private readNamedFiles(entry: Entry, analysis: Analysis): boolean {
+    if (!this.readFile) return false;
+    let asked = false;
+    for (const name of mailboxFilesOf(analysis.runbook)) {
+      const known = entry.files.get(name);
+      if (known && (known.content || known.pending)) continue;
+      let uri: string;
+      try {
+        uri = new URL(name, entry.document.uri).toString();
+      } catch {
+        entry.files.set(name, { uri: name, content: { error: 'its path cannot be read as a location next to the runbook' } });
+        continue;
+      }
+      const file = { uri, pending: true };
+      entry.files.set(name, file);
+      asked = true;
+      void this.readFile(uri).then(
+        (content) => {
+          if (this.entries.get(entry.document.uri) !== entry || entry.files.get(name) !== file) return;
+          entry.files.set(name, { uri, content });
+          entry.state = undefined;
+          entry.analysing = undefined;
+          this.update(entry.document, 0);
+        },
+        (error: unknown) => {
+          this.events.log(`reading ${uri} failed: ${String(error)}`);
+          if (entry.files.get(name) === file) entry.files.set(name, { uri, content: { error: 'the editor could not read it' } });
+        },
+      );
+    }
+    return asked;
+  }
+
   private stop(entry: Entry): void {
     clearTimeout(entry.lintTimer);
     entry.lintTimer = undefined;
@@ -174,7 +233,16 @@ export class RunbookDocuments {
   private lint(entry: Entry, settings: RunbookSettings): RunbookState {
     const { document } = entry;
     const started = performance.now();
-    const analysis = entry.analyzer.update(document.getText(), { severities: settings.severities, assumptions: settings.assumptions });
+    const analyse = () => {
+      const mailboxFiles: Record<string, MailboxFileContent> = {};
+      // A file still being read says so for the moment its answer takes.
+      for (const [name, file] of entry.files) mailboxFiles[name] = file.content ?? { error: 'it is being read' };
+      const options = { severities: settings.severities, assumptions: settings.assumptions };
+      return entry.analyzer.update(document.getText(), this.readFile ? { ...options, mailboxFiles } : options);
+    };
+    let analysis = analyse();
+    // A file named for the first time is asked for now: the analysis says it is being read, not that it cannot be.
+    if (this.readNamedFiles(entry, analysis)) analysis = analyse();
     const previous = entry.state;
     const simulatable = isSimulatable(analysis);
     const lastResult = previous?.simulation?.result;

@@ -19,6 +19,7 @@ import {
 import { ruleDocPath } from '../core/rules';
 import type { ServerInitializationOptions } from '../protocol/server';
 import {
+  FILES_CHANGED_NOTIFICATION,
   FIND_PLANS_REQUEST,
   PANEL_EDITS_REQUEST,
   PLAN_PROGRESS_NOTIFICATION,
@@ -29,6 +30,8 @@ import {
   WORKSPACE_SUMMARY_NOTIFICATION,
   type ReadRunbookParams,
   type WorkspaceRunbooksParams,
+  READ_FILE_REQUEST,
+  type ReadFileResult,
 } from '../protocol/server';
 import { WorkspaceRunbooks } from './workspace';
 import { RunbookDocuments } from './documents';
@@ -81,6 +84,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   let showRuleCommand = false;
   let workspace: WorkspaceRunbooks | undefined;
   let findSafePlanCommand = false;
+  let readsFiles = false;
   let pullsConfiguration = false;
   let refreshesCodeLens = false;
   let pushedSettings: unknown;
@@ -122,7 +126,15 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
       log: (message) => connection.console.log(message),
     },
     settingsFor,
+    // Mailbox list files are read by the client (its workspace file system works in virtual workspaces too).
+    async (uri) =>
+      readsFiles
+        ? ((await connection.sendRequest(READ_FILE_REQUEST, { uri })) as ReadFileResult)
+        : { error: 'this editor does not read files next to the runbook (`exrunbook lint` does)' },
   );
+  connection.onNotification(FILES_CHANGED_NOTIFICATION, (params: { uris?: unknown }) => {
+    if (Array.isArray(params?.uris)) documents.filesChanged(params.uris.filter((uri): uri is string => typeof uri === 'string'));
+  });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const initialization = (params.initializationOptions ?? {}) as ServerInitializationOptions;
@@ -131,6 +143,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     showRuleCommand = initialization.showRuleCommand === true;
     if (initialization.workspaceRunbooks === true) workspace = workspaceRunbooks();
     findSafePlanCommand = initialization.findSafePlanCommand === true;
+    readsFiles = initialization.readsFiles === true;
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
     refreshesCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return { capabilities: CAPABILITIES, serverInfo: { name: SERVER_NAME, version: options.version } };

@@ -4,9 +4,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintText } from '../../../src/core/lint';
 import { simulate, simulationFindings } from '../../../src/core/simulator';
 import {
+  FILES_CHANGED_NOTIFICATION,
   FIND_PLANS_REQUEST,
   FIND_SAFE_PLAN_COMMAND,
   PLAN_PROGRESS_NOTIFICATION,
+  READ_FILE_REQUEST,
   type FindPlansResult,
   type PlanProgressParams,
 } from '../../../src/protocol/server';
@@ -71,5 +73,67 @@ describe('the language server: Find a safe plan', function () {
       context: { diagnostics: [exr001] },
     });
     assert.ok(!actions.some((action) => action.command?.command === FIND_SAFE_PLAN_COMMAND));
+  });
+});
+
+describe('the language server: mailbox list files read through the client', function () {
+  this.timeout(60_000);
+  let client: TestClient;
+
+  afterEach(async () => {
+    await client?.dispose();
+  });
+
+  it('asks the client for the file next to the runbook, reports a bad row at its row, and reads it again when it changes', async () => {
+    client = await TestClient.start({ initializationOptions: { readsFiles: true } });
+    const rows = ['alias,sizeMB', ...Array.from({ length: 1000 }, (_, i) => `user${i},${100 + (i % 50)}`)];
+    rows[10] = 'user9,ten';
+    let csv = rows.join('\n');
+    const asked: string[] = [];
+    client.connection.onRequest(READ_FILE_REQUEST, (params: { uri: string }) => {
+      asked.push(params.uri);
+      return { text: csv };
+    });
+    const text = readExample('kb924567-exposed.runbook.yaml').replace(
+      'mailboxes: { count: 400, averageSizeMB: 250 }',
+      'mailboxes: { file: lists/sales.csv }',
+    );
+    client.open(URI, text);
+    const bad = await client.diagnosticsWhere(
+      URI,
+      (p) => p.diagnostics.some((d: Diagnostic) => /row 11/.test(d.message)),
+      'EXR009 at row 11',
+    );
+    assert.deepEqual(asked, ['file:///work/lists/sales.csv']);
+    const exr009 = bad.diagnostics.find((d) => d.code === 'EXR009')!;
+    assert.equal(exr009.message, '`lists/sales.csv` row 11, column 2 (sizeMB): `ten` is not a size in MB. The row is left out.');
+    rows[10] = 'user9,110';
+    csv = rows.join('\n');
+    client.connection.sendNotification(FILES_CHANGED_NOTIFICATION, { uris: ['file:///work/lists/sales.csv'] });
+    const good = await client.diagnosticsWhere(
+      URI,
+      (p) =>
+        !p.diagnostics.some((d: Diagnostic) => d.code === 'EXR009') &&
+        p.diagnostics.some((d: Diagnostic) => /1,000 mailboxes/.test(d.message)),
+      'the list read again, all 1,000 mailboxes',
+    );
+    assert.ok(good);
+    assert.equal(asked.length, 2);
+  });
+
+  it('a client that reads no files gets one clear error on the file value', async () => {
+    client = await TestClient.start();
+    const text = readExample('kb924567-exposed.runbook.yaml').replace(
+      'mailboxes: { count: 400, averageSizeMB: 250 }',
+      'mailboxes: { file: sales.csv }',
+    );
+    client.open(URI, text);
+    const published = await client.diagnosticsWhere(
+      URI,
+      (p) => p.diagnostics.some((d: Diagnostic) => /this editor does not read files/.test(d.message)),
+      'EXR009 saying the editor reads no files',
+    );
+    const [exr009] = published.diagnostics.filter((d) => d.code === 'EXR009');
+    assert.match(exr009.message, /this editor does not read files next to the runbook/);
   });
 });
