@@ -80,9 +80,10 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     client.onRequest(WORKSPACE_RUNBOOKS_REQUEST, async ({ limit }: WorkspaceRunbooksParams) =>
       (await vscode.workspace.findFiles(RUNBOOK_GLOB, '**/node_modules/**', limit)).map((uri) => client.code2ProtocolConverter.asUri(uri)),
     );
-    client.onRequest(READ_RUNBOOK_REQUEST, ({ uri, maxBytes }: ReadRunbookParams) =>
-      readBounded(client.protocol2CodeConverter.asUri(uri), maxBytes),
-    );
+    client.onRequest(READ_RUNBOOK_REQUEST, async ({ uri, maxBytes }: ReadRunbookParams) => {
+      const read = await readBounded(client.protocol2CodeConverter.asUri(uri), maxBytes);
+      return 'text' in read ? read.text : null;
+    });
     client.onRequest(READ_FILE_REQUEST, (params: ReadFileParams) => this.readListFile(client, params.uri));
     try {
       await client.start();
@@ -99,17 +100,7 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
   private async readListFile(client: BaseLanguageClient, uri: string): Promise<ReadFileResult> {
     const file = client.protocol2CodeConverter.asUri(uri);
     this.watch(client, file);
-    try {
-      const stat = await vscode.workspace.fs.stat(file);
-      if (stat.type & vscode.FileType.Directory) return { error: 'it is a folder' };
-      if (stat.size > MAX_LIST_FILE_BYTES) return { error: `it is larger than ${MAX_LIST_FILE_BYTES / 1048576} MB` };
-      const bytes = await vscode.workspace.fs.readFile(file);
-      if (bytes.byteLength > MAX_LIST_FILE_BYTES) return { error: `it is larger than ${MAX_LIST_FILE_BYTES / 1048576} MB` };
-      return { text: new TextDecoder('utf-8').decode(bytes) };
-    } catch (error) {
-      if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { error: 'no such file' };
-      return { error: String((error as Error)?.message ?? error) };
-    }
+    return readBounded(file, MAX_LIST_FILE_BYTES);
   }
 
   private readonly watched = new Map<string, vscode.Disposable>();
@@ -299,13 +290,18 @@ function fileName(uri: string): string {
 }
 
 /** A file's text, or null when it is larger than `maxBytes` (asked before reading) or cannot be read. */
-async function readBounded(uri: vscode.Uri, maxBytes: number): Promise<string | null> {
+/** A workspace file's text through the workspace file system (virtual workspaces too), at most `maxBytes`, or why not. */
+async function readBounded(uri: vscode.Uri, maxBytes: number): Promise<ReadFileResult> {
+  const tooLarge = { error: `it is larger than ${(maxBytes / 1048576).toLocaleString('en-US')} MB` };
   try {
-    if ((await vscode.workspace.fs.stat(uri)).size > maxBytes) return null;
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type & vscode.FileType.Directory) return { error: 'it is a folder' };
+    if (stat.size > maxBytes) return tooLarge;
     const bytes = await vscode.workspace.fs.readFile(uri);
-    return bytes.byteLength > maxBytes ? null : new TextDecoder().decode(bytes);
-  } catch {
-    return null;
+    return bytes.byteLength > maxBytes ? tooLarge : { text: new TextDecoder('utf-8').decode(bytes) };
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { error: 'no such file' };
+    return { error: String((error as Error)?.message ?? error) };
   }
 }
 
