@@ -92,7 +92,7 @@ export function completions(text: string, offset: number, analysis?: Analysis): 
   const fields = siblingFields(lines, lineNo, column);
   // Inside a step's nested mapping (`mailboxes:`), the schema still depends on the step's action.
   const action = mapPath.length > 2 && mapPath[0] === 'steps' ? stepAction(lines, lineNo, column) : fields.values.get('action');
-  const schema = mappingSchema(mapPath, () => action);
+  const schema = mappingSchema(mapPath, () => action, fields.keys);
   if (!schema?.properties) return snippets;
   const required = new Set(schema.required ?? []);
   const childIndent = ' '.repeat(column + 2);

@@ -85,7 +85,11 @@ function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
  * The schema of the mapping at `path` (keys; any number stands for a sequence item).
  * A step's schema depends on its action: `actionOf` gives it for the step at a steps index.
  */
-export function mappingSchema(path: readonly PathSegment[], actionOf?: (stepIndex: number) => string | undefined): SchemaNode | undefined {
+export function mappingSchema(
+  path: readonly PathSegment[],
+  actionOf?: (stepIndex: number) => string | undefined,
+  presentKeys?: ReadonlySet<string>,
+): SchemaNode | undefined {
   let node: SchemaNode | undefined = ROOT;
   for (let i = 0; i < path.length && node; i++) {
     const segment = path[i];
@@ -98,12 +102,34 @@ export function mappingSchema(path: readonly PathSegment[], actionOf?: (stepInde
         node = (action && ROOT.definitions[`step-${action}`]) || commonStepSchema();
       }
     } else {
-      if (node.else && !node.properties) node = node.else;
-      node = resolve(node.properties?.[segment]);
+      node = resolve(objectSchema(node, new Set([segment])).properties?.[segment]);
     }
   }
-  if (node?.else && !node.properties) node = node.else;
-  return node;
+  return node && objectSchema(node, presentKeys);
+}
+
+/**
+ * A mapping's schema where the definition is an if/then/else over shapes (`mailboxes`: a list, a
+ * `{ file }`, or `{ count, averageSizeMB }`): the mapping shapes that have every key already
+ * present (all of them when none does), their fields merged.
+ */
+function objectSchema(node: SchemaNode, presentKeys?: ReadonlySet<string>): SchemaNode {
+  if (node.properties || (!node.then && !node.else)) return node;
+  const shapes: SchemaNode[] = [];
+  const collect = (branch: SchemaNode | undefined) => {
+    if (!branch) return;
+    if (branch.properties) shapes.push(branch);
+    else {
+      collect(branch.then);
+      collect(branch.else);
+    }
+  };
+  collect(node);
+  const present = [...(presentKeys ?? [])];
+  const fitting = shapes.filter((shape) => present.every((key) => key in (shape.properties ?? {})));
+  const chosen = fitting.length > 0 ? fitting : shapes;
+  if (chosen.length === 1) return chosen[0];
+  return { type: 'object', properties: Object.assign({}, ...chosen.map((shape) => shape.properties)) };
 }
 
 /** Before a step has a (known) action: the fields every action takes (id, title, notes, start, action). */

@@ -167,7 +167,7 @@ describe('completion', () => {
     );
     assert.deepEqual(labels(nested.items), ['averageSizeMB']);
     const actionOnItemLine = at(HEAD + 'steps:\n  - action: move-mailboxes\n    mailboxes:\n      |\n');
-    assert.deepEqual(labels(actionOnItemLine.items).sort(), ['averageSizeMB', 'count']);
+    assert.deepEqual(labels(actionOnItemLine.items).sort(), ['averageSizeMB', 'count', 'file']);
   });
 
   it('whole-item snippets only where an item may start, labelled as snippets; never in a value (issue 17)', () => {
