@@ -63,14 +63,7 @@ export function insertHotfixStepBefore(
       ['hotfix', KB924567],
     ],
   ];
-  if (hotfixNeedsGatewayOutThreadsZero(runbook, stepIndex, name, states))
-    steps.push([
-      ['id', ids.unique(`gateway-out-threads-${slug(name)}`)],
-      ['title', `Set Gateway Out Threads to 0 on ${name}, as KB924567 requires with the MTA disabled (KB810489)`],
-      ['action', 'set-mta'],
-      ['server', name],
-      ['gatewayOutThreads', 0],
-    ]);
+  if (hotfixNeedsGatewayOutThreadsZero(runbook, stepIndex, name, states)) steps.push(gatewayOutThreadsZeroStep(name, ids));
   // The planner's variant: the first inserted step takes the move's start, and the move follows it.
   if (options.start !== undefined) steps[0].push(['start', rawValue(options.start)]);
   return [insertStepsEdit(target, steps)];
@@ -186,12 +179,11 @@ export function splitMoveIntoBatches(
   return [countEdit, insertStepsAfterEdit(target, steps)];
 }
 
-/** Sets Gateway Out Threads to 0 for the move at `stepIndex`: in the inventory or as a set-mta step before it. */
+/** Plans Gateway Out Threads 0 for the move at `stepIndex`: a set-mta step inserted before it (the inventory says how the server is now). */
 export function setGatewayOutThreadsZeroBefore(text: string, runbook: Runbook, stepIndex: number, server: string): TextEdit[] {
   const target = locateStep(text, runbook, stepIndex);
   if (!target) return [];
-  const zero = gatewayOutThreadsZero(target.layout, runbook, stepIndex, declaredName(runbook, server), new StepIds(runbook));
-  return 'edit' in zero ? [zero.edit] : [insertStepsEdit(target, [zero.step])];
+  return [insertStepsEdit(target, [gatewayOutThreadsZeroStep(declaredName(runbook, server), new StepIds(runbook))])];
 }
 
 /** Inserts a set-mta step that runs the MTA service (and gives Gateway Out Threads a non-zero value) before step `stepIndex`. */
@@ -486,40 +478,15 @@ function lineContentStart(text: string, offset: number): number {
  * server's MTA and no earlier move leaves it (changing the starting value would change what
  * those steps see); otherwise a set-mta step goes right before the move.
  */
-function gatewayOutThreadsZero(
-  layout: Layout,
-  runbook: Runbook,
-  stepIndex: number,
-  name: string,
-  ids: StepIds,
-): { edit: TextEdit } | { step: FieldList } {
-  const key = serverKey(name);
-  const touchedBefore = runbook.steps.slice(0, stepIndex).some((step) => {
-    const action = step.action?.value;
-    if (action === 'set-mta') return step.server !== undefined && serverKey(step.server.value) === key;
-    if (action === 'move-mailboxes') return step.from !== undefined && serverKey(step.from.value) === key;
-    return false;
-  });
-  const server = touchedBefore ? undefined : locateServerMap(layout.text, runbook, name);
-  if (server) {
-    const mtaPair = findPair(server.map, 'mta');
-    const mta = mtaPair ? server.resolve(mtaPair.value) : undefined;
-    const edit = isMap(mta)
-      ? setMapKey(layout, mta as YAMLMap, 'gatewayOutThreads', '0')
-      : mtaPair
-        ? undefined
-        : setMapKey(layout, server.map, 'mta', [['gatewayOutThreads', 0]]);
-    if (edit) return { edit };
-  }
-  return {
-    step: [
-      ['id', ids.unique(`gateway-out-threads-${slug(name)}`)],
-      ['title', `Set Gateway Out Threads to 0 on ${name} (KB810489)`],
-      ['action', 'set-mta'],
-      ['server', name],
-      ['gatewayOutThreads', 0],
-    ],
-  };
+/** The set-mta step that gives Gateway Out Threads 0 (KB810489): planned as a step, never an edit of the inventory. */
+function gatewayOutThreadsZeroStep(name: string, ids: StepIds): FieldList {
+  return [
+    ['id', ids.unique(`gateway-out-threads-${slug(name)}`)],
+    ['title', `Set Gateway Out Threads to 0 on ${name}, as KB924567 requires with the MTA disabled (KB810489)`],
+    ['action', 'set-mta'],
+    ['server', name],
+    ['gatewayOutThreads', 0],
+  ];
 }
 
 /** The server's state before the step: from the analysis when the caller has it, else carried through the steps. */

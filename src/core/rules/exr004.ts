@@ -35,7 +35,7 @@ export const exr004: SemanticRule = {
     }
     return [
       {
-        title: `Set Gateway Out Threads to 0 on ${server}`,
+        title: `Insert a set-mta step for Gateway Out Threads 0 on ${server} before this move`,
         edits: setGatewayOutThreadsZeroBefore(analysis.parsed.text, analysis.runbook, step.index, server),
         isPreferred: true,
       },

@@ -138,13 +138,19 @@ describe('quick fixes', () => {
     });
   });
 
-  it('EXR004: sets Gateway Out Threads to 0 in the inventory (the value is replaced, its comment-free line kept)', () => {
+  it('EXR004: plans Gateway Out Threads 0 as a set-mta step before the move, the inventory untouched', () => {
     const text = readExample('gateway-out-threads-trap.runbook.yaml');
     const { actions } = actionsFor(text, 'EXR004');
-    const fix = pick(actions, 'Set Gateway Out Threads to 0 on FAB-MBX1');
+    const fix = pick(actions, 'Insert a set-mta step for Gateway Out Threads 0 on FAB-MBX1 before this move');
     assert.equal(fix.edits.length, 1);
     const fixed = applyAndRelint(text, fix);
-    assert.equal(fixed, text.replace('gatewayOutThreads: 1', 'gatewayOutThreads: 0'));
+    assert.match(
+      fixed,
+      /\n {2}- id: gateway-out-threads-fab-mbx1\n {4}title: Set Gateway Out Threads to 0 on FAB-MBX1, [^\n]*\n {4}action: set-mta\n {4}server: FAB-MBX1\n {4}gatewayOutThreads: 0\n/,
+    );
+    // The inventory still says how the server is now.
+    assert.ok(fixed.includes('gatewayOutThreads: 1'));
+    keepsLines(text, fixed);
   });
 
   it('EXR004: uses a set-mta step when a step before the move set the MTA', () => {
@@ -152,7 +158,7 @@ describe('quick fixes', () => {
       '    servicePack: 2\n  - name: EXCH02',
       '    servicePack: 2\n    hotfixes: [KB924567]\n  - name: EXCH02',
     );
-    const fixed = applyAndRelint(text, pick(actionsFor(text, 'EXR004').actions, 'Set Gateway Out Threads to 0'));
+    const fixed = applyAndRelint(text, pick(actionsFor(text, 'EXR004').actions, 'Insert a set-mta step for Gateway Out Threads 0'));
     assert.match(fixed, /- id: gateway-out-threads-exch01\n[^]*gatewayOutThreads: 0\n {2}- id: wave1/);
     keepsLines(text, fixed);
   });
