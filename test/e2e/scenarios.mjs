@@ -1,8 +1,10 @@
 // The user-facing scenarios of issue 6, run in one workbench (one code-server, one browser) in
 // this order: the two that edit documents come last, after the ones that read the exposed example.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { waitUntil } from './lib/processes.mjs';
 import {
   activeWebview,
@@ -110,6 +112,35 @@ function bigRunbook(characters) {
   return parts.join('');
 }
 
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/**
+ * What the status bar summary of the workspace's runbooks should say, from the CLI on the same files:
+ * the runbooks of at most 1 MB (the background check's limit), counted as with errors or with
+ * warnings only. The CLI runs without simulation, as the background check does for closed files.
+ */
+function expectedWorkspaceSummary(workspace) {
+  const files = readdirSync(workspace, { recursive: true })
+    .map(String)
+    .filter((name) => /\.runbook\.ya?ml$/.test(name) && statSync(join(workspace, name)).size <= 1024 * 1024);
+  let output;
+  try {
+    output = execFileSync(process.execPath, [CLI, 'lint', '--format', 'json', '--no-simulate', ...files], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
+  } catch (error) {
+    output = error.stdout; // exit 1: some have errors
+  }
+  let errors = 0;
+  let warnings = 0;
+  for (const { diagnostics } of JSON.parse(output).files) {
+    if (diagnostics.some((d) => d.severity === 'error')) errors++;
+    else if (diagnostics.some((d) => d.severity === 'warning')) warnings++;
+  }
+  return { files: files.length, errors, warnings };
+}
+
 export function scenarios({ workspace }) {
   const read = (name) => readFileSync(join(workspace, name), 'utf8');
   writeFileSync(join(workspace, BIG), bigRunbook(BIG_CHARACTERS));
@@ -159,6 +190,21 @@ export function scenarios({ workspace }) {
           },
           { ms: 20_000, every: 500, what: 'the CodeLens prediction "EXCH01: threads run out at 23:15 UTC, 1 h … into wave1" above wave1' },
         );
+        // The runbooks that are not open are checked in the background: the status bar counts them as the CLI does.
+        const expected = expectedWorkspaceSummary(workspace);
+        const summary = page.locator('.statusbar-item[id$="exrunbook.workspace"]');
+        await waitUntil(
+          async (note) => {
+            const text = (await summary.innerText({ timeout: 2000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+            const tooltip = (await summary.getAttribute('aria-label', { timeout: 2000 }).catch(() => null)) ?? '';
+            note(`status bar "${text}" (${tooltip}); expected ${JSON.stringify(expected)}`);
+            const counts = [expected.errors, expected.warnings].filter((count) => count > 0).join(' ');
+            return text === `Runbooks ${counts}`.trim();
+          },
+          { ms: 20_000, every: 500, what: `the status bar summary of the workspace's ${expected.files} runbooks` },
+        );
+        await summary.click();
+        await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 10_000 });
       },
     },
     {
