@@ -1,9 +1,9 @@
 import type { Finding } from '../diagnostics';
-import { formatClock, formatMinutes, formatOffset } from '../format/duration';
 import { formatCount } from '../format/numbers';
 import { listInWords } from '../format/words';
 import type { Runbook } from '../model/types';
 import { serverKey } from '../model/types';
+import { formatMoment } from '../simulator/moments';
 import type { ExhaustionRecord, SimulationResult } from '../simulator/result';
 import type { RuleInfo } from './rule';
 
@@ -71,16 +71,15 @@ export function exhaustionFindings(runbook: Runbook, result: SimulationResult): 
       const field = isSource ? step.from : isTarget ? step.to : undefined;
       if (!field) continue;
       reported.add(record.stepIndex);
-      const stepResult = result.steps[record.stepIndex];
-      const intoStep = stepResult ? record.at - stepResult.start : record.at;
-      const when = result.clockOrigin !== null ? formatClock(result.clockOrigin + record.at * 60000) : formatOffset(record.at);
-      const stepName = record.step ?? step.id?.value ?? `step ${record.stepIndex + 1}`;
+      // Told as CodeLens and the panel tell it (simulator/moments.ts): "at 23:15 UTC, 1 h 15 m into wave1".
+      const moment = formatMoment(result, record.at, { index: record.stepIndex, id: record.step ?? step.id?.value });
+      const when = result.clockOrigin !== null ? `at ${moment}` : moment;
       findings.push({
         code: 'EXR005',
         span: { start: field.span.start, end: field.span.end },
         message:
-          `The simulation predicts ${summary.server} runs out of store task threads at ` +
-          `${when} (+${formatMinutes(intoStep)} into step \`${stepName}\`): ${exhaustionCause(record)}; mail waits in the ` +
+          `The simulation predicts ${summary.server} runs out of store task threads ${when}: ` +
+          `${exhaustionCause(record)}; mail waits in the ` +
           `local delivery queue and OWA stops answering.`,
         data: { server: summary.server, stepIndex: record.stepIndex, exhaustedAt: record.at },
       });

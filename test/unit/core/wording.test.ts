@@ -74,7 +74,7 @@ describe('EXR005 names the cause it measured', () => {
     assert.match(
       finding.message,
       new RegExp(
-        '^The simulation predicts EXCH01 runs out of store task threads at 2026-12-05 22:35 UTC \\(\\+35 m into step `wave1`\\): ' +
+        '^The simulation predicts EXCH01 runs out of store task threads at 22:35 UTC, 35 m into wave1: ' +
           'all 20 threads are busy working off the [\\d,]+ requests that queued while step `restart-store` had the store down;',
       ),
     );
