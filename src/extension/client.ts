@@ -24,6 +24,7 @@ import {
   type ReadRunbookParams,
   type WorkspaceRunbooksParams,
   type WorkspaceSummary,
+  type FindPlansParams,
   type FindPlansResult,
   type PlanProgressParams,
   type ReadFileParams,
@@ -44,6 +45,12 @@ export type CreateClient = (options: LanguageClientOptions) => BaseLanguageClien
 export interface PanelServer {
   runbookModel(uri: vscode.Uri): Promise<RunbookModel | null>;
   panelEdits(uri: vscode.Uri, change: RunbookChange): Promise<PanelEditsResult | null>;
+  findPlans(
+    uri: vscode.Uri,
+    token: vscode.CancellationToken,
+    onProgress: (progress: PlanProgressParams) => void,
+    options?: { models?: boolean },
+  ): Promise<FindPlansResult | null>;
   asRange(range: LspTextEdit['range']): vscode.Range;
 }
 
@@ -139,11 +146,15 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
     return client.sendRequest<PanelEditsResult | null>(PANEL_EDITS_REQUEST, { uri: client.code2ProtocolConverter.asUri(uri), change });
   }
 
-  /** The planner, run in the server; `token` cancels it there, `onProgress` hears how far it is. */
+  /**
+   * The planner, run in the server; `token` cancels it there, `onProgress` hears how far it is;
+   * `models` asks for each plan's runbook model too (the panel simulates it in its worker).
+   */
   async findPlans(
     uri: vscode.Uri,
     token: vscode.CancellationToken,
     onProgress: (progress: PlanProgressParams) => void,
+    options: { models?: boolean } = {},
   ): Promise<FindPlansResult | null> {
     const client = await this.start();
     const protocolUri = client.code2ProtocolConverter.asUri(uri);
@@ -151,7 +162,8 @@ export class RunbookServer implements PanelServer, vscode.Disposable {
       if (progress.uri === protocolUri) onProgress(progress);
     });
     try {
-      return await client.sendRequest<FindPlansResult | null>(FIND_PLANS_REQUEST, { uri: protocolUri }, token);
+      const params: FindPlansParams = { uri: protocolUri, ...(options.models ? { models: true } : {}) };
+      return await client.sendRequest<FindPlansResult | null>(FIND_PLANS_REQUEST, params, token);
     } finally {
       listener.dispose();
     }

@@ -4,7 +4,23 @@
  * single WorkspaceEdit (one undo). Nothing here analyses the runbook.
  */
 import * as vscode from 'vscode';
-import type { RunbookServer } from './client';
+import type { LspTextEdit } from '../protocol/server';
+import type { PanelServer, RunbookServer } from './client';
+
+/**
+ * The server's text edits for a document as one WorkspaceEdit: one undo step, and the editor keeps
+ * everything they do not touch. The command below and the simulation panel's "Apply" (plans and
+ * what-ifs) write through this.
+ */
+export function oneWorkspaceEdit(
+  server: Pick<PanelServer, 'asRange'>,
+  uri: vscode.Uri,
+  edits: readonly LspTextEdit[],
+): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const change of edits) edit.replace(uri, server.asRange(change.range), change.newText);
+  return edit;
+}
 
 export async function findSafePlan(server: RunbookServer, uriArgument?: unknown): Promise<void> {
   const uri =
@@ -56,7 +72,5 @@ export async function findSafePlan(server: RunbookServer, uriArgument?: unknown)
     void vscode.window.showWarningMessage('The runbook changed while the plans were searched: run "Find a safe plan" again.');
     return;
   }
-  const edit = new vscode.WorkspaceEdit();
-  for (const change of picked.plan.edits) edit.replace(uri, server.asRange(change.range), change.newText);
-  await vscode.workspace.applyEdit(edit);
+  await vscode.workspace.applyEdit(oneWorkspaceEdit(server, uri, picked.plan.edits));
 }

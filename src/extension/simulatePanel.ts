@@ -2,8 +2,9 @@
  * The host side of the "Simulate migration" webview: one panel per runbook, opened beside the
  * editor, fed the language server's model of the runbook (asked again 500 ms after edits),
  * restored after a reload by its serializer, and carrying out what the page asks: write a what-if
- * into the runbook (edits from the server, applied as one undoable WorkspaceEdit), save an
- * export, open the Problems panel, reveal a step. Nothing here analyses the runbook.
+ * into the runbook (edits from the server, applied as one undoable WorkspaceEdit), find safe plans
+ * (the server's search, with progress and cancel) and apply one the same way, save an export, open
+ * the Problems panel, reveal a step. Nothing here analyses the runbook.
  */
 import * as vscode from 'vscode';
 import {
@@ -14,10 +15,11 @@ import {
   type RunbookChange,
   type WebviewToHost,
 } from '../protocol/panel';
-import type { RunbookModel } from '../protocol/server';
+import type { FindPlansResult, LspTextEdit, RunbookModel } from '../protocol/server';
 import type { PanelServer } from './client';
+import { oneWorkspaceEdit } from './findSafePlan';
 import { buildSimulationHtml, makeNonce } from './html';
-import { baseName, runbookMessage } from './panelHost';
+import { baseName, planDescription, plansMessage, runbookMessage } from './panelHost';
 
 /** Re-simulate this long after typing stops (the issue asks for about half a second). */
 const FOLLOW_DEBOUNCE_MS = 500;
@@ -125,6 +127,10 @@ class SimulationPanel implements vscode.Disposable {
   private shown: RunbookModel | undefined;
   /** Increases with every request for the model: an answer to an older one is dropped. */
   private requests = 0;
+  /** The search for plans running in the server (the page's Cancel ends it). */
+  private search: vscode.CancellationTokenSource | undefined;
+  /** The last plans found, with their edits: the page names one by index to apply it. */
+  private plans: Extract<FindPlansResult, { plans: unknown }> | undefined;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -235,6 +241,15 @@ class SimulationPanel implements vscode.Disposable {
         case 'revealStep':
           await this.revealStep(message.stepIndex);
           return;
+        case 'findPlans':
+          await this.findPlans();
+          return;
+        case 'cancelPlans':
+          this.search?.cancel();
+          return;
+        case 'applyPlan':
+          await this.applyPlan(message.documentVersion, message.index);
+          return;
       }
     } catch (error) {
       this.post({ type: 'notice', level: 'error', message: describe(error) });
@@ -253,11 +268,23 @@ class SimulationPanel implements vscode.Disposable {
       this.post({ type: 'notice', level: 'info', message: outcome.problem });
       return;
     }
+    await this.write(document, outcome);
+  }
+
+  /**
+   * Writes the server's edits (made for `version`) into the runbook as one undoable edit, and says
+   * so on the page. What-ifs ("Insert hotfix step", …) and plans ("Apply") both come here.
+   */
+  private async write(
+    document: vscode.TextDocument,
+    outcome: { version: number; edits: LspTextEdit[]; description: string },
+    changedWhile = 'while the edit was prepared',
+  ): Promise<void> {
     if (outcome.version !== document.version) {
       this.post({
         type: 'notice',
         level: 'info',
-        message: 'The runbook changed while the edit was prepared; nothing was written. Try again.',
+        message: `The runbook changed ${changedWhile}; nothing was written. Try again.`,
       });
       return;
     }
@@ -273,9 +300,7 @@ class SimulationPanel implements vscode.Disposable {
       await vscode.window.showTextDocument(document, { viewColumn, preserveFocus: true, preview: false });
     }
     // One WorkspaceEdit: one undo step, and the editor keeps everything it did not touch (comments included).
-    const edit = new vscode.WorkspaceEdit();
-    for (const textEdit of outcome.edits) edit.replace(document.uri, this.server.asRange(textEdit.range), textEdit.newText);
-    const applied = await vscode.workspace.applyEdit(edit);
+    const applied = await vscode.workspace.applyEdit(oneWorkspaceEdit(this.server, document.uri, outcome.edits));
     const where = wasVisible ? 'in its editor' : `in ${baseName(document.uri.path)}, opened beside this panel`;
     this.post(
       applied
@@ -286,6 +311,62 @@ class SimulationPanel implements vscode.Disposable {
             documentVersion: document.version,
           }
         : { type: 'notice', level: 'error', message: 'The editor refused the change (is the file read-only?).' },
+    );
+  }
+
+  /**
+   * Asks the language server for safe plans (the search runs there, never on this thread), with
+   * each plan's runbook model for the page's overlay; progress and the answer go to the page.
+   */
+  private async findPlans(): Promise<void> {
+    const document = await this.document();
+    if (!document) return;
+    this.search?.cancel();
+    const search = new vscode.CancellationTokenSource();
+    this.search = search;
+    this.plans = undefined;
+    try {
+      const result = await this.server.findPlans(
+        document.uri,
+        search.token,
+        ({ searched, candidates, found }) => {
+          if (this.search === search) this.post({ type: 'planProgress', searched, candidates, found });
+        },
+        { models: true },
+      );
+      if (this.search !== search) return;
+      if (result && 'plans' in result) this.plans = result;
+      this.post(plansMessage(result, document.version));
+    } catch (error) {
+      if (this.search !== search) return;
+      this.post(
+        search.token.isCancellationRequested
+          ? { type: 'plans', documentVersion: document.version, cancelled: true }
+          : { type: 'plans', documentVersion: document.version, problem: `The language server did not answer: ${describe(error)}` },
+      );
+    } finally {
+      if (this.search === search) this.search = undefined;
+      search.dispose();
+    }
+  }
+
+  /** "Apply" on a plan: the edits the server sent with it, checked against the version they were made for. */
+  private async applyPlan(documentVersion: unknown, index: unknown): Promise<void> {
+    const document = await this.document();
+    const plans = this.plans;
+    const plan = typeof index === 'number' && plans && plans.version === documentVersion ? plans.plans[index] : undefined;
+    if (!document || !plans || !plan) {
+      this.post({ type: 'notice', level: 'info', message: 'That plan is no longer the one found for this runbook: find plans again.' });
+      return;
+    }
+    if (plan.edits.length === 0) {
+      this.post({ type: 'notice', level: 'info', message: 'The runbook as written is already safe; nothing to change.' });
+      return;
+    }
+    await this.write(
+      document,
+      { version: plans.version, edits: plan.edits, description: planDescription(plan, index as number) },
+      'since the plans were found',
     );
   }
 
@@ -326,6 +407,7 @@ class SimulationPanel implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.search?.cancel();
     for (const disposable of this.disposables) disposable.dispose();
     this.disposables.length = 0;
   }

@@ -52,7 +52,50 @@ export interface NoticeMessage {
   documentVersion?: number;
 }
 
-export type HostToWebview = RunbookMessage | NoticeMessage;
+/**
+ * One plan the planner found, as the panel lists it (the language server's `exrunbook/findPlans`
+ * answer without its text edits, which stay with the host). A field added here is a column away
+ * from the panel's list (src/webview/plans.ts PLAN_COLUMNS).
+ */
+export interface PlanView {
+  /** When the last step ends, in words ("23:47 UTC", or a time from the start). */
+  finish: string;
+  peakThreadsBusy: number;
+  threadPool: number;
+  worstLocalDeliveryQueue: number;
+  stepsChanged: number;
+  /** The changes in words; empty for the runbook as written. */
+  changes: string[];
+  /** Why it is not safe (codes and messages): only for the closest option when none is safe. */
+  problems?: string[];
+  /** The plan's runbook model, when asked for (`FindPlansParams.models`): the page simulates it for the overlay. */
+  runbook?: Runbook;
+}
+
+/** How far the search is (the server's `exrunbook/planProgress`). */
+export interface PlanProgressMessage {
+  type: 'planProgress';
+  searched: number;
+  candidates: number;
+  found: number;
+}
+
+/** The search's answer for the document at `documentVersion` (or why there is none). */
+export type PlansMessage = { type: 'plans'; documentVersion: number } & (
+  | {
+      plans: PlanView[];
+      /** When none is safe: the closest option, its `problems` saying why. */
+      bestPartial?: PlanView;
+      /** What the runbook as written has against it. */
+      asWrittenProblems: string[];
+      searched: number;
+      stopped: string;
+    }
+  | { problem: string }
+  | { cancelled: true }
+);
+
+export type HostToWebview = RunbookMessage | NoticeMessage | PlanProgressMessage | PlansMessage;
 
 /** A what-if change the engineer asks to write into the runbook. */
 export type RunbookChange = { kind: 'hotfix'; server: string } | { kind: 'concurrency'; concurrency: number };
@@ -66,7 +109,12 @@ export type WebviewToHost =
   /** `content` is text for csv/json and a base64 PNG (no data: prefix) for png. */
   | { type: 'export'; format: ExportFormat; suggestedName: string; content: string }
   | { type: 'showProblems' }
-  | { type: 'revealStep'; documentUri: string; stepIndex: number };
+  | { type: 'revealStep'; documentUri: string; stepIndex: number }
+  /** Search for safe plans (in the language server), and stop that search. */
+  | { type: 'findPlans'; documentUri: string }
+  | { type: 'cancelPlans' }
+  /** Write plan `index` of the plans found for `documentVersion` into the runbook. */
+  | { type: 'applyPlan'; documentUri: string; documentVersion: number; index: number };
 
 /** What the webview keeps with vscode.setState so a reload (or VS Code restart) looks the same. */
 export interface PanelState {

@@ -3,7 +3,7 @@
  * beyond LSP: the simulation panel's requests, the server's status, and the options the
  * extension starts the server with. Other editors need none of it. Types and constants only.
  */
-import type { RunbookChange, RunbookView } from './panel';
+import type { PlanView, RunbookChange, RunbookView } from './panel';
 
 /** `initializationOptions` the extension sends; every field is optional (other clients send nothing). */
 export interface ServerInitializationOptions {
@@ -98,21 +98,25 @@ export const FIND_PLANS_REQUEST = 'exrunbook/findPlans';
 
 export interface FindPlansParams {
   uri: string;
+  /** Send each plan's runbook model too (`PlanView.runbook`): the simulation panel simulates it in its worker for the overlay. */
+  models?: boolean;
 }
 
-/** One plan, as the client lists it; `edits` make it in the document at `version`. */
-export interface PlanSummary {
-  finish: string;
-  peakThreadsBusy: number;
-  threadPool: number;
-  worstLocalDeliveryQueue: number;
-  stepsChanged: number;
-  changes: string[];
+/** One plan, as the client lists it (src/protocol/panel.ts PlanView); `edits` make it in the document at `version`. */
+export interface PlanSummary extends PlanView {
   edits: LspTextEdit[];
 }
 
 export type FindPlansResult =
-  | { version: number; plans: PlanSummary[]; asWritten?: { problems: string[] }; searched: number; stopped: string }
+  | {
+      version: number;
+      plans: PlanSummary[];
+      asWritten?: { problems: string[] };
+      /** When no plan is safe: the option that came closest, with why it is not safe (`problems`). */
+      bestPartial?: PlanSummary;
+      searched: number;
+      stopped: string;
+    }
   | { version: number; problem: string };
 
 /** `exrunbook/planProgress` (server → client notification) while a search runs. */

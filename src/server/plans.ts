@@ -19,6 +19,7 @@ export async function findPlansFor(
   state: RunbookState,
   token: CancellationToken,
   progress: (progress: PlanProgress) => void,
+  options: { models?: boolean } = {},
 ): Promise<FindPlansResult> {
   const { analysis, version, settings } = state;
   const search = planSearch(analysis.parsed.text, {
@@ -36,8 +37,12 @@ export async function findPlansFor(
       if (result.refused) return { version, problem: result.refused };
       return {
         version,
-        plans: result.plans.map((plan) => summary(state, plan)),
-        asWritten: result.asWritten && { problems: result.asWritten.problems.map((p) => `${p.code} ${p.message}`) },
+        plans: result.plans.map((plan) => summary(state, plan, options.models)),
+        asWritten: result.asWritten && { problems: problemLines(result.asWritten) },
+        bestPartial: result.bestPartial && {
+          ...summary(state, result.bestPartial, options.models),
+          problems: problemLines(result.bestPartial),
+        },
         searched: result.searched,
         stopped: result.stopped,
       };
@@ -49,9 +54,14 @@ export async function findPlansFor(
   }
 }
 
-function summary(state: RunbookState, plan: PlanOutcome): PlanSummary {
+function problemLines(plan: PlanOutcome): string[] {
+  return plan.problems.map((p) => `${p.code} ${p.message}`);
+}
+
+function summary(state: RunbookState, plan: PlanOutcome, withModel = false): PlanSummary {
   const lines = state.analysis.parsed.lines;
   return {
+    ...(withModel ? { runbook: plan.runbook } : {}),
     finish: plan.finishIsClock ? formatClock(plan.finish) : formatOffset(plan.finish),
     peakThreadsBusy: plan.peakThreadsBusy,
     threadPool: plan.threadPool,

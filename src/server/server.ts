@@ -238,7 +238,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     return state ? panelEditsFor(state, params.change) : null;
   });
 
-  connection.onRequest(FIND_PLANS_REQUEST, async (params: { uri?: unknown }, token) => {
+  connection.onRequest(FIND_PLANS_REQUEST, async (params: { uri?: unknown; models?: unknown }, token) => {
     const uri = params?.uri;
     const state = typeof uri === 'string' ? await documents.current(uri) : undefined;
     if (!state) return null;
@@ -246,6 +246,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
       state,
       token,
       (progress) => void connection.sendNotification(PLAN_PROGRESS_NOTIFICATION, { uri: uri as string, ...progress }),
+      { models: params.models === true },
     );
   });
 

@@ -79,6 +79,8 @@ export interface PlanOutcome {
   overrunMinutes: number;
   /** The runbook with the changes, and the same as minimal edits of the original text. */
   text: string;
+  /** The model of `text` (as analysed for this search): what the simulation panel simulates for its overlay. */
+  runbook: Runbook;
   edits: { span: { start: number; end: number }; newText: string }[];
   hunks: DiffHunk[];
 }
@@ -405,6 +407,7 @@ function outcome(original: Analysis, built: BuiltCandidate, result: SimulationRe
       exposedMoves(analysis.runbook, analysis.context?.states).length > 0 || summaries.some((s) => s.exhaustedAt !== null),
     overrunMinutes: findings.filter((f) => f.code === exr008.code).reduce((sum, f) => sum + Number(f.data?.overrunMinutes ?? 0), 0),
     text,
+    runbook: analysis.runbook,
     edits: textEditsFromDiff(original.parsed.text, hunks, text),
     hunks,
   };
