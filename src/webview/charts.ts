@@ -84,11 +84,13 @@ export interface StepBand {
   focused: boolean;
 }
 
-/** What a server's charts show: one result (and the what-if beside it). */
+/** What a server's charts show: one result (and the what-if, or a plan, dashed beside it). */
 export interface ServerChartData {
   server: string;
   baseline: SimulationResult;
   alternative?: SimulationResult;
+  /** What the dashed run is, for its labels: "What-if" (the default) or "Plan 2". */
+  alternativeName?: string;
   steps: StepBand[];
 }
 
@@ -128,7 +130,10 @@ interface ChartFrame {
   x: number[];
   threadData: uPlot.AlignedData;
   queueData: uPlot.AlignedData;
-  /** Which optional series exist (what-if busy, pool, queue) and whether time is folded: another shape needs new charts. */
+  /**
+   * Which optional series exist (what-if busy, pool, queue), whether time is folded, and what the
+   * dashed run is called (its series labels): another shape needs new charts.
+   */
   shape: string;
   /** Quiet stretches every run on the chart skipped, folded to a narrow strip (timeAxis.ts). */
   folded: FoldedTime | null;
@@ -145,6 +150,7 @@ interface ChartFrame {
 function chartFrame(data: ServerChartData): ChartFrame {
   const base = data.baseline.servers[data.server];
   const alt = data.alternative?.servers[data.server];
+  const name = data.alternativeName ?? 'What-if';
   const x = alt ? mergedTimes(base.series.t, alt.series.t) : base.series.t;
   const align = (values: number[] | undefined, series: ServerSeries | undefined) => alignTo(x, series?.t, values);
   const busy = (series: ServerSeries) => series.t.map((_, i) => series.delivery[i] + series.owa[i] + series.move[i] + series.flush[i]);
@@ -165,7 +171,7 @@ function chartFrame(data: ServerChartData): ChartFrame {
 
   const markers: Marker[] = [
     ...exhaustionTimes(base.summary).map((at) => ({ at, dashed: false, label: 'out of threads' })),
-    ...(alt ? exhaustionTimes(alt.summary).map((at) => ({ at, dashed: true, label: 'what-if: out of threads' })) : []),
+    ...(alt ? exhaustionTimes(alt.summary).map((at) => ({ at, dashed: true, label: `${name.toLowerCase()}: out of threads` })) : []),
   ];
   markers.sort((a, b) => a.at - b.at);
 
@@ -181,7 +187,7 @@ function chartFrame(data: ServerChartData): ChartFrame {
     x,
     threadData: [x, ...stacked, basePool, ...(altBusy ? [altBusy] : []), ...(altPool ? [altPool] : [])],
     queueData: [x, queue, ...(altQueue ? [altQueue] : [])],
-    shape: [altBusy !== undefined, altPool !== undefined, altQueue !== undefined, folded !== null].join(),
+    shape: [altBusy !== undefined, altPool !== undefined, altQueue !== undefined, folded !== null, alt ? name : ''].join(),
     folded,
     markers,
     steps: data.steps,
@@ -196,7 +202,7 @@ function chartFrame(data: ServerChartData): ChartFrame {
         `${formatTime(data.baseline, x[index])}: delivery ${value(baseDelivery, index)}, OWA ` +
         `${value(baseOwa, index)}, move ${value(baseMove, index)}, ` +
         `flush ${value(baseFlush, index)} of ${value(basePool, index)} threads; local delivery queue ${value(queue, index)}`;
-      if (altBusy) text += ` · what-if: ${value(altBusy, index)} busy, queue ${value(altQueue!, index)}`;
+      if (altBusy) text += ` · ${name.toLowerCase()}: ${value(altBusy, index)} busy, queue ${value(altQueue!, index)}`;
       return text;
     },
   };
@@ -209,6 +215,7 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
   const width = Math.max(240, container.clientWidth);
   const theme = input.theme;
   const [hasAltBusy, hasAltPool, hasAltQueue, isFolded] = frame.shape.split(',').map((flag) => flag === 'true');
+  const name = input.alternativeName ?? 'What-if';
 
   const threadSeries: uPlot.Series[] = [
     {},
@@ -220,10 +227,10 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     { label: 'Thread pool', stroke: theme.pool, width: 1.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
   ];
   if (hasAltBusy)
-    threadSeries.push({ label: 'What-if: busy', stroke: withAlpha(theme.whatIf, 0.9), width: 1.25, dash: [6, 3], points: { show: false } });
+    threadSeries.push({ label: `${name}: busy`, stroke: withAlpha(theme.whatIf, 0.9), width: 1.25, dash: [6, 3], points: { show: false } });
   if (hasAltPool)
     threadSeries.push({
-      label: 'What-if: pool',
+      label: `${name}: pool`,
       stroke: theme.whatIf,
       width: 1,
       dash: [2, 3],
@@ -320,7 +327,7 @@ export function createServerCharts(container: HTMLElement, input: ServerChartInp
     {},
     { label: 'Local delivery queue', stroke: theme.queue, fill: withAlpha(theme.queue, 0.3), width: 1.5, points: { show: false } },
   ];
-  if (hasAltQueue) queueSeries.push({ label: 'What-if: queue', stroke: theme.whatIf, width: 2, dash: [6, 4], points: { show: false } });
+  if (hasAltQueue) queueSeries.push({ label: `${name}: queue`, stroke: theme.whatIf, width: 2, dash: [6, 4], points: { show: false } });
   const queueCommon = common(QUEUE_CHART_HEIGHT, 'queued', () => frame.queueTop);
   const queueOptions: uPlot.Options = {
     ...queueCommon,

@@ -35,10 +35,11 @@ import {
 } from './describe';
 import { append, button, clear, el } from './dom';
 import { resultsToCsv, resultsToJson } from './exportData';
-import type { ExportFormat, HostToWebview, PanelState, RunbookMessage, WebviewToHost } from '../protocol/panel';
+import type { ExportFormat, HostToWebview, PanelState, PlansMessage, RunbookMessage, WebviewToHost } from '../protocol/panel';
 import type { RunChannel, WorkerToPage } from './workerProtocol';
 import { SimulationRunner } from './runner';
 import { pruneWhatIf, renderWhatIfControls, whatIfChoices, type WhatIfChoices } from './whatIfControls';
+import { emptyPlans, markShown, planAt, planName, renderPlans, replaceKeepingFocus, shownPlan, type PlansState } from './plans';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -58,6 +59,18 @@ interface RunOutcome {
   whatIf?: WhatIf;
 }
 
+/** The runs the page's status line and verdicts are about; plans have their own (PageState.plans). */
+type PageChannel = Exclude<RunChannel, 'plan'>;
+
+/** What is drawn dashed over the runbook as written: a plan when one is shown, else the what-if. */
+interface Overlay {
+  result: SimulationResult;
+  /** "What-if" or "Plan 2": the summary table's column and the charts' series. */
+  name: string;
+  /** The legend's words. */
+  label: string;
+}
+
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 
@@ -70,7 +83,9 @@ interface PageState {
   choices?: WhatIfChoices;
   /** The what-if controls are rebuilt only when this changes, so typing in a field keeps its focus. */
   controlsSignature: string;
-  outcomes: Record<RunChannel, RunOutcome>;
+  outcomes: Record<PageChannel, RunOutcome>;
+  /** "Find a safe plan": the search, its answer, the plan on the charts and each plan's simulation. */
+  plans: PlansState;
   /** One per server, in the order of the result; their charts get new data in place. */
   serverViews: ServerView[];
   /** Set by a new runbook until its first chart is drawn (a performance mark for the benchmark). */
@@ -100,6 +115,7 @@ const page: PageState = {
   saved: vscode.getState() ?? { whatIf: {} },
   controlsSignature: '',
   outcomes: { baseline: {}, whatIf: {} },
+  plans: emptyPlans(),
   serverViews: [],
   awaitingFirstChart: false,
   invalidWhatIf: [],
@@ -134,6 +150,7 @@ const problems = el('section', { class: 'problems', hidden: true, 'aria-label': 
 const notice = el('p', { class: 'notice', role: 'alert', hidden: true });
 const verdicts = el('section', { class: 'verdicts', 'aria-label': 'Verdict' });
 const controls = el('section', { class: 'controls', 'aria-label': 'What-if controls' });
+const plansSection = el('section', { class: 'plans', 'aria-label': 'Plans' });
 const servers = el('section', { class: 'servers' });
 const details = el('section', { class: 'details' });
 
@@ -146,6 +163,7 @@ app.append(
   notice,
   verdicts,
   controls,
+  plansSection,
   servers,
   details,
 );
@@ -162,6 +180,10 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   if (!data || typeof data !== 'object') return;
   if (data.type === 'runbook') onRunbook(data);
   else if (data.type === 'notice') showNotice(data.level, data.message, data.documentVersion);
+  else if (data.type === 'planProgress') {
+    page.plans.progress = { searched: data.searched, candidates: data.candidates, found: data.found };
+    renderPlansSection();
+  } else if (data.type === 'plans') onPlans(data);
 });
 
 // VS Code changes the body class and the --vscode-* variables when the theme changes: redraw.
@@ -192,6 +214,10 @@ function onRunbook(next: RunbookMessage): void {
   vscode.setState(page.saved);
   renderProblems(next);
   renderControls();
+  // Plans found for another version are not plans for this one (an applied plan included).
+  const answered = page.plans.answer;
+  if (answered && answered.documentVersion !== next.documentVersion) dropPlans();
+  renderPlansSection();
   if (!next.simulatable) {
     runner.cancel('baseline');
     runner.cancel('whatIf');
@@ -206,7 +232,7 @@ function onRunbook(next: RunbookMessage): void {
   else clearWhatIf();
 }
 
-function startRun(channel: RunChannel): void {
+function startRun(channel: PageChannel): void {
   if (!page.message) return;
   const whatIf = channel === 'whatIf' ? page.saved.whatIf : undefined;
   runner.run(channel, { runbook: page.message.runbook, whatIf, assumptions: page.message.assumptions, maxEvents: page.message.maxEvents });
@@ -221,6 +247,10 @@ function clearWhatIf(): void {
 }
 
 function onWorkerMessage(reply: WorkerToPage): void {
+  if (reply.channel === 'plan') {
+    onPlanRun(reply);
+    return;
+  }
   const outcome = page.outcomes[reply.channel];
   if (reply.type === 'progress') {
     outcome.progress = reply.progress;
@@ -254,7 +284,7 @@ function onWorkerMessage(reply: WorkerToPage): void {
 }
 
 function showProgress(): void {
-  const running = (['baseline', 'whatIf'] as RunChannel[]).filter((channel) => page.outcomes[channel].progress !== undefined);
+  const running = (['baseline', 'whatIf'] as PageChannel[]).filter((channel) => page.outcomes[channel].progress !== undefined);
   progress.hidden = running.length === 0;
   if (running.length > 0) {
     const fraction = Math.min(...running.map((channel) => page.outcomes[channel].progress ?? 0));
@@ -354,6 +384,19 @@ function renderControls(): void {
     clearWhatIf();
   });
   controls.append(reset);
+}
+
+/** The dashed run on the charts: the plan shown (hovered, focused or chosen) once simulated, else the what-if. */
+function currentOverlay(): Overlay | undefined {
+  const index = shownPlan(page.plans);
+  const planResult = index === undefined ? undefined : page.plans.runs[index]?.result;
+  if (index !== undefined && planResult) {
+    const plan = planAt(page.plans.answer, index);
+    const name = planName(index);
+    return { result: planResult, name, label: plan ? `${name}: ${plan.changes.join('; ') || 'as written'}` : name };
+  }
+  const alternative = currentAlternative();
+  return alternative && { result: alternative, name: 'What-if', label: `What-if: ${describeWhatIf(page.saved.whatIf)}` };
 }
 
 /** The what-if result, when it belongs to the what-if now chosen. */
@@ -470,18 +513,19 @@ function renderServers(rebuild = false): void {
     clear(servers);
   }
   if (!baseline) return;
-  const alternative = currentAlternative();
+  const overlay = currentOverlay();
+  const alternative = overlay?.result;
   let theme: ChartTheme | undefined;
   for (const [index, { summary }] of Object.values(baseline.servers).entries()) {
     const view = (page.serverViews[index] ??= serverView(summary.server));
     view.consequence.textContent = consequenceSentence(summary, baseline) ?? '';
     view.consequence.hidden = view.consequence.textContent === '';
-    view.alternativeLegend.hidden = alternative === undefined;
-    view.alternativeLabel.textContent = alternative ? `What-if: ${describeWhatIf(page.saved.whatIf)}` : '';
-    const table = summaryTable(baseline, summary.server, alternative);
+    view.alternativeLegend.hidden = overlay === undefined;
+    view.alternativeLabel.textContent = overlay?.label ?? '';
+    const table = summaryTable(baseline, summary.server, overlay);
     view.table.replaceWith(table);
     view.table = table;
-    const data = { server: summary.server, baseline, alternative, steps: stepBands(summary.server) };
+    const data = { server: summary.server, baseline, alternative, alternativeName: overlay?.name, steps: stepBands(summary.server) };
     if (view.charts?.update(data)) {
       chartDrawn();
       continue;
@@ -545,7 +589,8 @@ function chartDrawn(): void {
   performance.mark('exrunbook:first-chart');
 }
 
-function summaryTable(baseline: SimulationResult, server: string, alternative: SimulationResult | undefined): HTMLElement {
+function summaryTable(baseline: SimulationResult, server: string, overlay: Overlay | undefined): HTMLElement {
+  const alternative = overlay?.result;
   const rows = summaryRows(baseline, baseline.servers[server].summary);
   const altSummary = alternative?.servers[server]?.summary;
   const altRows = alternative && altSummary ? summaryRows(alternative, altSummary) : undefined;
@@ -554,7 +599,7 @@ function summaryTable(baseline: SimulationResult, server: string, alternative: S
     {},
     el('th', { scope: 'col' }, 'Summary'),
     el('th', { scope: 'col' }, 'As written'),
-    altRows ? el('th', { scope: 'col' }, 'What-if') : null,
+    altRows ? el('th', { scope: 'col' }, overlay!.name) : null,
   );
   const body = rows.map(([label, value], i) =>
     el(
@@ -654,6 +699,97 @@ function renderDetails(): void {
   details.querySelector<HTMLDetailsElement>(`#${ASSUMED_ID}`)?.addEventListener('toggle', (event) => {
     page.assumedOpen = (event.target as HTMLDetailsElement).open;
   });
+}
+
+// ---- plans ----
+
+function renderPlansSection(): void {
+  replaceKeepingFocus(
+    plansSection,
+    renderPlans(
+      page.plans,
+      {
+        find: findPlans,
+        cancel: () => vscode.postMessage({ type: 'cancelPlans' }),
+        apply: applyPlan,
+        show: showPlan,
+      },
+      page.message?.simulatable === true,
+    ),
+  );
+}
+
+function findPlans(): void {
+  if (!page.message) return;
+  dropPlans();
+  page.plans.searching = true;
+  vscode.postMessage({ type: 'findPlans', documentUri: page.message.documentUri });
+  renderPlansSection();
+}
+
+function onPlans(answer: PlansMessage): void {
+  dropPlans();
+  // A search that ran while the runbook changed found plans for a version that is gone.
+  page.plans.answer =
+    page.message && answer.documentVersion < page.message.documentVersion
+      ? {
+          type: 'plans',
+          documentVersion: page.message.documentVersion,
+          problem: 'The runbook changed during the search; find a safe plan again.',
+        }
+      : answer;
+  renderPlansSection();
+}
+
+/** Forgets the plans (their charts included) and stops simulating them. */
+function dropPlans(): void {
+  const hadOverlay = shownPlan(page.plans) !== undefined;
+  runner.cancel('plan');
+  page.plans = emptyPlans();
+  if (hadOverlay) renderServers();
+}
+
+function applyPlan(index: number): void {
+  const answer = page.plans.answer;
+  if (!answer || !page.message) return;
+  vscode.postMessage({ type: 'applyPlan', documentUri: page.message.documentUri, documentVersion: answer.documentVersion, index });
+}
+
+/** A plan hovered, focused or chosen: its row marked, its series dashed on the charts (simulated first, in the worker). */
+function showPlan(index: number | undefined, hover: boolean): void {
+  const before = shownPlan(page.plans);
+  const wasSelected = page.plans.selected;
+  if (hover) page.plans.hovered = index;
+  else page.plans.selected = index;
+  const shown = shownPlan(page.plans);
+  markShown(plansSection, shown);
+  startPlanRun();
+  if (!hover && wasSelected !== page.plans.selected) renderPlansSection();
+  if (shown !== before) renderServers();
+}
+
+/** Simulates the plan shown, unless it has been (one plan at a time: a newer one replaces it). */
+function startPlanRun(): void {
+  const index = shownPlan(page.plans);
+  if (index === undefined || page.plans.runs[index] || !page.message) return;
+  const runbook = planAt(page.plans.answer, index)?.runbook;
+  if (!runbook) return;
+  if (page.plans.running !== undefined && !page.plans.runs[page.plans.running]?.done) delete page.plans.runs[page.plans.running];
+  page.plans.running = index;
+  page.plans.runs[index] = { done: false };
+  runner.run('plan', { runbook, assumptions: page.message.assumptions, maxEvents: page.message.maxEvents });
+  renderPlansSection();
+}
+
+function onPlanRun(reply: WorkerToPage): void {
+  const index = page.plans.running;
+  if (index === undefined || reply.type === 'progress' || reply.type === 'partial') return;
+  page.plans.running = undefined;
+  page.plans.runs[index] =
+    reply.type === 'result' ? { done: true, result: reply.result } : { done: true, failure: `Not simulated: ${reply.message}` };
+  renderPlansSection();
+  if (shownPlan(page.plans) === index) renderServers();
+  startPlanRun();
 }
 
 // ---- export ----

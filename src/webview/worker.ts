@@ -35,12 +35,12 @@ scope.addEventListener('message', (event) => {
   if (!running) void drain();
 });
 
-/** Runs pending jobs one at a time, the baseline first: it is what the page shows first. */
+/** Runs pending jobs one at a time, the baseline first (it is what the page shows first), a plan last. */
 async function drain(): Promise<void> {
   running = true;
   try {
     for (;;) {
-      const job = pending.get('baseline') ?? pending.get('whatIf');
+      const job = pending.get('baseline') ?? pending.get('whatIf') ?? pending.get('plan');
       if (!job) return;
       pending.delete(job.channel);
       await run(job);

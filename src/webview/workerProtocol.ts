@@ -7,8 +7,8 @@ import type { Runbook } from '../core/model/types';
 import type { WhatIf } from '../core/simulator/index';
 import type { SimulationResult } from '../core/simulator/result';
 
-/** Which of the two runs a job is: the runbook as written, or with the what-if changes. */
-export type RunChannel = 'baseline' | 'whatIf';
+/** Which run a job is: the runbook as written, with the what-if changes, or a plan the server found (its own runbook). */
+export type RunChannel = 'baseline' | 'whatIf' | 'plan';
 
 export interface SimulateJob {
   type: 'simulate';
