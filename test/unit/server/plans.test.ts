@@ -12,6 +12,7 @@ import {
   type FindPlansResult,
   type PlanProgressParams,
 } from '../../../src/protocol/server';
+import { plansMessage } from '../../../src/extension/panelHost';
 import { readExample } from '../../support';
 import { TestClient } from './lspClient';
 
@@ -60,6 +61,30 @@ describe('the language server: Find a safe plan', function () {
       lintText(after, { extraFindings }).diagnostics.map((d) => d.code),
       [],
     );
+  });
+
+  it("sends each plan's runbook model when asked (the panel simulates it), and the closest option with why when none is safe", async () => {
+    client = await TestClient.start({ initializationOptions: { findSafePlanCommand: true } });
+    client.open(URI, TEXT);
+    const withModels = await client.request<FindPlansResult>(FIND_PLANS_REQUEST, { uri: URI, models: true });
+    assert.ok(!('problem' in withModels) && withModels.plans.length > 0);
+    for (const plan of withModels.plans) assert.ok(plan.runbook && plan.runbook.steps.length > 0, 'a plan without its model');
+    // The model is the plan's runbook: the first plan installs the hotfix, so it has a step more than the original.
+    assert.ok(withModels.plans[0].runbook!.steps.some((step) => step.action?.value === 'install-hotfix'));
+    // The page gets the plans without their edits (the host keeps those).
+    const message = plansMessage(withModels, 1);
+    assert.ok('plans' in message && message.plans.every((plan) => !('edits' in plan) && plan.runbook));
+    const without = await client.request<FindPlansResult>(FIND_PLANS_REQUEST, { uri: URI });
+    assert.ok(!('problem' in without) && without.plans.every((plan) => plan.runbook === undefined));
+
+    const SHORT = 'file:///work/short.runbook.yaml';
+    client.open(SHORT, TEXT.replace('to: "06:00"', 'to: "22:30"'));
+    const none = await client.request<FindPlansResult>(FIND_PLANS_REQUEST, { uri: SHORT, models: true });
+    assert.ok(!('problem' in none));
+    assert.deepEqual(none.plans, []);
+    assert.ok(none.bestPartial?.problems?.some((problem) => /^EXR008 .*after the maintenance window closes/.test(problem)));
+    const noneMessage = plansMessage(none, 1);
+    assert.ok('plans' in noneMessage && noneMessage.bestPartial?.runbook && noneMessage.bestPartial.problems!.length > 0);
   });
 
   it('offers nothing to a client without the command', async () => {
