@@ -37,6 +37,8 @@ export function emptyPlans(): PlansState {
 export interface PlanColumn {
   header: string;
   cell(plan: PlanView): string;
+  /** Text too long for a column (the change in words): on a row of its own under the plan's numbers. */
+  wide?: boolean;
 }
 
 export const PLAN_COLUMNS: readonly PlanColumn[] = [
@@ -44,7 +46,7 @@ export const PLAN_COLUMNS: readonly PlanColumn[] = [
   { header: 'Peak threads', cell: (plan) => `${formatCount(plan.peakThreadsBusy)} of ${formatCount(plan.threadPool)}` },
   { header: 'Worst local delivery queue', cell: (plan) => formatCount(plan.worstLocalDeliveryQueue) },
   { header: 'Steps changed', cell: (plan) => formatCount(plan.stepsChanged) },
-  { header: 'Change', cell: (plan) => describeChange(plan) },
+  { header: 'Change', cell: (plan) => describeChange(plan), wide: true },
 ];
 
 /** The change in one line. */
@@ -153,7 +155,11 @@ function stoppedWords(stopped: string): string {
 
 function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanActions, caption: string, firstIndex?: number): HTMLElement {
   const shown = shownPlan(state);
-  const rows = plans.map((plan, i) => {
+  const narrow = PLAN_COLUMNS.filter((column) => !column.wide);
+  const wide = PLAN_COLUMNS.filter((column) => column.wide);
+  const span = narrow.length + 2;
+  // One tbody per plan: its numbers on one row, each wide column (the change in words) on a row of its own below.
+  const bodies = plans.map((plan, i) => {
     const index = firstIndex ?? i;
     const name = planName(index);
     const run = state.runs[index];
@@ -162,10 +168,6 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
     show.setAttribute('aria-pressed', String(state.selected === index));
     show.dataset.focus = `show ${index}`;
     show.addEventListener('click', () => actions.show(state.selected === index ? undefined : index, false));
-    const cells: (HTMLElement | null)[] = [
-      el('th', { scope: 'row' }, name, run && !run.done ? el('span', { class: 'hint' }, ' (simulating…)') : null),
-      ...PLAN_COLUMNS.map((column) => el('td', {}, column.cell(plan))),
-    ];
     const buttons = el('td', { class: 'plan-actions' }, show);
     if (index !== PARTIAL_INDEX && plan.changes.length > 0) {
       const apply = button('Apply', { icon: 'check', title: `Write ${name} into the runbook (one edit; Ctrl+Z undoes it)` });
@@ -174,15 +176,29 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
       apply.addEventListener('click', () => actions.apply(index));
       buttons.append(apply);
     }
-    if (run?.failure) cells.push(el('td', { class: 'hint' }, run.failure));
-    const row = el('tr', { class: shown === index ? 'plan shown' : 'plan', 'data-plan': String(index) }, ...cells, buttons);
-    row.addEventListener('mouseenter', () => actions.show(index, true));
-    row.addEventListener('mouseleave', () => actions.show(undefined, true));
-    row.addEventListener('focusin', () => actions.show(index, true));
-    row.addEventListener('focusout', (event) => {
-      if (!row.contains(event.relatedTarget as Node | null)) actions.show(undefined, true);
+    const numbers = el(
+      'tr',
+      { class: 'plan-numbers' },
+      el('th', { scope: 'row' }, name, run && !run.done ? el('span', { class: 'hint' }, ' (simulating…)') : null),
+      ...narrow.map((column) => el('td', {}, column.cell(plan))),
+      buttons,
+    );
+    const below = wide.map((column) =>
+      el(
+        'tr',
+        { class: 'plan-wide' },
+        el('td', { colspan: span }, el('span', { class: 'visually-hidden' }, `${column.header}: `), column.cell(plan)),
+      ),
+    );
+    if (run?.failure) below.push(el('tr', { class: 'plan-wide' }, el('td', { colspan: span, class: 'hint' }, run.failure)));
+    const body = el('tbody', { class: shown === index ? 'plan shown' : 'plan', 'data-plan': String(index) }, numbers, ...below);
+    body.addEventListener('mouseenter', () => actions.show(index, true));
+    body.addEventListener('mouseleave', () => actions.show(undefined, true));
+    body.addEventListener('focusin', () => actions.show(index, true));
+    body.addEventListener('focusout', (event) => {
+      if (!body.contains(event.relatedTarget as Node | null)) actions.show(undefined, true);
     });
-    return row;
+    return body;
   });
   return el(
     'table',
@@ -195,11 +211,11 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
         'tr',
         {},
         el('th', { scope: 'col' }, 'Plan'),
-        ...PLAN_COLUMNS.map((column) => el('th', { scope: 'col' }, column.header)),
+        ...narrow.map((column) => el('th', { scope: 'col' }, column.header)),
         el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
       ),
     ),
-    el('tbody', {}, ...rows),
+    ...bodies,
   );
 }
 
@@ -208,7 +224,7 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
  * keyboard focus, which a rebuild would).
  */
 export function markShown(section: HTMLElement, index: number | undefined): void {
-  for (const row of section.querySelectorAll<HTMLElement>('tr.plan')) row.classList.toggle('shown', row.dataset.plan === String(index));
+  for (const row of section.querySelectorAll<HTMLElement>('tbody.plan')) row.classList.toggle('shown', row.dataset.plan === String(index));
 }
 
 /**

@@ -351,6 +351,82 @@ export function scenarios({ workspace }) {
       },
     },
     {
+      name: 'find-safe-plan-panel',
+      title:
+        `${EXPOSED} in the simulation panel: "${FIND_PLAN_TITLE}" lists the server's plans with a dashed overlay; ` +
+        'Apply changes the runbook in one edit, and one undo restores it',
+      async run({ page, screenshot }) {
+        try {
+          await openFile(page, EXPOSED);
+          await problemsWhere(page, EXPOSED, (problems) => problems.some(isExr001At(exr001Position)), 'EXR001 before the plan');
+          await runCommand(page, 'Exchange Runbook: Simulate migration');
+          const webview = activeWebview(page);
+          await webview.getByText(EXHAUSTION_SENTENCE).first().waitFor({ timeout: 30_000 });
+          await webview.getByRole('button', { name: FIND_PLAN_TITLE }).click({ timeout: 10_000 });
+          // The search runs in the language server; the panel lists what it found.
+          const table = webview.getByRole('table', { name: 'Safe plans' });
+          await table.waitFor({ timeout: 60_000 });
+          const plans = await table.locator('tbody').allInnerTexts();
+          assert.ok(plans.length >= 1 && plans.every((plan) => /^Plan \d+/.test(plan)), JSON.stringify(plans));
+          assert.match(plans[0], /install KB924567 on EXCH01/);
+          // Hovering a plan draws it dashed over today's charts (simulated in the page's worker).
+          await scrollIntoView(table);
+          await table.locator('tbody').first().hover();
+          await webview.locator('.server thead', { hasText: 'Plan 1' }).first().waitFor({ timeout: 30_000 });
+          await screenshot('find-safe-plan-panel');
+          // "Show" keeps it on the charts while the page scrolls to them.
+          await webview.getByRole('button', { name: 'Show plan 1 on the charts' }).click({ timeout: 10_000 });
+          await scrollIntoView(webview.locator('.legend', { hasText: 'Plan 1:' }).first());
+          await screenshot('find-safe-plan-panel-overlay');
+
+          await webview.getByRole('button', { name: 'Apply plan 1' }).click({ timeout: 10_000 });
+          const notice = await waitUntil(
+            async () => {
+              const text = (
+                await webview
+                  .locator('.notice')
+                  .innerText()
+                  .catch(() => '')
+              ).trim();
+              return text ? text : false;
+            },
+            { ms: 15_000, what: 'the notice after Apply' },
+          );
+          assert.match(notice, /^Applied plan 1 \(install KB924567 on EXCH01/);
+          assert.match(notice, /undo it there with Ctrl\+Z/);
+          // The panel refreshes as after any edit: the plans (for the old version) go, the verdict changes.
+          await table.waitFor({ state: 'detached', timeout: 15_000 });
+          await screenshot('find-safe-plan-panel-applied');
+          await runCommand(page, 'View: Focus First Editor Group');
+          await page.keyboard.press('Control+S');
+          const planned = await waitUntil(
+            () => {
+              const text = read(EXPOSED);
+              return text !== exposedOriginal ? text : false;
+            },
+            { ms: 15_000, what: `${EXPOSED} to be saved with the plan` },
+          );
+          assert.match(planned, /hotfix:\s*KB924567/);
+          await problemsWhere(
+            page,
+            EXPOSED,
+            (problems) => !problems.some((problem) => problem.code === 'EXR001'),
+            'EXR001 to leave Problems after the plan',
+          );
+          // One edit: a single undo brings the runbook back as it was.
+          await page.keyboard.press('Control+Z');
+          await page.keyboard.press('Control+S');
+          await waitUntil(() => read(EXPOSED) === exposedOriginal, { ms: 10_000, what: 'one undo to restore the runbook' });
+        } finally {
+          // Leave the workbench as the next scenarios expect it: the example as it was, no editors.
+          if (read(EXPOSED) !== exposedOriginal) writeFileSync(join(workspace, EXPOSED), exposedOriginal);
+          await runCommand(page, 'View: Focus First Editor Group').catch(() => undefined);
+          await runCommand(page, 'File: Revert File').catch(() => undefined);
+          await runCommand(page, 'View: Close All Editor Groups');
+        }
+      },
+    },
+    {
       name: 'exr001-quick-fix',
       title: `Ctrl+. on the EXR001 line offers "${QUICK_FIX_TITLE}…"; applying it clears EXR001, adds the step, keeps comments`,
       async run({ page, screenshot }) {
