@@ -336,7 +336,12 @@ class SimulationPanel implements vscode.Disposable {
       );
       if (this.search !== search) return;
       if (result && 'plans' in result) this.plans = result;
-      this.post(plansMessage(result, document.version));
+      // Cancelled, the server answers with the plans found so far; a client may also give no answer.
+      this.post(
+        !result && search.token.isCancellationRequested
+          ? { type: 'plans', documentVersion: document.version, cancelled: true }
+          : plansMessage(result, document.version),
+      );
     } catch (error) {
       if (this.search !== search) return;
       this.post(

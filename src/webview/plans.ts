@@ -39,10 +39,12 @@ export interface PlanColumn {
   cell(plan: PlanView): string;
   /** Text too long for a column (the change in words): on a row of its own under the plan's numbers. */
   wide?: boolean;
+  /** Kept on one line (a date breaks badly at its hyphens). */
+  nowrap?: boolean;
 }
 
 export const PLAN_COLUMNS: readonly PlanColumn[] = [
-  { header: 'Finishes', cell: (plan) => plan.finish },
+  { header: 'Finishes', cell: (plan) => plan.finish, nowrap: true },
   { header: 'Peak threads', cell: (plan) => `${formatCount(plan.peakThreadsBusy)} of ${formatCount(plan.threadPool)}` },
   { header: 'Worst local delivery queue', cell: (plan) => formatCount(plan.worstLocalDeliveryQueue) },
   { header: 'Steps changed', cell: (plan) => formatCount(plan.stepsChanged) },
@@ -128,7 +130,7 @@ export function renderPlans(state: PlansState, actions: PlanActions, simulatable
         `${answer.plans.length === 1 ? 'One safe plan' : `${answer.plans.length} safe plans`}, fastest first (${searched}). ` +
           'Hover or focus a plan to see it dashed on the charts; Apply writes it into the runbook as one edit.',
       ),
-      planTable(state, answer.plans, actions, 'Safe plans'),
+      scrolling(planTable(state, answer.plans, actions, 'Safe plans')),
     );
     return parts;
   }
@@ -143,13 +145,19 @@ export function renderPlans(state: PlansState, actions: PlanActions, simulatable
         (why ? ` It is still not safe: ${why}` : ''),
     ),
   );
-  if (partial) parts.push(planTable(state, [partial], actions, 'Closest option (not safe)', PARTIAL_INDEX));
+  if (partial) parts.push(scrolling(planTable(state, [partial], actions, 'Closest option (not safe)', PARTIAL_INDEX)));
   return parts;
+}
+
+/** A table in a box that scrolls sideways when the panel is narrower than the table. */
+function scrolling(table: HTMLElement): HTMLElement {
+  return el('div', { class: 'plans-scroll' }, table);
 }
 
 function stoppedWords(stopped: string): string {
   if (stopped === 'time') return '; the search stopped at its time limit';
   if (stopped === 'events') return '; the search stopped at its event budget';
+  if (stopped === 'cancelled') return '; the search was cancelled';
   return '';
 }
 
@@ -157,8 +165,9 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
   const shown = shownPlan(state);
   const narrow = PLAN_COLUMNS.filter((column) => !column.wide);
   const wide = PLAN_COLUMNS.filter((column) => column.wide);
-  const span = narrow.length + 2;
-  // One tbody per plan: its numbers on one row, each wide column (the change in words) on a row of its own below.
+  const span = narrow.length + 1;
+  // One tbody per plan: its numbers on one row; below, each wide column (the change in words) on a
+  // row of its own and the plan's buttons, so a narrow panel keeps them in view.
   const bodies = plans.map((plan, i) => {
     const index = firstIndex ?? i;
     const name = planName(index);
@@ -168,7 +177,7 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
     show.setAttribute('aria-pressed', String(state.selected === index));
     show.dataset.focus = `show ${index}`;
     show.addEventListener('click', () => actions.show(state.selected === index ? undefined : index, false));
-    const buttons = el('td', { class: 'plan-actions' }, show);
+    const buttons = el('div', { class: 'plan-actions' }, show);
     if (index !== PARTIAL_INDEX && plan.changes.length > 0) {
       const apply = button('Apply', { icon: 'check', title: `Write ${name} into the runbook (one edit; Ctrl+Z undoes it)` });
       apply.setAttribute('aria-label', `Apply ${name.toLowerCase()}`);
@@ -180,8 +189,7 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
       'tr',
       { class: 'plan-numbers' },
       el('th', { scope: 'row' }, name, run && !run.done ? el('span', { class: 'hint' }, ' (simulating…)') : null),
-      ...narrow.map((column) => el('td', {}, column.cell(plan))),
-      buttons,
+      ...narrow.map((column) => el('td', { class: column.nowrap ? 'nowrap' : undefined }, column.cell(plan))),
     );
     const below = wide.map((column) =>
       el(
@@ -191,6 +199,7 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
       ),
     );
     if (run?.failure) below.push(el('tr', { class: 'plan-wide' }, el('td', { colspan: span, class: 'hint' }, run.failure)));
+    below.push(el('tr', { class: 'plan-wide' }, el('td', { colspan: span }, buttons)));
     const body = el('tbody', { class: shown === index ? 'plan shown' : 'plan', 'data-plan': String(index) }, numbers, ...below);
     body.addEventListener('mouseenter', () => actions.show(index, true));
     body.addEventListener('mouseleave', () => actions.show(undefined, true));
@@ -204,17 +213,7 @@ function planTable(state: PlansState, plans: readonly PlanView[], actions: PlanA
     'table',
     { class: 'plans-table', 'aria-label': caption },
     el('caption', { class: 'visually-hidden' }, caption),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        el('th', { scope: 'col' }, 'Plan'),
-        ...narrow.map((column) => el('th', { scope: 'col' }, column.header)),
-        el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
-      ),
-    ),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Plan'), ...narrow.map((column) => el('th', { scope: 'col' }, column.header)))),
     ...bodies,
   );
 }
