@@ -64,6 +64,7 @@ type PageChannel = Exclude<RunChannel, 'plan'>;
 
 /** What is drawn dashed over the runbook as written: a plan when one is shown, else the what-if. */
 interface Overlay {
+  kind: 'plan' | 'whatIf';
   result: SimulationResult;
   /** "What-if" or "Plan 2": the summary table's column and the charts' series. */
   name: string;
@@ -393,10 +394,10 @@ function currentOverlay(): Overlay | undefined {
   if (index !== undefined && planResult) {
     const plan = planAt(page.plans.answer, index);
     const name = planName(index);
-    return { result: planResult, name, label: plan ? `${name}: ${plan.changes.join('; ') || 'as written'}` : name };
+    return { kind: 'plan', result: planResult, name, label: plan ? `${name}: ${plan.changes.join('; ') || 'as written'}` : name };
   }
   const alternative = currentAlternative();
-  return alternative && { result: alternative, name: 'What-if', label: `What-if: ${describeWhatIf(page.saved.whatIf)}` };
+  return alternative && { kind: 'whatIf', result: alternative, name: 'What-if', label: `What-if: ${describeWhatIf(page.saved.whatIf)}` };
 }
 
 /** The what-if result, when it belongs to the what-if now chosen. */
@@ -813,7 +814,7 @@ function exportAs(format: ExportFormat): void {
     const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#cccccc';
     const theme = readTheme();
     content = chartsToPng(
-      pngHeader(baseline, alternative, theme),
+      pngHeader(baseline, currentOverlay(), theme),
       page.serverViews.map((view) => ({
         title: view.server,
         charts: (view.charts?.canvases ?? []).map((canvas, i) => ({ title: CHART_TITLES[i] ?? '', canvas })),
@@ -825,8 +826,12 @@ function exportAs(format: ExportFormat): void {
   vscode.postMessage({ type: 'export', format, suggestedName: `${stem}.${format}`, content });
 }
 
-/** What the exported PNG says besides the charts: the panel's title, its verdict lines, the legend, the run's details. */
-function pngHeader(baseline: SimulationResult, alternative: SimulationResult | undefined, theme: ChartTheme): PngHeader {
+/**
+ * What the exported PNG says besides the charts: the panel's title, its verdict lines, the legend
+ * (naming the dashed run the charts show: the what-if or a plan), the run's details.
+ */
+function pngHeader(baseline: SimulationResult, overlay: Overlay | undefined, theme: ChartTheme): PngHeader {
+  const alternative = overlay?.kind === 'whatIf' ? overlay.result : undefined;
   const verdictLines = Object.values(baseline.servers).map(({ summary }) => serverVerdict(baseline, summary));
   const stretched = stretchSentence(baseline);
   if (stretched) verdictLines.push(stretched);
@@ -841,7 +846,7 @@ function pngHeader(baseline: SimulationResult, alternative: SimulationResult | u
     { label: QUEUE_THRESHOLD_LABEL, color: theme.threshold, kind: 'dashed' },
     { label: 'Out of threads', color: theme.exhaustion, kind: 'line' },
   ];
-  if (alternative) legend.push({ label: `What-if: ${describeWhatIf(page.saved.whatIf)}`, color: theme.whatIf, kind: 'dashed' });
+  if (overlay) legend.push({ label: overlay.label, color: theme.whatIf, kind: 'dashed' });
   const when = baseline.clockOrigin === null ? '' : `, from ${formatTime(baseline, 0)}`;
   return {
     title: title.textContent ?? '',
