@@ -170,6 +170,12 @@ app.append(
 );
 progress.hidden = true;
 
+// The list is rebuilt as plans are simulated; a row removed under the pointer never hears it leave,
+// so leaving the section ends a hover too (unless the keyboard focus is on a plan).
+plansSection.addEventListener('mouseleave', () => {
+  if (page.plans.hovered !== undefined && !plansSection.contains(document.activeElement)) showPlan(undefined, true);
+});
+
 const workerUri = app.dataset.workerUri ?? '';
 const runner = new SimulationRunner(workerUri, onWorkerMessage, (reason) => {
   setStatus(`The simulation cannot run: ${reason}.`);
