@@ -12,10 +12,12 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type _Connection,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver';
+import type { RunbookDiagnostic } from '../core/diagnostics';
 import { ruleDocPath } from '../core/rules';
 import type { ServerInitializationOptions } from '../protocol/server';
 import {
@@ -36,6 +38,7 @@ import {
 import { WorkspaceRunbooks } from './workspace';
 import { RunbookDocuments } from './documents';
 import {
+  DIAGNOSTIC_SOURCE,
   codeActionsFor,
   codeLensesFor,
   completionsFor,
@@ -46,6 +49,7 @@ import {
   symbolsFor,
   toLspDiagnostic,
 } from './features';
+import { DEFAULT_FOLDING_RANGE_LIMIT, limitDiagnostics, omittedDiagnosticsNote } from './limits';
 import { panelEditsFor, runbookModelFor } from './panel';
 import { findPlanAction, findPlansFor } from './plans';
 import { DEFAULT_SETTINGS, readSettings, type RunbookSettings } from './settings';
@@ -108,13 +112,21 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   // A client that can show a rule page rendered gets a link that asks it to; others get the page's file.
   const docLink = (code: string) =>
     showRuleCommand ? ruleCommandLink(code) : packageRoot ? ruleDocUrl(packageRoot, code) : ruleDocPath(code);
+  let foldingRangeLimit = DEFAULT_FOLDING_RANGE_LIMIT;
+
+  /** A document's diagnostics in LSP terms, at most MAX_DIAGNOSTICS of them and a note of the rest (limits.ts). */
+  const lspDiagnostics = (uri: string, diagnostics: readonly RunbookDiagnostic[]): Diagnostic[] => {
+    const link = showRuleCommand || packageRoot ? docLink : undefined;
+    const { shown, omitted } = limitDiagnostics(diagnostics);
+    const result = shown.map((d) => toLspDiagnostic(d, uri, link));
+    return omitted.length > 0 ? [omittedDiagnosticsNote(omitted, DIAGNOSTIC_SOURCE), ...result] : result;
+  };
 
   const documents = new RunbookDocuments(
     {
       publish: (uri, version, diagnostics) => {
         if (shuttingDown) return;
-        const link = showRuleCommand || packageRoot ? docLink : undefined;
-        void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, link)) });
+        void connection.sendDiagnostics({ uri, version, diagnostics: lspDiagnostics(uri, diagnostics) });
         workspace?.documentPublished(uri);
       },
       simulationChanged: () => {
@@ -146,6 +158,9 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
     readsFiles = initialization.readsFiles === true;
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
     refreshesCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    const rangeLimit = params.capabilities.textDocument?.foldingRange?.rangeLimit;
+    foldingRangeLimit =
+      typeof rangeLimit === 'number' && Number.isInteger(rangeLimit) && rangeLimit > 0 ? rangeLimit : DEFAULT_FOLDING_RANGE_LIMIT;
     return { capabilities: CAPABILITIES, serverInfo: { name: SERVER_NAME, version: options.version } };
   });
 
@@ -169,8 +184,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
       settingsFor,
       publish: (uri, diagnostics) => {
         if (shuttingDown) return;
-        const link = showRuleCommand || packageRoot ? docLink : undefined;
-        void connection.sendDiagnostics({ uri, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri, link)) });
+        void connection.sendDiagnostics({ uri, diagnostics: lspDiagnostics(uri, diagnostics) });
       },
       summary: (summary) => {
         if (!shuttingDown) void connection.sendNotification(WORKSPACE_SUMMARY_NOTIFICATION, summary);
@@ -222,7 +236,7 @@ export function startServer(connection: _Connection, options: ServerOptions): Ru
   });
   connection.onFoldingRanges((params) => {
     const document = texts.get(params.textDocument.uri);
-    return document ? foldingFor(document.getText()) : [];
+    return document ? foldingFor(document.getText(), foldingRangeLimit) : [];
   });
   connection.onCodeLens(async (params) => {
     const state = await documents.current(params.textDocument.uri);

@@ -3,6 +3,7 @@ import { isMap, isPair, isScalar } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
+import { formatCount } from '../format/numbers';
 import { exchangeLabel } from '../model/facts';
 import type { DatabaseDecl, ServerDecl, Step } from '../model/types';
 
@@ -36,10 +37,24 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
     const span = { start: keySpan.start, end: Math.max(keySpan.end, valueEnd) };
     if (key === 'servers') {
       const children = analysis.runbook.servers.map((server) => serverSymbol(text, server));
-      symbols.push({ name: 'Servers', detail: `${children.length} declared`, kind: 'namespace', span, selectionSpan: keySpan, children });
+      symbols.push({
+        name: 'Servers',
+        detail: `${formatCount(children.length)} declared`,
+        kind: 'namespace',
+        span,
+        selectionSpan: keySpan,
+        children,
+      });
     } else if (key === 'steps') {
       const children = analysis.runbook.steps.map((step) => stepSymbol(text, step));
-      symbols.push({ name: 'Steps', detail: `${children.length} in order`, kind: 'namespace', span, selectionSpan: keySpan, children });
+      symbols.push({
+        name: 'Steps',
+        detail: `${formatCount(children.length)} in order`,
+        kind: 'namespace',
+        span,
+        selectionSpan: keySpan,
+        children,
+      });
     } else {
       const detail = isScalar(pair.value) ? String(pair.value.value ?? '').slice(0, 80) : '';
       // An empty key (`"": x`) is named as written: VS Code rejects a symbol without a name, and the whole outline with it.
