@@ -66,7 +66,7 @@ export default tseslint.config(
   { files: ['src/webview/**/*.ts', 'test/webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
   {
-    files: ['bin/*.js'],
+    files: ['bin/*.js', 'test/e2e/hostProbe/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeServerEntry, installExtension, isolatedEnv, startCodeServer } from './lib/codeServer.mjs';
+import { packageHostProbe } from './lib/hostProbe.mjs';
 import { runInHostSuite } from './lib/inHost.mjs';
 import { killProcessesMentioning, withTimeout } from './lib/processes.mjs';
 import { CHROMIUM_FLAGS, waitForWorkbench } from './lib/workbench.mjs';
@@ -167,6 +168,11 @@ async function uiScenarios({ chromium, scratch, workspace, env, vsix, only }) {
   let page;
   try {
     await installExtension({ repoRoot, vsix, extensionsDir, env });
+    // The test-only probe (test/e2e/hostProbe), for the scenarios that time the extension host.
+    if (list.some((scenario) => scenario.hostProbe)) {
+      const probe = await packageHostProbe({ repoRoot, outDir: scratch });
+      await installExtension({ repoRoot, vsix: probe, extensionsDir, env });
+    }
     const server = await startCodeServer({ repoRoot, scratch, name: 'ui', extensionsDir, folder: workspace, env });
     running.servers.add(server);
     const context = await launchBrowser(chromium, scratch, 'ui', env);

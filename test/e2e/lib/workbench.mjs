@@ -45,24 +45,6 @@ export async function runCommand(page, title) {
   await pickFromQuickInput(page, `>${title}`, title);
 }
 
-/**
- * Runs a command from the F1 palette and returns the milliseconds from choosing it to `shown()`
- * resolving (what the command does, seen in the workbench).
- */
-export async function pickCommand(page, title, shown) {
-  await dismissWidgets(page);
-  await page.keyboard.press('F1');
-  const input = quickInputBox(page);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  const started = performance.now();
-  await row.click();
-  await shown();
-  return performance.now() - started;
-}
-
 /** The text of the output view in the panel (the lines it renders: the end of the channel, which it follows). */
 export async function outputText(page) {
   // The editor draws spaces as no-break spaces.
