@@ -33,6 +33,8 @@ function summary(overrides: Partial<ServerSummary> = {}): ServerSummary {
     exhaustedDuringStep: null,
     flushThreadsAtExhaustion: null,
     maxLocalDeliveryQueue: 0,
+    maxLocalDeliveryQueueAt: null,
+    maxLocalDeliveryQueueDownFor: null,
     meanDeliveryWaitSeconds: 0,
     meanDeliveryDelaySeconds: 0.25,
     p95DeliveryDelaySeconds: 0.7,

@@ -295,7 +295,7 @@ export class Simulation {
             pushCode = eventCode + (DELIVERY_DONE - DELIVERY_ARRIVAL);
           } else {
             store.deliveryQueue.push(now);
-            if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store);
+            if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store, now);
             if (store.deliveryQueue.length === LOCAL_QUEUE_THRESHOLD + 1) queueRose(store, now);
             if (!store.episodeActive) startEpisode(store, now);
           }
@@ -772,9 +772,11 @@ export class Simulation {
 
   // ---------------------------------------------------------------- memory of the waiting queues
 
-  private raiseDeliveryHighWater(store: Store): void {
+  private raiseDeliveryHighWater(store: Store, now: number): void {
     this.queuedHighWater += store.deliveryQueue.length - store.maxDeliveryQueue;
     store.maxDeliveryQueue = store.deliveryQueue.length;
+    store.maxDeliveryQueueAt = now;
+    store.maxDeliveryQueueDownFor = store.up ? null : store.restartedBy;
     if (this.queuedHighWater > MAX_QUEUED_MESSAGES) throw queueLimitError(store);
   }
 
@@ -840,7 +842,7 @@ export class Simulation {
     this.compactOther(store);
     deliveries.sort((a, b) => b - a).forEach((arrival) => store.deliveryQueue.unshift(arrival));
     owa.sort((a, b) => b - a).forEach((arrival) => store.owaQueue.unshift(arrival));
-    if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store);
+    if (store.deliveryQueue.length > store.maxDeliveryQueue) this.raiseDeliveryHighWater(store, now);
     queueMoved(store, now);
     if (store.owaQueue.length > store.maxOwaQueue) this.raiseOwaHighWater(store);
     store.busy = store.busyDelivery = store.busyOwa = store.busyMove = store.busyFlush = 0;

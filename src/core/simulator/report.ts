@@ -35,6 +35,8 @@ export function buildResult({ stores, sampler, runs, settings, clockOrigin, even
         exhaustedDuringStep: store.exhaustedDuringStep,
         flushThreadsAtExhaustion: store.flushAtExhaustion,
         maxLocalDeliveryQueue: store.maxDeliveryQueue,
+        maxLocalDeliveryQueueAt: store.maxDeliveryQueueAt >= 0 ? store.maxDeliveryQueueAt : null,
+        maxLocalDeliveryQueueDownFor: store.maxDeliveryQueueDownFor,
         meanDeliveryWaitSeconds: completed > 0 ? (store.deliverySums[0] / completed) * 60 : 0,
         meanDeliveryDelaySeconds: completed > 0 ? (store.deliverySums[1] / completed) * 60 : 0,
         p95DeliveryDelaySeconds: store.delays.quantile(0.95) / 1000,

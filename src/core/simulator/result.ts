@@ -35,6 +35,10 @@ export interface ServerSummary {
   /** Threads held by transit-mail flushes at `exhaustedAt`. */
   flushThreadsAtExhaustion: number | null;
   maxLocalDeliveryQueue: number;
+  /** Minutes; when the local delivery queue first reached `maxLocalDeliveryQueue`; null if nothing ever waited. */
+  maxLocalDeliveryQueueAt: number | null;
+  /** The step (its id) whose restart had the store down at `maxLocalDeliveryQueueAt`, or null when the store was up then. */
+  maxLocalDeliveryQueueDownFor: string | null;
   meanDeliveryWaitSeconds: number;
   meanDeliveryDelaySeconds: number;
   p95DeliveryDelaySeconds: number;

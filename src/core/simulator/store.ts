@@ -43,6 +43,9 @@ export class Store {
 
   peakBusy = 0;
   maxDeliveryQueue = 0;
+  /** When the delivery queue first reached its longest (-1: nothing ever waited), and the step whose restart had the store down then. */
+  maxDeliveryQueueAt = -1;
+  maxDeliveryQueueDownFor: string | null = null;
   /** The OWA queue's longest (its memory; not reported). */
   maxOwaQueue = 0;
   deliveriesArrived = 0;

@@ -14,6 +14,8 @@ function resultWith(exhaustions: Record<string, ExhaustionRecord[]>, servers: st
     exhaustedDuringStep: exhaustions[server]?.[0]?.step ?? null,
     flushThreadsAtExhaustion: exhaustions[server]?.[0]?.flushThreads ?? null,
     maxLocalDeliveryQueue: 0,
+    maxLocalDeliveryQueueAt: null,
+    maxLocalDeliveryQueueDownFor: null,
     meanDeliveryWaitSeconds: 0,
     meanDeliveryDelaySeconds: 0,
     p95DeliveryDelaySeconds: 0,
