@@ -1,7 +1,7 @@
 /** `exrunbook plan`'s output: the ranked plans as a table, the best one as a unified diff, or JSON. */
 import { formatClock, formatOffset } from '../core/format/duration';
 import { formatCount } from '../core/format/numbers';
-import { unifiedDiff, type PlanOutcome, type PlanSearch } from '../core/planner';
+import { mailCell, unifiedDiff, type PlanOutcome, type PlanSearch } from '../core/planner';
 
 function finishText(plan: PlanOutcome): string {
   return plan.finishIsClock ? formatClock(plan.finish) : formatOffset(plan.finish);
@@ -29,7 +29,7 @@ export function formatPlans(search: PlanSearch, file: string, text: string, seco
     `${formatCount(search.searched)} of ${formatCount(search.candidates)} candidates simulated, ${formatCount(search.events)} events, ${seconds.toFixed(1)} s${stopped}`,
     '',
   );
-  const header = ['', 'finish', 'peak threads', 'worst local delivery queue', 'steps changed', 'changes'];
+  const header = ['', 'finish', 'mail', 'peak threads', 'worst local delivery queue', 'steps changed', 'changes'];
   const rows: string[][] = [];
   if (search.asWritten) {
     const problems = [...new Set(search.asWritten.problems.map((p) => p.code))];
@@ -44,6 +44,12 @@ export function formatPlans(search: PlanSearch, file: string, text: string, seco
   lines.push(row(header, widths), ...rows.map((r) => row(r, widths)), '');
   const best = search.plans[0];
   if (best) {
+    lines.push(
+      best.mailStaysUp
+        ? `Mail stays up in plan 1: ${best.strain.reason}.`
+        : `No plan the search simulated keeps mail up; in plan 1 ${best.strain.reason}.`,
+      '',
+    );
     if (best.changes.length === 0) {
       lines.push('The runbook as written is safe and fits its window: nothing to change.');
       return lines.join('\n') + '\n';
@@ -68,10 +74,30 @@ export function formatPlans(search: PlanSearch, file: string, text: string, seco
 function cells(plan: PlanOutcome): string[] {
   return [
     finishText(plan),
+    mailCell(plan.strain),
     `${plan.peakThreadsBusy} of ${plan.threadPool}`,
     formatCount(plan.worstDeliveryQueue),
     String(plan.stepsChanged),
   ];
+}
+
+/** The strain for JSON: the worst queue's moment as an ISO time when the runbook has a clock, else minutes from its start. */
+function strainJson({ strain }: PlanOutcome) {
+  return {
+    mailStaysUp: strain.mailStaysUp,
+    threshold: strain.threshold,
+    worstLocalDeliveryQueue: strain.worstQueue,
+    server: strain.worstQueueServer,
+    worstQueueAt: strain.worstQueueClock !== null ? new Date(strain.worstQueueClock).toISOString() : null,
+    worstQueueAtMinutes: strain.worstQueueClock === null ? strain.worstQueueAt : null,
+    worstQueueWhen: strain.worstQueueWhen,
+    storeDownFor: strain.storeDownFor,
+    minutesOverThreshold: strain.minutesOverLine,
+    peakThreadsBusy: strain.peakThreadsBusy,
+    threadPool: strain.threadPool,
+    peakServer: strain.peakServer,
+    reason: strain.reason,
+  };
 }
 
 /** The search for pipelines: every plan with its numbers, changes, problems, edits and diff. */
@@ -84,6 +110,8 @@ export function plansJson(search: PlanSearch, file: string, text: string): strin
       peakThreadsBusy: outcome.peakThreadsBusy,
       threadPool: outcome.threadPool,
       worstLocalDeliveryQueue: outcome.worstDeliveryQueue,
+      mailStaysUp: outcome.mailStaysUp,
+      strain: strainJson(outcome),
       stepsChanged: outcome.stepsChanged,
       changes: outcome.changes,
       problems: outcome.problems.map(({ code, message }) => ({ code, message })),

@@ -25,9 +25,12 @@ import { Simulation, SimulationError } from '../simulator';
 import type { SimulationResult } from '../simulator/result';
 import { buildCandidate, type BuiltCandidate, type Candidate } from './candidates';
 import { lineDiff, textEditsFromDiff, type DiffHunk } from './diff';
+import { byMailStaysUp, strainOf, type Strain } from './strain';
 
 export { unifiedDiff } from './diff';
 export type { DiffHunk } from './diff';
+export { mailCell } from './strain';
+export type { Strain } from './strain';
 
 export interface PlanOptions {
   seed?: number;
@@ -44,7 +47,10 @@ export interface PlanOptions {
   now?: () => number;
   shouldCancel?: () => boolean;
   onProgress?: (progress: PlanProgress) => void;
-  /** How many safe plans to return at most (default 5). */
+  /**
+   * How many safe plans to return at most (default 5). The search goes on past this many safe
+   * plans until it has this many whose mail stays up (or runs out of candidates or budget).
+   */
   maxPlans?: number;
 }
 
@@ -71,6 +77,13 @@ export interface PlanOutcome {
   peakThreadsBusy: number;
   threadPool: number;
   worstDeliveryQueue: number;
+  /**
+   * Mail stays up: the local delivery queue never passes the Exchange Server Analyzer's line and no
+   * server runs out of threads (strain.ts). Safe plans where it does rank first.
+   */
+  mailStaysUp: boolean;
+  /** The worst queue, when, the peak threads, and why mail stays up or not, from this plan's own simulation. */
+  strain: Strain;
   /** Why it is not safe: the problems its own lint and simulation report (codes and messages). */
   problems: Problem[];
   /** A move is exposed to KB924567 or a server runs out of threads (the worse kind of miss). */
@@ -93,7 +106,7 @@ export interface Problem {
 }
 
 export interface PlanSearch {
-  /** The safe plans, best first. */
+  /** The safe plans, best first: those whose mail stays up, then by finish and steps changed. */
   plans: PlanOutcome[];
   /** The runbook as written, simulated (undefined when it cannot be simulated). */
   asWritten?: PlanOutcome;
@@ -194,8 +207,14 @@ export function* planSearch(text: string, options: PlanOptions = {}): Generator<
   let searched = 1;
   const report = () => options.onProgress?.({ searched, candidates: ranked.length + 1, found: plans.length, events });
   report();
+  // Enough: as many plans whose mail stays up as asked for; or as many safe plans, each of which takes
+  // mail down while a store restarts (the hotfix's restart, which every protected candidate has:
+  // the candidates left would only have it too).
+  const enough = () =>
+    plans.filter((plan) => plan.mailStaysUp).length >= maxPlans ||
+    (plans.length >= maxPlans && plans.every((plan) => !plan.mailStaysUp && plan.strain.storeDownFor !== null));
   for (const { candidate } of ranked) {
-    if (plans.length >= maxPlans) break;
+    if (enough()) break;
     if (interrupted()) {
       stopped = stopReason();
       break;
@@ -215,13 +234,19 @@ export function* planSearch(text: string, options: PlanOptions = {}): Generator<
     }
     report();
   }
-  plans.sort(byFinishThenChanges);
+  plans.sort(comparePlans);
+  plans.splice(maxPlans);
   const bestPartial = plans.length === 0 ? [...tried].sort(byCloseness)[0] : undefined;
   return { plans, asWritten, bestPartial, searched, candidates: ranked.length + 1, events, stopped };
 
   function stopReason(): PlanSearch['stopped'] {
     return options.shouldCancel?.() === true ? 'cancelled' : outOfTime() ? 'time' : 'events';
   }
+}
+
+/** The order of safe plans: those whose mail stays up first, then the earliest finish, then the fewest steps changed. */
+export function comparePlans(a: PlanOutcome, b: PlanOutcome): number {
+  return byMailStaysUp(a, b) || byFinishThenChanges(a, b);
 }
 
 /** Finish to the minute (a few seconds apart is a tie), then the fewest steps changed. */
@@ -389,19 +414,18 @@ function outcome(original: Analysis, built: BuiltCandidate, result: SimulationRe
   const lastEnd = result.steps.reduce((latest, step) => Math.max(latest, step.end), 0);
   const finishIsClock = result.clockOrigin !== null;
   const hunks = lineDiff(original.parsed.text, text);
-  const peak = summaries.reduce(
-    (best, s) => (s.peakThreadsBusy / s.threadPool > best.peakThreadsBusy / best.threadPool ? s : best),
-    summaries[0],
-  );
+  const strain = strainOf(analysis, result);
   return {
     safe: problems.length === 0,
     changes: built.changes,
     stepsChanged: stepsChanged(original.runbook, analysis.runbook, original.parsed.text, text),
     finish: finishIsClock ? result.clockOrigin! + lastEnd * 60000 : lastEnd,
     finishIsClock,
-    peakThreadsBusy: peak?.peakThreadsBusy ?? 0,
-    threadPool: peak?.threadPool ?? 0,
-    worstDeliveryQueue: summaries.reduce((worst, s) => Math.max(worst, s.maxLocalDeliveryQueue), 0),
+    peakThreadsBusy: strain.peakThreadsBusy,
+    threadPool: strain.threadPool,
+    worstDeliveryQueue: strain.worstQueue,
+    mailStaysUp: strain.mailStaysUp,
+    strain,
     problems,
     exposedOrExhausted:
       exposedMoves(analysis.runbook, analysis.context?.states).length > 0 || summaries.some((s) => s.exhaustedAt !== null),

@@ -36,9 +36,13 @@ describe('exrunbook plan', function () {
   it('prints the ranked plans as a table and the best as a unified diff; exit 0', () => {
     const { code, stdout, stderr } = plan({ 'wave1.runbook.yaml': exposedInWindow() }, 'wave1.runbook.yaml');
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^ +finish +peak threads +worst local delivery queue +steps changed +changes$/m);
-    assert.match(stdout, /^as written +2026-12-07 00:32 UTC +40 of 40 +22,329 +0 +unsafe: EXR001, EXR005, EXR008$/m);
-    assert.match(stdout, /^plan 1 +2026-12-06 \d\d:\d\d UTC /m);
+    assert.match(stdout, /^ +finish +mail +peak threads +worst local delivery queue +steps changed +changes$/m);
+    assert.match(stdout, /^as written +2026-12-07 00:32 UTC +queue 22,329 +40 of 40 +22,329 +0 +unsafe: EXR001, EXR005, EXR008$/m);
+    assert.match(stdout, /^plan 1 +2026-12-06 \d\d:\d\d UTC +queue 3,067 /m);
+    assert.match(
+      stdout,
+      /^No plan the search simulated keeps mail up; in plan 1 EXCH01's local delivery queue reaches 3,067 \(above 1,000\) at 22:\d\d UTC, \d+ m into kb924567-exch01, while the store restarts \(installing KB924567\)\.$/m,
+    );
     assert.match(stdout, /^--- wave1\.runbook\.yaml\n\+\+\+ wave1\.runbook\.yaml \(plan 1\)\n@@ /m);
     assert.match(stdout, /^\+ {4}hotfix: KB924567$/m);
   });
@@ -70,6 +74,15 @@ describe('exrunbook plan', function () {
     assert.match(best.finish, /^2026-12-06T/);
     assert.ok(best.changes.length > 0);
     assert.match(best.diff, /^--- wave1\.runbook\.yaml/);
+    assert.equal(best.mailStaysUp, false);
+    assert.equal(best.strain.mailStaysUp, false);
+    assert.equal(best.strain.threshold, 1000);
+    assert.equal(best.strain.server, 'EXCH01');
+    assert.equal(best.strain.worstLocalDeliveryQueue, best.worstLocalDeliveryQueue);
+    assert.match(best.strain.worstQueueAt, /^2026-12-05T22:\d\d:/);
+    assert.equal(best.strain.storeDownFor, 'kb924567-exch01');
+    assert.match(best.strain.reason, /while the store restarts \(installing KB924567\)$/);
+    assert.equal(report.asWritten.mailStaysUp, false);
   });
 
   it('exit 1 when no plan fits, naming the closest option and why', () => {

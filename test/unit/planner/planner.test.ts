@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { applyEdits } from '../../../src/core/edits';
 import { lintText } from '../../../src/core/lint';
-import { findPlans, unifiedDiff, type PlanOutcome } from '../../../src/core/planner';
+import { comparePlans, findPlans, unifiedDiff, type PlanOutcome } from '../../../src/core/planner';
 import { lineDiff } from '../../../src/core/planner/diff';
 import { simulate, simulationFindings } from '../../../src/core/simulator';
 import { examplesDir, readExample } from '../../support';
@@ -16,6 +16,21 @@ function confirm(plan: PlanOutcome): void {
   assert.ok(first.simulatable, 'the plan can be simulated');
   const result = simulate(first.runbook, { series: false });
   for (const { summary } of Object.values(result.servers)) assert.equal(summary.exhaustedAt, null, `${summary.server} runs out of threads`);
+  // The strain is the plan's own simulation's: the worst queue, when, the line, the peak threads.
+  const summaries = Object.values(result.servers).map((server) => server.summary);
+  const worst = Math.max(0, ...summaries.map((s) => s.maxLocalDeliveryQueue));
+  assert.equal(plan.strain.worstQueue, worst);
+  assert.equal(plan.worstDeliveryQueue, worst);
+  const worstServer = summaries.find((s) => s.maxLocalDeliveryQueue === worst && worst > 0);
+  assert.equal(plan.strain.worstQueueServer, worstServer?.server ?? null);
+  assert.equal(plan.strain.worstQueueAt, worstServer?.maxLocalDeliveryQueueAt ?? null);
+  assert.equal(plan.strain.storeDownFor, worstServer?.maxLocalDeliveryQueueDownFor ?? null);
+  const crosses = summaries.some((s) => s.localQueueOverThreshold.firstAt !== null);
+  assert.equal(crosses, worst > plan.strain.threshold, 'the line is crossed exactly when the worst queue is above it');
+  assert.equal(plan.mailStaysUp, !crosses);
+  assert.equal(plan.strain.mailStaysUp, plan.mailStaysUp);
+  assert.equal(Math.max(...summaries.map((s) => s.peakThreadsBusy / s.threadPool)), plan.strain.peakThreadsBusy / plan.strain.threadPool);
+  if (!plan.mailStaysUp) assert.match(plan.strain.reason, /local delivery queue reaches [\d,]+ \(above 1,000\) at /);
   const diagnostics = lintText(plan.text, { extraFindings: simulationFindings(first.runbook, result) }).diagnostics;
   const left = diagnostics.filter((d) => ['EXR001', 'EXR004', 'EXR005', 'EXR008'].includes(d.code) || d.severity === 'error');
   assert.deepEqual(
@@ -34,6 +49,9 @@ describe('planner (core/planner)', function () {
         const text = windowed ? withWindow(readExample(name)) : readExample(name);
         const search = findPlans(text, { eventBudget: 12_000_000, maxPlans: 2 });
         assert.equal(search.refused, undefined);
+        search.plans.forEach((plan, i) => {
+          if (i > 0) assert.ok(comparePlans(search.plans[i - 1], plan) <= 0, 'ranked: mail up first, then finish, then changes');
+        });
         for (const plan of search.plans) {
           assert.equal(plan.safe, true);
           assert.equal(applyEdits(text, plan.edits), plan.text, 'the edits make the plan’s text');
@@ -59,6 +77,38 @@ describe('planner (core/planner)', function () {
     for (const code of ['EXR001', 'EXR004', 'EXR005', 'EXR008']) assert.ok(!codes.includes(code), `${code} remains`);
     // Comments and the lines the plan does not touch stay as they were.
     assert.ok(written.startsWith(text.slice(0, text.indexOf('runbook: 1'))));
+  });
+
+  it('says when and why the best plan on the exposed example takes mail down: the hotfix restarts the store', () => {
+    const search = findPlans(readExample('kb924567-exposed.runbook.yaml'), { maxPlans: 2 });
+    const [best] = search.plans;
+    assert.ok(best);
+    assert.equal(best.mailStaysUp, false);
+    assert.equal(best.strain.storeDownFor, 'kb924567-exch01');
+    assert.equal(
+      best.strain.reason,
+      `EXCH01's local delivery queue reaches ${best.strain.worstQueue.toLocaleString('en-US')} (above 1,000) at ` +
+        `${best.strain.worstQueueWhen}, while the store restarts (installing KB924567)`,
+    );
+    assert.match(best.strain.worstQueueWhen ?? '', /^22:\d\d UTC, \d+ m into kb924567-exch01$/);
+    assert.ok(best.strain.worstQueue > 1000);
+    // The as-written runbook takes mail down too, by exhaustion, and says so.
+    assert.match(search.asWritten!.strain.reason, /while all 40 store threads are busy$/);
+  });
+
+  it('ranks plans whose mail stays up before faster ones that cross the line', () => {
+    const plan = (mailStaysUp: boolean, finish: number, stepsChanged: number) =>
+      ({ mailStaysUp, strain: { mailStaysUp }, finish, finishIsClock: false, stepsChanged }) as unknown as PlanOutcome;
+    const sorted = [plan(false, 60, 1), plan(true, 120, 2), plan(true, 120, 1), plan(false, 30, 1)].sort(comparePlans);
+    assert.deepEqual(
+      sorted.map((p) => [p.mailStaysUp, p.finish, p.stepsChanged]),
+      [
+        [true, 120, 1],
+        [true, 120, 2],
+        [false, 30, 1],
+        [false, 60, 1],
+      ],
+    );
   });
 
   it('reports "no safe plan" for a window too short for the data, with the closest option and why', () => {
