@@ -9,6 +9,7 @@ import type {
   DatabaseKind,
   Edition,
   Field,
+  MailboxOrder,
   MailboxSet,
   MaintenanceWindow,
   MtaService,
@@ -19,6 +20,7 @@ import type {
   SimulationSettings,
   Step,
 } from './types';
+import { MAILBOX_ORDERS } from './types';
 import { ACTIONS } from './actions';
 
 /**
@@ -162,11 +164,12 @@ function readDatabases(doc: ParsedDocument, reader: MapReader): DatabaseDecl[] {
   return databases;
 }
 
-/** The fields of create-database and set-database, and a move's databases; only set when present. */
+/** The fields of create-database and set-database, and a move's databases and mailbox order; only set when present. */
 function readDatabaseStepFields(reader: MapReader, step: Step): void {
   const fields: Partial<Step> = {
     fromDatabase: reader.string('fromDatabase'),
     toDatabase: reader.string('toDatabase'),
+    mailboxOrder: reader.enumValue<MailboxOrder>('mailboxOrder', MAILBOX_ORDERS),
     database: reader.string('database'),
     storageGroup: reader.string('storageGroup'),
     kind: reader.enumValue<DatabaseKind>('kind', DATABASE_KINDS),

@@ -38,6 +38,11 @@ export interface DatabaseDecl {
   gatewayOutThreads?: Field<number>;
 }
 
+/** `mailboxOrder`: the order a move's listed mailboxes go in. Equal sizes (`{ count, averageSizeMB }`) make it moot. */
+export type MailboxOrder = 'as-listed' | 'largest-first' | 'largest-last';
+
+export const MAILBOX_ORDERS: readonly MailboxOrder[] = ['as-listed', 'largest-first', 'largest-last'];
+
 export interface MailboxSet {
   count: number;
   totalMB: number;
@@ -104,6 +109,8 @@ export interface Step {
   mailboxFile?: Field<string>;
   concurrency?: Field<number>;
   throughputMBPerMinute?: Field<number>;
+  /** The order a listed move's mailboxes go in (absent: as listed). */
+  mailboxOrder?: Field<MailboxOrder>;
   fromDatabase?: Field<string>;
   toDatabase?: Field<string>;
   /** create-database, set-database. */

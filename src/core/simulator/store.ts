@@ -3,7 +3,7 @@
  * move. Plain mutable records: the event loop (engine.ts) and the cold parts beside it
  * (episodes.ts, sampling.ts, report.ts, quiet.ts) all read and update them.
  */
-import type { ServerState, Step } from '../model/types';
+import type { MailboxOrder, ServerState, Step } from '../model/types';
 import { serverKey } from '../model/types';
 import { NumberRing } from './eventQueue';
 import { DelayHistogram } from './histogram';
@@ -140,9 +140,14 @@ export class StepRun {
     return name !== undefined && serverKey(name) === serverKey(store.name);
   }
 
+  /** The listed mailboxes' indexes in the order the step moves them (`mailboxOrder`); null: as listed. */
+  private order: Int32Array | null | undefined;
+
   mailboxSize(index: number): number {
     const set = this.step.mailboxes!.value;
-    return set.sizesMB ? set.sizesMB[index] : set.averageSizeMB;
+    if (!set.sizesMB) return set.averageSizeMB;
+    if (this.order === undefined) this.order = mailboxOrder(set.sizesMB, this.step.mailboxOrder?.value);
+    return set.sizesMB[this.order ? this.order[index] : index];
   }
 }
 
@@ -157,4 +162,15 @@ export class Lane {
     readonly source: Store,
     readonly target: Store,
   ) {}
+}
+
+/**
+ * The order of a listed move's mailboxes: largest first or last by size, ties as listed; null for
+ * as listed. Sizes given by `{ count, averageSizeMB }` are all equal: no order.
+ */
+export function mailboxOrder(sizesMB: readonly number[], order: MailboxOrder | undefined): Int32Array | null {
+  if (order === undefined || order === 'as-listed') return null;
+  const indexes = Int32Array.from(sizesMB.keys());
+  const sign = order === 'largest-first' ? -1 : 1;
+  return indexes.sort((a, b) => sign * (sizesMB[a] - sizesMB[b]) || a - b);
 }

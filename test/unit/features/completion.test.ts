@@ -92,6 +92,11 @@ describe('completion', () => {
     assert.deepEqual(labels(at(HEAD.replace('    servicePack: 2\n', '    servicePack: |\n')).items), ['0', '1', '2', '3']);
     assert.deepEqual(labels(at(HEAD + 'simulation:\n  serviceTime: |\n').items), ['exponential', 'deterministic']);
     assert.deepEqual(labels(at('runbook: |\n').items), ['1']);
+    assert.deepEqual(labels(at(HEAD + 'steps:\n  - id: a\n    action: move-mailboxes\n    mailboxOrder: |\n').items), [
+      'as-listed',
+      'largest-first',
+      'largest-last',
+    ]);
     assert.deepEqual(at(HEAD + 'steps:\n  - id: a\n    title: |\n').items, [], 'free text gets nothing');
   });
 
@@ -100,6 +105,7 @@ describe('completion', () => {
     const names = labels(items);
     assert.deepEqual(names.slice().sort(), [
       'fromDatabase',
+      'mailboxOrder',
       'mailboxes',
       'notes',
       'start',

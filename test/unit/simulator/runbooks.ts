@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseText } from '../../../src/core/format/parse';
 import { buildRunbook } from '../../../src/core/model/build';
-import type { ActionName, Field, MtaService, Runbook, ServerDecl, Step } from '../../../src/core/model/types';
+import type { ActionName, Field, MailboxOrder, MtaService, Runbook, ServerDecl, Step } from '../../../src/core/model/types';
 
 const NOWHERE = { start: 0, end: 0 };
 
@@ -46,6 +46,7 @@ export interface StepSpec {
   mailboxes?: number[] | { count: number; averageSizeMB: number };
   concurrency?: number;
   throughputMBPerMinute?: number;
+  mailboxOrder?: MailboxOrder;
   /** Epoch ms. */
   start?: number;
 }
@@ -113,6 +114,7 @@ export function makeRunbook(servers: ServerSpec[], steps: StepSpec[], simulation
         mailboxes: optional(mailboxes),
         concurrency: optional(spec.concurrency),
         throughputMBPerMinute: optional(spec.throughputMBPerMinute),
+        ...(spec.mailboxOrder ? { mailboxOrder: field(spec.mailboxOrder) } : {}),
       };
     }),
     simulation: {
