@@ -16,7 +16,8 @@ import type { MoveBatch, TextEdit } from '../edits';
 import { analyze, type Analysis, type LintOptions } from '../lint';
 import { KB924567 } from '../model/facts';
 import { exposedMoves } from '../model/state';
-import type { Runbook, Step } from '../model/types';
+import type { MailboxOrder, Runbook, Step } from '../model/types';
+import { mailboxOrder } from '../simulator/store';
 import { intervalAt, nextInterval, windowDeclaresTimes, windowIntervals } from '../model/window';
 
 /** One combination of changes, applied to every move the planner targets. */
@@ -27,6 +28,8 @@ export interface Candidate {
   concurrency?: number;
   /** Start the first targeted move (that has a `start`) at this time, epoch ms. */
   startAt?: number;
+  /** Move each targeted listed move's mailboxes largest first or last (`mailboxOrder`); undefined keeps each as written. */
+  mailboxOrder?: 'largest-first' | 'largest-last';
   /** Split each targeted `{ count, averageSizeMB }` move into batches. */
   batches?: { kind: 'drain'; size: number; waitMinutes: number } | { kind: 'nightly'; parts: number };
 }
@@ -116,6 +119,21 @@ export function buildCandidate(
     pass(edits);
   }
 
+  // Pass 2b: the order of listed mailboxes (sizes from a list or a list file; with `{ count, averageSizeMB }` it changes nothing).
+  if (candidate.mailboxOrder) {
+    const edits: TextEdit[] = [];
+    const { runbook } = analysis;
+    for (const step of movesOf(runbook)) {
+      const sizes = step.mailboxes?.value.sizesMB;
+      // An order that moves the same sizes in the same sequence changes nothing (a list already sorted).
+      if (!sizes || sameSequence(sizes, step.mailboxOrder?.value, candidate.mailboxOrder)) continue;
+      edits.push(...setStepField(text, runbook, step.index, 'mailboxOrder', candidate.mailboxOrder));
+      changes.push(`move the largest mailboxes ${candidate.mailboxOrder === 'largest-first' ? 'first' : 'last'} in \`${step.id!.value}\``);
+    }
+    if (edits.length === 0) return undefined;
+    pass(edits);
+  }
+
   // Pass 3: batches.
   if (candidate.batches) {
     const edits: TextEdit[] = [];
@@ -161,6 +179,14 @@ export function buildCandidate(
   }
   if (text === original.parsed.text && changes.length > 0) return undefined;
   return { candidate, text, analysis, changes };
+}
+
+/** Whether two orders move the listed sizes in the same sequence. */
+function sameSequence(sizes: readonly number[], a: MailboxOrder | undefined, b: MailboxOrder): boolean {
+  const first = mailboxOrder(sizes, a);
+  const second = mailboxOrder(sizes, b);
+  for (let i = 0; i < sizes.length; i++) if (sizes[first ? first[i] : i] !== sizes[second ? second[i] : i]) return false;
+  return true;
 }
 
 /** The first targeted move with a `start`: the one a new start time applies to. */

@@ -16,13 +16,14 @@ import { moveMinutes } from '../model/actions';
 import type { Assumptions } from '../model/assumptions';
 import { FLUSH_TIMEOUT_MINUTES } from '../model/facts';
 import { exposedMoves } from '../model/state';
-import type { Runbook } from '../model/types';
+import type { MailboxOrder, Runbook } from '../model/types';
 import { intervalAt, nextInterval, windowDeclaresTimes } from '../model/window';
 import { ruleInfo, SIMULATED_CODES, simulationFindings } from '../rules';
 import { exr005 } from '../rules/exr005';
 import { exr008 } from '../rules/exr008';
 import { Simulation, SimulationError } from '../simulator';
 import type { SimulationResult } from '../simulator/result';
+import { mailboxOrder } from '../simulator/store';
 import { buildCandidate, type BuiltCandidate, type Candidate } from './candidates';
 import { lineDiff, textEditsFromDiff, type DiffHunk } from './diff';
 import { byMailStaysUp, strainOf, type Strain } from './strain';
@@ -312,15 +313,23 @@ function enumerate(analysis: Analysis, targets: readonly string[]): Candidate[] 
     const needed = Math.ceil(longest / nightMinutes);
     for (const parts of [needed, needed + 1]) if (parts >= 2 && parts <= 14) batchOptions.push({ kind: 'nightly', parts });
   }
+  // The order of listed mailboxes (a list or a list file): largest first shortens the tail, largest last
+  // lets the small ones through early. Moves given as a count are all one size, and are not offered it.
+  const orders: Candidate['mailboxOrder'][] = [undefined];
+  if (moves.some((step) => step.mailboxes?.value.sizesMB)) orders.push('largest-first', 'largest-last');
   const candidates: Candidate[] = [];
   for (const protect of exposed ? [true, false] : [false]) {
     for (const startAt of starts) {
       for (const concurrency of concurrencies) {
-        for (const batches of batchOptions) {
-          // Drain batches only help a move whose flushes hold threads; with the hotfix there are none.
-          if (batches?.kind === 'drain' && (protect || !exposed)) continue;
-          if (!protect && !startAt && concurrency === undefined && !batches) continue;
-          candidates.push({ protect, startAt, concurrency, batches });
+        for (const mailboxOrder of orders) {
+          for (const batches of batchOptions) {
+            // Drain batches only help a move whose flushes hold threads; with the hotfix there are none.
+            if (batches?.kind === 'drain' && (protect || !exposed)) continue;
+            // Listed moves are not split into batches (candidates.ts): an order goes with no batches.
+            if (mailboxOrder && batches) continue;
+            if (!protect && !startAt && concurrency === undefined && !batches && !mailboxOrder) continue;
+            candidates.push({ protect, startAt, concurrency, batches, mailboxOrder });
+          }
         }
       }
     }
@@ -344,7 +353,8 @@ function changeCount(candidate: Candidate): number {
     Number(candidate.protect) +
     Number(candidate.concurrency !== undefined) +
     Number(candidate.startAt !== undefined) +
-    Number(candidate.batches !== undefined)
+    Number(candidate.batches !== undefined) +
+    Number(candidate.mailboxOrder !== undefined)
   );
 }
 
@@ -366,7 +376,10 @@ function roughEstimate(analysis: Analysis, targets: readonly string[], candidate
     const concurrency = Math.min(candidate.concurrency ?? step.concurrency?.value ?? 1, step.mailboxes.value.count);
     const throughput = step.throughputMBPerMinute?.value ?? assumptions.moveThroughputMBPerMinute;
     const { count, averageSizeMB } = step.mailboxes.value;
-    const minutes = moveMinutes({ ...step, concurrency: { value: concurrency, span: step.span } }, assumptions);
+    const sizes = step.mailboxes.value.sizesMB;
+    const minutes = sizes
+      ? listedMoveMinutes(sizes, candidate.mailboxOrder ?? step.mailboxOrder?.value, concurrency, throughput)
+      : moveMinutes({ ...step, concurrency: { value: concurrency, span: step.span } }, assumptions);
     const batches = candidate.batches;
     if (batches?.kind === 'drain') finish += minutes + Math.max(0, Math.ceil(count / batches.size) - 1) * batches.waitMinutes;
     else if (batches?.kind === 'nightly') finish += (batches.parts - 1) * 1440 + minutes / batches.parts;
@@ -387,6 +400,22 @@ function roughEstimate(analysis: Analysis, targets: readonly string[], candidate
   if (candidate.startAt !== undefined && context.schedule.clockOrigin !== undefined)
     finish += (candidate.startAt - context.schedule.clockOrigin) / 60000;
   return { finish, plausible };
+}
+
+/**
+ * A listed move's minutes with its mailboxes in `order`, each taken by the first of `concurrency`
+ * lanes to come free (the simulator's lanes, without waiting for threads): the tail a large
+ * mailbox left for last makes. O(mailboxes × concurrency).
+ */
+function listedMoveMinutes(sizes: readonly number[], order: MailboxOrder | undefined, concurrency: number, throughput: number): number {
+  const indexes = mailboxOrder(sizes, order);
+  const lanes = new Float64Array(Math.max(1, concurrency));
+  for (let i = 0; i < sizes.length; i++) {
+    let free = 0;
+    for (let lane = 1; lane < lanes.length; lane++) if (lanes[lane] < lanes[free]) free = lane;
+    lanes[free] += sizes[indexes ? indexes[i] : i] / throughput;
+  }
+  return Math.max(...lanes);
 }
 
 /** What one candidate's simulation and lint say about it. */

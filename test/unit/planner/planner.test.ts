@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { applyEdits } from '../../../src/core/edits';
-import { lintText } from '../../../src/core/lint';
+import { lintText, type LintOptions } from '../../../src/core/lint';
 import { comparePlans, findPlans, unifiedDiff, type PlanOutcome } from '../../../src/core/planner';
 import { lineDiff } from '../../../src/core/planner/diff';
 import { simulate, simulationFindings } from '../../../src/core/simulator';
@@ -11,8 +11,8 @@ const NIGHT = 'window:\n  daily: { from: "22:00", to: "06:00" }\nservers:';
 const withWindow = (text: string, window = NIGHT) => text.replace(/^servers:/m, window);
 
 /** The plan's text judged afresh: its own lint and its own simulation. */
-function confirm(plan: PlanOutcome): void {
-  const first = lintText(plan.text);
+function confirm(plan: PlanOutcome, options: Pick<LintOptions, 'mailboxFiles'> = {}): void {
+  const first = lintText(plan.text, options);
   assert.ok(first.simulatable, 'the plan can be simulated');
   const result = simulate(first.runbook, { series: false });
   for (const { summary } of Object.values(result.servers)) assert.equal(summary.exhaustedAt, null, `${summary.server} runs out of threads`);
@@ -31,7 +31,7 @@ function confirm(plan: PlanOutcome): void {
   assert.equal(plan.strain.mailStaysUp, plan.mailStaysUp);
   assert.equal(Math.max(...summaries.map((s) => s.peakThreadsBusy / s.threadPool)), plan.strain.peakThreadsBusy / plan.strain.threadPool);
   if (!plan.mailStaysUp) assert.match(plan.strain.reason, /local delivery queue reaches [\d,]+ \(above 1,000\) at /);
-  const diagnostics = lintText(plan.text, { extraFindings: simulationFindings(first.runbook, result) }).diagnostics;
+  const diagnostics = lintText(plan.text, { ...options, extraFindings: simulationFindings(first.runbook, result) }).diagnostics;
   const left = diagnostics.filter((d) => ['EXR001', 'EXR004', 'EXR005', 'EXR008'].includes(d.code) || d.severity === 'error');
   assert.deepEqual(
     left.map((d) => `${d.code} ${d.message}`),
@@ -94,6 +94,36 @@ describe('planner (core/planner)', function () {
     assert.ok(best.strain.worstQueue > 1000);
     // The as-written runbook takes mail down too, by exhaustion, and says so.
     assert.match(search.asWritten!.strain.reason, /while all 40 store threads are busy$/);
+  });
+
+  it('tries the largest mailboxes first or last for a move from a list file, and only there', () => {
+    // 380 mailboxes of 150 MB, then 20 of 2 GB at the end of the list: as listed they make the tail.
+    const rows = ['alias,sizeMB', ...Array.from({ length: 400 }, (_, i) => `user${i},${i < 380 ? 150 : 2000}`)];
+    const mailboxFiles = { 'sales.csv': { text: rows.join('\n') + '\n' } };
+    const text = readExample('kb924567-exposed.runbook.yaml').replace(
+      'mailboxes: { count: 400, averageSizeMB: 250 }',
+      'mailboxes: { file: sales.csv }',
+    );
+    const search = findPlans(text, { mailboxFiles, maxPlans: 2 });
+    const [best] = search.plans;
+    assert.ok(best, 'a plan');
+    assert.ok(
+      best.changes.includes('move the largest mailboxes first in `wave1`'),
+      `the best plan moves the largest first: ${best.changes.join('; ')}`,
+    );
+    assert.match(best.text, /^ {4}mailboxOrder: largest-first$/m);
+    confirm(best, { mailboxFiles });
+    // The same plan with the mailboxes as listed finishes later: the 2 GB mailboxes make the tail.
+    const wave1End = (planText: string) => {
+      const { runbook } = lintText(planText, { mailboxFiles });
+      const result = simulate(runbook, { series: false });
+      return result.steps.find((step) => step.id === 'wave1')!.end;
+    };
+    assert.ok(wave1End(best.text) < wave1End(best.text.replace(/^ {4}mailboxOrder: largest-first\n/m, '')));
+    // With `{ count, averageSizeMB }` every mailbox is one size: no candidate changes the order.
+    const counted = findPlans(readExample('kb924567-exposed.runbook.yaml'), { maxPlans: 5 });
+    assert.ok(counted.plans.every((plan) => plan.changes.every((change) => !/largest/.test(change))));
+    assert.equal(counted.candidates, 36, 'as many candidates as before the order existed');
   });
 
   it('ranks plans whose mail stays up before faster ones that cross the line', () => {
