@@ -29,6 +29,8 @@ export interface RunbookState {
   analysis: Analysis;
   simulatable: boolean;
   settings: RunbookSettings;
+  /** The mailbox list files the analysis read (name → content), for the planner to read the same. */
+  mailboxFiles?: Record<string, MailboxFileContent>;
   /** The diagnostics as last published (severities, suppressions and EXR005 applied). */
   diagnostics: RunbookDiagnostic[];
   /** Why it cannot be simulated ("1 error blocks the simulation: …"); undefined when it can. */
@@ -233,8 +235,9 @@ export class RunbookDocuments {
   private lint(entry: Entry, settings: RunbookSettings): RunbookState {
     const { document } = entry;
     const started = performance.now();
+    let mailboxFiles: Record<string, MailboxFileContent> | undefined;
     const analyse = () => {
-      const mailboxFiles: Record<string, MailboxFileContent> = {};
+      mailboxFiles = {};
       // A file still being read says so for the moment its answer takes.
       for (const [name, file] of entry.files) mailboxFiles[name] = file.content ?? { error: 'it is being read' };
       const options = { severities: settings.severities, assumptions: settings.assumptions };
@@ -252,6 +255,7 @@ export class RunbookDocuments {
       simulatable,
       blocked: simulatable ? undefined : blockersSentence(simulationBlockers(analysis)),
       settings,
+      mailboxFiles: this.readFile ? mailboxFiles : undefined,
       diagnostics: [],
       // Until the new simulation finishes, keep the last EXR005 only if nothing changed; while errors
       // block a new one (a typo), keep the last prediction, marked stale, so it does not vanish silently.

@@ -7,7 +7,7 @@
 import type { CancellationToken, Diagnostic } from 'vscode-languageserver';
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
 import { formatClock, formatOffset } from '../core/format/duration';
-import { planSearch, type PlanOutcome, type PlanProgress } from '../core/planner';
+import { mailCell, planSearch, type PlanOutcome, type PlanProgress } from '../core/planner';
 import { ruleInfo } from '../core/rules';
 import { FIND_SAFE_PLAN_COMMAND, type FindPlansResult, type PlanSummary } from '../protocol/server';
 import type { RunbookState } from './documents';
@@ -21,9 +21,10 @@ export async function findPlansFor(
   progress: (progress: PlanProgress) => void,
   options: { models?: boolean } = {},
 ): Promise<FindPlansResult> {
-  const { analysis, version, settings } = state;
+  const { analysis, version, settings, mailboxFiles } = state;
   const search = planSearch(analysis.parsed.text, {
     assumptions: settings.assumptions,
+    mailboxFiles,
     maxEventsPerRun: settings.maxEvents,
     now: () => performance.now(),
     shouldCancel: () => token.isCancellationRequested,
@@ -66,6 +67,9 @@ function summary(state: RunbookState, plan: PlanOutcome, withModel = false): Pla
     peakThreadsBusy: plan.peakThreadsBusy,
     threadPool: plan.threadPool,
     worstLocalDeliveryQueue: plan.worstDeliveryQueue,
+    mailStaysUp: plan.mailStaysUp,
+    mail: mailCell(plan.strain),
+    mailReason: plan.strain.reason,
     stepsChanged: plan.stepsChanged,
     changes: plan.changes,
     edits: plan.edits.map((edit) => ({ range: lines.rangeOf(edit.span), newText: edit.newText })),

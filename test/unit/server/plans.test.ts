@@ -144,6 +144,11 @@ describe('the language server: mailbox list files read through the client', func
     );
     assert.ok(good);
     assert.equal(asked.length, 2);
+    // The planner reads the same list as the analysis: the runbook as written has no EXR009 for it.
+    const planned = await client.request<FindPlansResult>(FIND_PLANS_REQUEST, { uri: URI });
+    assert.ok(!('problem' in planned), JSON.stringify(planned));
+    const asWritten = planned.asWritten?.problems ?? [];
+    assert.ok(asWritten.length > 0 && !asWritten.some((problem) => problem.startsWith('EXR009')), asWritten.join('\n'));
   });
 
   it('a client that reads no files gets one clear error on the file value', async () => {
