@@ -58,12 +58,12 @@ export async function findSafePlan(server: RunbookServer, uriArgument?: unknown)
   }
   const items = result.plans.map((plan, i) => ({
     label: `Plan ${i + 1}: ends ${plan.finish}`,
-    description: `peak ${plan.peakThreadsBusy} of ${plan.threadPool} threads · worst queue ${plan.worstLocalDeliveryQueue.toLocaleString('en-US')} · ${plan.stepsChanged} step${plan.stepsChanged === 1 ? '' : 's'} changed`,
+    description: `mail ${plan.mail} · peak ${plan.peakThreadsBusy} of ${plan.threadPool} threads · worst queue ${plan.worstLocalDeliveryQueue.toLocaleString('en-US')} · ${plan.stepsChanged} step${plan.stepsChanged === 1 ? '' : 's'} changed`,
     detail: plan.changes.length > 0 ? plan.changes.join('; ') : 'the runbook as written is safe',
     plan,
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Safe plans, fastest first',
+    title: 'Safe plans: those that keep mail up first, then the fastest',
     placeHolder: 'Apply a plan to the runbook',
   });
   if (!picked || picked.plan.edits.length === 0) return;

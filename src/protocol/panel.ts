@@ -63,6 +63,12 @@ export interface PlanView {
   peakThreadsBusy: number;
   threadPool: number;
   worstLocalDeliveryQueue: number;
+  /** The local delivery queue stays under the analyzer's line and no server runs out of threads (core/planner/strain.ts). */
+  mailStaysUp: boolean;
+  /** That in a cell: "up", or the worst queue ("queue 3,067"). */
+  mail: string;
+  /** Why mail stays up or not, in words ("… reaches 3,067 (above 1,000) at 22:09 UTC … while the store restarts …"). */
+  mailReason: string;
   stepsChanged: number;
   /** The changes in words; empty for the runbook as written. */
   changes: string[];

@@ -45,6 +45,7 @@ export interface PlanColumn {
 
 export const PLAN_COLUMNS: readonly PlanColumn[] = [
   { header: 'Finishes', cell: (plan) => plan.finish, nowrap: true },
+  { header: 'Mail', cell: (plan) => plan.mail, nowrap: true },
   { header: 'Peak threads', cell: (plan) => `${formatCount(plan.peakThreadsBusy)} of ${formatCount(plan.threadPool)}` },
   { header: 'Worst local delivery queue', cell: (plan) => formatCount(plan.worstLocalDeliveryQueue) },
   { header: 'Steps changed', cell: (plan) => formatCount(plan.stepsChanged) },
@@ -127,9 +128,11 @@ export function renderPlans(state: PlansState, actions: PlanActions, simulatable
       el(
         'p',
         { class: 'plans-note', role: 'status' },
-        `${answer.plans.length === 1 ? 'One safe plan' : `${answer.plans.length} safe plans`}, fastest first (${searched}). ` +
+        `${answer.plans.length === 1 ? 'One safe plan' : `${answer.plans.length} safe plans`}, those that keep mail up first, ` +
+          `then the fastest (${searched}). ` +
           'Hover or focus a plan to see it dashed on the charts; Apply writes it into the runbook as one edit.',
       ),
+      el('p', { class: answer.plans[0].mailStaysUp ? 'plans-note' : 'plans-note bad' }, mailSentence(answer.plans[0])),
       scrolling(planTable(state, answer.plans, actions, 'Safe plans')),
     );
     return parts;
@@ -147,6 +150,13 @@ export function renderPlans(state: PlansState, actions: PlanActions, simulatable
   );
   if (partial) parts.push(scrolling(planTable(state, [partial], actions, 'Closest option (not safe)', PARTIAL_INDEX)));
   return parts;
+}
+
+/** What the first plan does to mail, as `exrunbook plan` says it under its table. */
+function mailSentence(best: PlanView): string {
+  return best.mailStaysUp
+    ? `Mail stays up in plan 1: ${best.mailReason}.`
+    : `No plan the search simulated keeps mail up; in plan 1 ${best.mailReason}.`;
 }
 
 /** A table in a box that scrolls sideways when the panel is narrower than the table. */
