@@ -181,6 +181,22 @@ export class PanelPage {
     }
   }
 
+  /**
+   * The element's text once it matches `pattern`, or as it is after 20 s (for the caller's assertion to
+   * show): a posted message is handled in a later task of the page, so a read right after `post` may
+   * come first.
+   */
+  async textMatching(selector: string, pattern: RegExp): Promise<string> {
+    await this.page
+      .waitForFunction(
+        ([wanted, source, flags]) => new RegExp(source, flags).test(document.querySelector<HTMLElement>(wanted)?.innerText ?? ''),
+        [selector, pattern.source, pattern.flags] as const,
+        { timeout: 20_000 },
+      )
+      .catch(() => undefined);
+    return this.text(selector);
+  }
+
   text(selector = 'body'): Promise<string> {
     return this.page.locator(selector).first().innerText();
   }

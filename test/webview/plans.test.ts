@@ -59,14 +59,14 @@ describe('simulation webview: Find a safe plan', function () {
     assert.equal(asked.documentUri, 'file:///work/kb924567-exposed.runbook.yaml');
     assert.ok(await find.isDisabled(), 'one search at a time');
     await panel.post({ type: 'planProgress', searched: 3, candidates: 12, found: 1 });
-    assert.match(await panel.text('.plans'), /3 of 12 candidates simulated, 1 safe/);
+    assert.match(await panel.textMatching('.plans', /3 of 12 candidates simulated, 1 safe/), /3 of 12 candidates simulated, 1 safe/);
     assert.ok(await panel.page.getByRole('progressbar', { name: 'Plan search progress' }).isVisible());
     // The focus stays on a usable control: Find is disabled while searching, so Cancel has it.
     assert.equal(await panel.page.evaluate(() => document.activeElement?.textContent), 'Cancel');
     await panel.page.keyboard.press('Enter');
     await panel.waitForPosted('cancelPlans');
     await panel.post({ type: 'plans', documentVersion: 1, cancelled: true });
-    assert.match(await panel.text('.plans'), /The search was cancelled/);
+    assert.match(await panel.textMatching('.plans', /The search was cancelled/), /The search was cancelled/);
     assert.ok(await find.isEnabled());
   });
 
@@ -171,7 +171,7 @@ describe('simulation webview: Find a safe plan', function () {
     await panel.waitForResult();
     await panel.page.getByRole('button', { name: 'Find a safe plan' }).click();
     await panel.post({ ...exposedPlans, documentVersion: 3 });
-    assert.match(await panel.text('.plans'), /The runbook changed during the search/);
+    assert.match(await panel.textMatching('.plans', /The runbook changed during the search/), /The runbook changed during the search/);
     assert.equal(await panel.page.getByRole('table', { name: 'Safe plans' }).count(), 0);
   });
 });
