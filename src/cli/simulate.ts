@@ -70,6 +70,7 @@ export function formatSimulation(result: SimulationResult, runbook: Runbook): st
     lines.push(...threadChart(result, summary, series));
     lines.push('');
   }
+  lines.push(...idleLines(result));
   return lines.join('\n');
 }
 
@@ -125,10 +126,24 @@ export function formatWhatIf(plain: SimulationResult, alternative: SimulationRes
   };
   lines.push(...columns([['last move ends', lastEnd(plain), lastEnd(alternative)]]));
   lines.push('');
+  lines.push(...idleLines(plain));
   return lines.join('\n');
 }
 
 // ---------------------------------------------------------------- pieces
+
+/** At most this many idle servers are named one by one. */
+const IDLE_LISTED = 10;
+
+/** The servers the run modelled no store for (no load, no step names them), in one paragraph. */
+function idleLines(result: SimulationResult): string[] {
+  const idle = result.idleServers ?? [];
+  if (idle.length === 0) return [];
+  const count = idle.length === 1 ? '1 server' : `${formatCount(idle.length)} servers`;
+  const names = idle.slice(0, IDLE_LISTED).join(', ');
+  const more = idle.length > IDLE_LISTED ? ` and ${formatCount(idle.length - IDLE_LISTED)} more` : '';
+  return [`Idle: ${count} with no load that no step names, so nothing happens on their stores (not simulated): ${names}${more}`, ''];
+}
 
 /** At most this many skipped stretches are listed one by one. */
 const SKIPPED_LISTED = 5;

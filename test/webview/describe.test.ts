@@ -67,6 +67,7 @@ function result(servers: ServerSummary[], clockOrigin: number | null = Date.UTC(
     duration: 750,
     sampleInterval: 1,
     sampleIntervalWidenedFrom: null,
+    idleServers: [],
     skipped: [],
     clockOrigin,
     assumptions: { values: {} as SimulationResult['assumptions']['values'], assumed: [], fromCaller: [] },

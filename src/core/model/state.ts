@@ -17,7 +17,8 @@ export function initialStates(runbook: Runbook): Map<string, ServerState> {
   return states;
 }
 
-function inventoryState(server: ServerDecl): ServerState {
+/** One server's state from its inventory entry. */
+export function inventoryState(server: ServerDecl): ServerState {
   return {
     name: server.name!.value,
     exchange: server.exchange?.value,

@@ -3,7 +3,8 @@
  * milliseconds with a message that names the limit and the setting that changes it:
  * - events: about two per delivery, OWA request and mailbox over the time the run simulates
  *   (quiet stretches it will skip are free), at most `maxEvents`;
- * - the series: servers × samples at most MAX_SERIES_POINTS. Without `simulation.sampleInterval`
+ * - the series: servers × samples at most MAX_SERIES_POINTS (the servers with a store model: idle
+ *   servers, with no load and named by no step, have none and cost nothing). Without `simulation.sampleInterval`
  *   the interval is widened (to the next of SAMPLE_INTERVAL_STEPS) until the series fit; with it,
  *   a run that does not fit is refused. A run that outgrows its plan (moves stalled by exhaustion)
  *   has its interval doubled as it goes (sampling.ts), so the series never outgrow the limit;
@@ -55,12 +56,14 @@ export function planRun({ settings, stores, runs, duration, skips }: PlanInput):
   const estimatedEvents = estimateEvents(stores, runs, simulated);
   if (estimatedEvents > settings.maxEvents) throw budgetError(estimatedEvents, settings.maxEvents);
 
-  const servers = Math.max(1, stores.length);
+  // Without a store there are no series to size (every server is idle, or none is declared).
+  if (stores.length === 0) return { sampleInterval: settings.sampleInterval, widenedFrom: null, expectedSamples: 0, estimatedEvents };
+  const servers = stores.length;
   const samplesPerServer = Math.floor(MAX_SERIES_POINTS / servers);
   if (samplesPerServer < MIN_SAMPLES_PER_SERVER) {
     throw new SimulationError(
       'budget',
-      `this runbook declares ${serverCount(stores.length)}; the simulator keeps at most ` +
+      `this runbook has ${serverCount(stores.length)} with load or steps; the simulator keeps at most ` +
         `${formatCount(MAX_SERIES_POINTS)} samples in all, fewer than ${MIN_SAMPLES_PER_SERVER} per server; ` +
         `split the runbook so each simulates at most ${formatCount(MAX_SERIES_POINTS / MIN_SAMPLES_PER_SERVER)} servers`,
     );

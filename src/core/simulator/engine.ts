@@ -32,7 +32,7 @@
  */
 import { stepEffect, stepMinutes } from '../model/actions';
 import { buildSchedule } from '../model/schedule';
-import { initialStates, moveFlushBehaviour } from '../model/state';
+import { inventoryState, moveFlushBehaviour, serversOfStep } from '../model/state';
 import type { Runbook, Step } from '../model/types';
 import { serverKey } from '../model/types';
 import { exhaustedBudgetError, MAX_PENDING_EVENTS, MAX_QUEUED_MESSAGES, pendingLimitError, planRun, queueLimitError } from './budget';
@@ -77,6 +77,8 @@ export class Simulation {
   private readonly queue = new EventQueue(256, MAX_PENDING_EVENTS, pendingLimitError);
   private readonly stores: Store[] = [];
   private readonly storesByKey = new Map<string, Store>();
+  /** Declared servers with no load that no step names, in declaration order: no store is modelled for them. */
+  private readonly idleServers: string[] = [];
   private readonly runs: StepRun[] = [];
   private readonly lanes: Lane[] = [];
   private readonly clockOrigin: number | null;
@@ -114,20 +116,32 @@ export class Simulation {
     this.refillExponentials();
     const { assumptions } = this.settings;
 
-    const states = initialStates(runbook);
+    // A server with no load that no step names is idle: nothing can happen on its store, so it gets
+    // no store model, no series and no summary, only its name in the result (`idleServers`). A run
+    // then costs what its working servers cost, however many idle ones the runbook declares.
+    const named = new Set<string>();
+    for (const step of runbook.steps) for (const key of serversOfStep(step)) named.add(key);
+    const seen = new Set<string>();
     for (const server of runbook.servers) {
       const key = server.name ? serverKey(server.name.value) : undefined;
-      if (!key || this.storesByKey.has(key)) continue;
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
       const load = server.load;
+      const deliveryPerMinute = nonNegative(load.localDeliveryPerMinute?.value);
+      const owaPerMinute = nonNegative(load.owaRequestsPerMinute?.value);
+      if (deliveryPerMinute === 0 && owaPerMinute === 0 && !named.has(key)) {
+        this.idleServers.push(server.name!.value);
+        continue;
+      }
       const threads = server.taskThreads?.value ?? assumptions.storeTaskThreads;
       const store = new Store(
         this.stores.length,
         server.name!.value,
-        states.get(key)!,
+        inventoryState(server),
         Math.max(0, Math.floor(threads)),
-        nonNegative(load.localDeliveryPerMinute?.value),
+        deliveryPerMinute,
         nonNegative(load.deliveryServiceMs?.value ?? assumptions.deliveryServiceMs) / 60000,
-        nonNegative(load.owaRequestsPerMinute?.value),
+        owaPerMinute,
         nonNegative(load.owaServiceMs?.value ?? assumptions.owaServiceMs) / 60000,
       );
       this.stores.push(store);
@@ -164,15 +178,19 @@ export class Simulation {
     const skips = this.mayFastForward ? plannedSkips(this.runs, schedule.steps, this.settings.flushTimeout, this.estimatedDuration) : [];
     const plan = planRun({ settings: this.settings, stores: this.stores, runs: this.runs, duration: this.estimatedDuration, skips });
     this.estimatedEvents = plan.estimatedEvents;
-    // Only a store with load or named by a step can change; the others keep their first state.
-    const named = new Set<Store>();
+    // Every store has load or is named by a step; those named only by a move the simulator cannot
+    // place never change, and are written out constant.
+    const changing = new Set<Store>();
     for (const run of this.runs) {
-      if (run.source) named.add(run.source).add(run.target!);
+      if (run.source) changing.add(run.source).add(run.target!);
       const server = run.step.server ? this.storesByKey.get(serverKey(run.step.server.value)) : undefined;
-      if (server) named.add(server);
+      if (server) changing.add(server);
     }
-    const changing = this.stores.filter((store) => store.deliveryPerMinute > 0 || store.owaPerMinute > 0 || named.has(store));
-    this.sampler = new Sampler(this.stores, changing, plan);
+    this.sampler = new Sampler(
+      this.stores,
+      this.stores.filter((store) => store.deliveryPerMinute > 0 || store.owaPerMinute > 0 || changing.has(store)),
+      plan,
+    );
 
     for (const store of this.stores) {
       if (store.deliveryPerMinute > 0) this.queue.push(this.interarrival(store.deliveryPerMinute), code(DELIVERY_ARRIVAL, store), 0, 0);
@@ -220,6 +238,7 @@ export class Simulation {
   result(): SimulationResult {
     return buildResult({
       stores: this.stores,
+      idleServers: this.idleServers,
       sampler: this.sampler,
       runs: this.runs,
       settings: this.settings,

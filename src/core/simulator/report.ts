@@ -8,6 +8,8 @@ import { queueThresholdSummary } from './thresholds';
 
 export interface RunRecords {
   stores: readonly Store[];
+  /** The servers with no store model (engine.ts: no load, no step names them), in declaration order. */
+  idleServers: readonly string[];
   sampler: Sampler;
   runs: readonly StepRun[];
   settings: Settings;
@@ -17,7 +19,7 @@ export interface RunRecords {
   duration: number;
 }
 
-export function buildResult({ stores, sampler, runs, settings, clockOrigin, events, duration }: RunRecords): SimulationResult {
+export function buildResult({ stores, idleServers, sampler, runs, settings, clockOrigin, events, duration }: RunRecords): SimulationResult {
   const servers: SimulationResult['servers'] = {};
   for (const store of stores) {
     let flushMinutes = store.flushThreadMinutes;
@@ -67,6 +69,7 @@ export function buildResult({ stores, sampler, runs, settings, clockOrigin, even
   const order = Object.keys(assumptions) as (keyof Assumptions)[];
   return {
     servers,
+    idleServers: [...idleServers],
     steps,
     seed: settings.seed,
     events,

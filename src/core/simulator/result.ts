@@ -114,7 +114,15 @@ export interface StepResult {
 }
 
 export interface SimulationResult {
+  /** The servers with work to simulate (load, or named by a step), in declaration order. */
   servers: Record<string, { summary: ServerSummary; series: ServerSeries }>;
+  /**
+   * Idle servers, as declared and in declaration order: no local delivery or OWA load and named by
+   * no step (`server`, `from`, `to`). Nothing can happen on their stores (their threads are never
+   * busy, their pools never change), so the simulator models none and they have no entry in
+   * `servers`: a runbook of 10,000 servers and two steps costs what its two or three servers cost.
+   */
+  idleServers: string[];
   steps: StepResult[];
   seed: number;
   events: number;

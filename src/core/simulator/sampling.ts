@@ -4,8 +4,9 @@
  *
  * Stored compactly: one Float64Array of rows (a row per sample: FIELDS values per server that can
  * change) and one of sample indices (a sample's time is index × interval), sized from the plan.
- * A server without load that no step names never changes: it is not sampled, and its series is
- * written out constant in the result. Samples per server never exceed MAX_SERIES_POINTS ÷ servers
+ * Only stores are sampled: an idle server (no load, named by no step) has no store and no series
+ * (engine.ts), and a store named only by a move the simulator cannot place never changes, so its
+ * series is written out constant. Samples per server never exceed MAX_SERIES_POINTS ÷ servers
  * (the result holds every server's series): a run that outgrows its plan keeps every other
  * sample and doubles its interval (`widenedFrom` says so), so memory stays bounded whatever the
  * run does. Quiet stretches the run skips (quiet.ts) hold no samples.
@@ -56,6 +57,8 @@ export class Sampler {
     const capacity = Math.min(this.maxRows, Math.max(16, plan.expectedSamples + 2));
     this.indices = new Float64Array(capacity);
     this.rows = new Float64Array(capacity * this.rowLength);
+    // No store, no series: nothing is ever sampled.
+    if (stores.length === 0) this.nextSample = Infinity;
   }
 
   /**
@@ -63,6 +66,7 @@ export class Sampler {
    * store up to the sample's time first (expired OWA requests, episodes long enough to count).
    */
   takeUntil(time: number, endTime: number, prepare: (store: Store, sampleTime: number) => void): void {
+    if (this.rowOffset.length === 0) return;
     for (let sampleTime = this.nextIndex * this.interval; sampleTime < time && sampleTime <= endTime;) {
       if (this.count === this.maxRows) {
         this.halve();
@@ -78,6 +82,7 @@ export class Sampler {
   /** The clock jumps from `from` to `to` (a quiet stretch): no samples in between. */
   skip(from: number, to: number): void {
     this.skipped.push({ start: from, end: to });
+    if (this.rowOffset.length === 0) return;
     this.nextIndex = Math.max(this.nextIndex, Math.ceil(to / this.interval));
     this.nextSample = this.nextIndex * this.interval;
   }

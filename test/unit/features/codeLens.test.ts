@@ -45,6 +45,7 @@ function resultWith(exhaustions: Record<string, ExhaustionRecord[]>, servers: st
     duration: 600,
     sampleInterval: 1,
     sampleIntervalWidenedFrom: null,
+    idleServers: [],
     skipped: [],
     clockOrigin: null,
     assumptions: { values: {} as SimulationResult['assumptions']['values'], assumed: [], fromCaller: [] },

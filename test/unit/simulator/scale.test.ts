@@ -49,7 +49,10 @@ describe('simulator: long spans and many servers stay bounded', function () {
     assert.ok(text.length < 5000, `${text.length} bytes`);
     const runbook = modelOf(text);
     const result = simulate(runbook);
-    assert.equal(Object.keys(result.servers).length, 80);
+    // The four servers the moves name are modelled; the other 76 are idle (no load, no step names them).
+    assert.deepEqual(Object.keys(result.servers), ['EX01', 'EX02', 'EX03', 'EX04']);
+    assert.equal(result.idleServers.length, 76);
+    assert.equal(result.idleServers[0], 'EX05');
     assert.deepEqual(
       result.steps.map((step) => [step.id, step.completed]),
       [
@@ -130,18 +133,19 @@ describe('simulator: long spans and many servers stay bounded', function () {
     assert.ok(result.servers.A.summary.maxLocalDeliveryQueue > 5 * 2 * DAY * 0.9);
   });
 
-  it('10,000 servers (1 MB): the sample interval is widened so servers × samples fit, and the result says so', () => {
+  it('10,000 servers (1 MB), two steps: only the two servers the steps name are modelled, sampled each minute', () => {
     const text = spreadRunbook({ servers: 10_000, monthsApart: 0, mtaDisabled: true });
     assert.ok(text.length > 1_000_000);
     const runbook = modelOf(text);
     const result = simulate(runbook);
-    assert.equal(Object.keys(result.servers).length, 10_000);
-    assert.equal(result.sampleIntervalWidenedFrom, 1);
-    assert.ok(result.sampleInterval > 1);
+    assert.deepEqual(Object.keys(result.servers), ['EX00001', 'EX00002']);
+    assert.equal(result.idleServers.length, 9_998);
+    assert.equal(result.idleServers[0], 'EX00003');
+    assert.equal(result.idleServers.at(-1), 'EX10000');
+    // Idle servers take no share of the series: the interval is the one asked for.
+    assert.equal(result.sampleIntervalWidenedFrom, null);
+    assert.equal(result.sampleInterval, 1);
     assert.ok(points(result) <= MAX_SERIES_POINTS, `${points(result)} samples`);
-    const untouched = result.servers.EX09999.series;
-    assert.equal(untouched.t.length, result.servers.EX00001.series.t.length);
-    assert.ok(untouched.pool.every((pool) => pool === 40) && untouched.flush.every((held) => held === 0));
     // The exposed source registers a flush per mailbox; the KB924567 install right after restarts the store and ends them.
     const source = result.servers.EX00001;
     assert.equal(source.summary.flushTasksRegistered, 10);
@@ -150,9 +154,26 @@ describe('simulator: long spans and many servers stay bounded', function () {
     assert.ok(source.series.t.every((time, i) => time < hotfix.start || source.series.flush[i] === 0));
   });
 
+  it('idle servers change nothing for the servers that work: same summaries and series as the runbook without them', () => {
+    const text = spreadRunbook({ servers: 200, monthsApart: 0, mtaDisabled: true });
+    const full = simulate(modelOf(text));
+    // The same runbook with only the servers the steps name.
+    const kept = text.replace(/^ {2}- name: EX(?!001$|002$)\d{3}\n(?: {4}.*\n)*/gm, '');
+    const alone = simulate(modelOf(kept));
+    assert.equal(alone.idleServers.length, 0);
+    assert.equal(full.idleServers.length, 198);
+    assert.deepEqual(full.servers, alone.servers);
+    assert.deepEqual(full.steps, alone.steps);
+    assert.equal(full.events, alone.events);
+  });
+
   it('an explicit sample interval that does not fit is refused up front, naming the limit and both settings', () => {
+    // Light load on every server, so all 80 are modelled (idle servers take no share of the series).
     const runbook = modelOf(
-      spreadRunbook({ servers: 80, monthsApart: 0 }).replace('steps:\n', 'simulation:\n  sampleInterval: 1m\n  duration: 30d\nsteps:\n'),
+      spreadRunbook({ servers: 80, monthsApart: 0, deliveryPerMinute: 0.01 }).replace(
+        'steps:\n',
+        'simulation:\n  sampleInterval: 1m\n  duration: 30d\nsteps:\n',
+      ),
     );
     let constructed = false;
     const message = refusal(() => {
@@ -168,7 +189,9 @@ describe('simulator: long spans and many servers stay bounded', function () {
   });
 
   it('without an explicit interval the same run is widened instead, to the interval the refusal would suggest', () => {
-    const runbook = modelOf(spreadRunbook({ servers: 80, monthsApart: 0 }).replace('steps:\n', 'simulation:\n  duration: 30d\nsteps:\n'));
+    const runbook = modelOf(
+      spreadRunbook({ servers: 80, monthsApart: 0, deliveryPerMinute: 0.01 }).replace('steps:\n', 'simulation:\n  duration: 30d\nsteps:\n'),
+    );
     const result = simulate(runbook);
     assert.equal(result.sampleInterval, 10);
     assert.equal(result.sampleIntervalWidenedFrom, 1);
@@ -205,12 +228,20 @@ describe('simulator: long spans and many servers stay bounded', function () {
   });
 
   it('more servers than the series can show is refused with the limit and what to do', () => {
-    const many = Array.from({ length: MAX_SERIES_POINTS / MIN_SAMPLES_PER_SERVER + 1 }, (_, i) => ({ name: `S${i}` }));
+    const many = Array.from({ length: MAX_SERIES_POINTS / MIN_SAMPLES_PER_SERVER + 1 }, (_, i) => ({ name: `S${i}`, owaPerMinute: 0.01 }));
     assert.equal(
       refusal(() => new Simulation(makeRunbook(many, []))),
-      'this runbook declares 20,001 servers; the simulator keeps at most 500,000 samples in all, fewer than 25 per server; ' +
+      'this runbook has 20,001 servers with load or steps; the simulator keeps at most 500,000 samples in all, fewer than 25 per server; ' +
         'split the runbook so each simulates at most 20,000 servers',
     );
+  });
+
+  it('idle servers are not counted against the series: 20,001 of them and one that works simulate', () => {
+    const many: ServerSpec[] = Array.from({ length: MAX_SERIES_POINTS / MIN_SAMPLES_PER_SERVER + 1 }, (_, i) => ({ name: `S${i}` }));
+    const result = simulate(makeRunbook([...many, { name: 'W', owaPerMinute: 1 }], [], { duration: 60 }));
+    assert.deepEqual(Object.keys(result.servers), ['W']);
+    assert.equal(result.idleServers.length, many.length);
+    assert.equal(result.sampleIntervalWidenedFrom, null);
   });
 
   it('a queue that would hold millions of messages is stopped with one line naming the store', () => {

@@ -209,7 +209,7 @@ describe('simulator: budget, cancellation, bad input', () => {
   });
 
   it('a tiny sample interval over a long run is refused instead of filling memory', () => {
-    const long = makeRunbook([{ name: 'A' }], [], { duration: 60 * 24 * 365, sampleInterval: 1 / 60 });
+    const long = makeRunbook([{ name: 'A', owaPerMinute: 0.001 }], [], { duration: 60 * 24 * 365, sampleInterval: 1 / 60 });
     assert.throws(
       () => simulate(long),
       (error: unknown) =>
