@@ -69,14 +69,14 @@ export function statesThroughSteps(runbook: Runbook): StateTimeline {
   const initial = initialStates(runbook);
   const slots = new Map<string, number>();
   for (const key of initial.keys()) slots.set(key, slots.size);
-  let current = new StateSnapshot(slots, [...initial.values()]);
+  let current = StateSnapshot.of(slots, [...initial.values()]);
   const before: ServerStates[] = [];
   for (const step of runbook.steps) {
     before.push(current);
     // A step acts on its `server`; a move on its `from` and `to` (their databases: model/databases.ts).
     for (const key of step.server ? [serverKey(step.server.value)] : movedServers(step)) {
       const slot = slots.get(key);
-      const state = slot === undefined ? undefined : current.states[slot];
+      const state = slot === undefined ? undefined : current.at(slot);
       if (state) {
         const next = applyStep(state, step);
         if (next !== state) current = current.with(slot!, next);
@@ -86,26 +86,39 @@ export function statesThroughSteps(runbook: Runbook): StateTimeline {
   return { before, after: current };
 }
 
+/** Servers per chunk of a snapshot: a step that changes a server copies one chunk and the list of chunks. */
+const CHUNK = 64;
+
 /**
  * All servers' states at one step: a read-only map whose keys (and their order) are shared by
- * every snapshot of a timeline, so a step that changes one server copies a short array, not a Map
- * (a timeline of 50,000 steps made 20,000 Map copies).
+ * every snapshot of a timeline. The states are kept in chunks of CHUNK that snapshots share, so a
+ * step that changes one server copies one chunk and the short list of chunks, not a Map (a
+ * timeline of 50,000 steps made 20,000 Map copies) nor an array of every server (servers × steps:
+ * 10,000 servers and 10,000 steps would have copied 10^8 slots).
  */
 class StateSnapshot implements ReadonlyMap<string, ServerState> {
   private map?: Map<string, ServerState>;
 
-  constructor(
+  private constructor(
     private readonly slots: ReadonlyMap<string, number>,
-    readonly states: readonly ServerState[],
+    private readonly chunks: readonly (readonly ServerState[])[],
+    readonly size: number,
   ) {}
 
-  get size(): number {
-    return this.states.length;
+  static of(slots: ReadonlyMap<string, number>, states: readonly ServerState[]): StateSnapshot {
+    const chunks: ServerState[][] = [];
+    for (let i = 0; i < states.length; i += CHUNK) chunks.push(states.slice(i, i + CHUNK));
+    return new StateSnapshot(slots, chunks, states.length);
+  }
+
+  /** The state in a slot (0 ≤ slot < size). */
+  at(slot: number): ServerState {
+    return this.chunks[(slot / CHUNK) | 0][slot % CHUNK];
   }
 
   get(key: string): ServerState | undefined {
     const slot = this.slots.get(key);
-    return slot === undefined ? undefined : this.states[slot];
+    return slot === undefined ? undefined : this.at(slot);
   }
 
   has(key: string): boolean {
@@ -113,14 +126,17 @@ class StateSnapshot implements ReadonlyMap<string, ServerState> {
   }
 
   with(slot: number, state: ServerState): StateSnapshot {
-    const states = this.states.slice();
-    states[slot] = state;
-    return new StateSnapshot(this.slots, states);
+    const chunks = this.chunks.slice();
+    const index = (slot / CHUNK) | 0;
+    const chunk = chunks[index].slice();
+    chunk[slot % CHUNK] = state;
+    chunks[index] = chunk;
+    return new StateSnapshot(this.slots, chunks, this.size);
   }
 
   /** Iteration is rare (the rules only look servers up): it goes through a real Map, built once. */
   private asMap(): Map<string, ServerState> {
-    return (this.map ??= new Map([...this.slots].map(([key, slot]) => [key, this.states[slot]])));
+    return (this.map ??= new Map([...this.slots].map(([key, slot]) => [key, this.at(slot)])));
   }
 
   forEach(callback: (value: ServerState, key: string, map: ReadonlyMap<string, ServerState>) => void, thisArg?: unknown): void {
