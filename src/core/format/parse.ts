@@ -1,7 +1,11 @@
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import * as YAML from 'yaml';
+import { Document, parseDocument, visit } from 'yaml';
 import type { Node } from 'yaml';
 import type { Finding, Span } from '../diagnostics';
 import { LineIndex } from './text';
+
+// Bound once: the bundle reaches a CommonJS module's exports through a getter on every access (resolveNode runs per key).
+const { isAlias, isMap, isScalar, isSeq } = YAML;
 
 export type ParsedDocument = Document.Parsed;
 
