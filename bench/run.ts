@@ -2,7 +2,10 @@
  * Lint performance against yaml-language-server (issue 14's "Done means").
  *
  *   npm run bench                                     (sizes 1000, 10000, 50000 steps)
- *   node out/bench/run.js --sizes 1000,10000 [--runs 20]
+ *   node out/bench/run.js --sizes 1000,10000 [--runs 20] [--edits-only]
+ *
+ * `--edits-only` measures only our side after an edit (no cold lint, no yaml-language-server):
+ * minutes instead of most of an hour at 50,000 steps.
  *
  * For each generated runbook (20 servers, mixed actions and comments) it prints:
  *
@@ -37,16 +40,19 @@ const RSS_ON_EXIT = "process.on('exit', () => process.stderr.write('rss ' + proc
 interface Arguments {
   sizes: number[];
   runs: number;
+  /** Only the edit measurements of our side: no cold lint, no yaml-language-server. */
+  editsOnly: boolean;
   /** Internal: validate FILE with yaml-language-server in this (fresh) process, then exit. */
   lsCold?: string;
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const args: Arguments = { sizes: [1000, 10000, 50000], runs: 20 };
+  const args: Arguments = { sizes: [1000, 10000, 50000], runs: 20, editsOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--sizes') args.sizes = argv[++i].split(',').map((size) => Number(size.trim()));
     else if (argv[i] === '--runs') args.runs = Math.max(2, Number(argv[++i]));
     else if (argv[i] === '--ls-cold') args.lsCold = argv[++i];
+    else if (argv[i] === '--edits-only') args.editsOnly = true;
   }
   if (args.sizes.some((size) => !Number.isInteger(size) || size < 10))
     throw new Error('--sizes takes step counts, e.g. --sizes 1000,10000');
@@ -145,7 +151,7 @@ async function measureEdit(
   edited: string,
   runs: number,
   warmups: number,
-  server: LanguageServerValidator,
+  server: LanguageServerValidator | undefined,
   serverRuns: number,
 ) {
   const analyzer = new IncrementalAnalyzer();
@@ -174,12 +180,14 @@ async function measureEdit(
     },
     back,
   );
-  const serverTiming = await measure(
-    serverRuns,
-    0,
-    () => server.validate(edited),
-    () => server.validate(text),
-  );
+  const serverTiming = server
+    ? await measure(
+        serverRuns,
+        0,
+        () => server.validate(edited),
+        () => server.validate(text),
+      )
+    : undefined;
   return { diagnostics, bundle, server: serverTiming, incremental };
 }
 
@@ -238,7 +246,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'exrunbook-bench-'));
   PRELOAD = join(dir, 'rss-on-exit.js');
   writeFileSync(PRELOAD, RSS_ON_EXIT);
-  const server = new LanguageServerValidator(PROJECT_ROOT);
+  const server = args.editsOnly ? undefined : new LanguageServerValidator(PROJECT_ROOT);
   const cold: string[] = [];
   const edits: string[] = [];
   try {
@@ -248,20 +256,22 @@ async function main(): Promise<void> {
       const file = join(dir, `generated-${steps}.runbook.yaml`);
       writeFileSync(file, text);
       const big = steps >= 50000;
-      const row = coldLint(file, 3);
-      const oursWall = median(row.ours.map((run) => run.wall));
-      const serverWall = median(row.server.map((run) => run.wall));
-      const rss = (runs: ProcessRun[]) => Math.max(...runs.map((run) => run.rssMB ?? NaN));
-      cold.push(
-        [
-          steps.toLocaleString('en-US'),
-          fixed(text.length / 1024, 0),
-          fixed(oursWall) + (row.ours.every((run) => run.ok) ? '' : ' (failed!)'),
-          fixed(serverWall) + (row.server.every((run) => run.ok) ? '' : ' (failed!)'),
-          fixed(serverWall / oursWall, 2),
-          `${fixed(rss(row.ours), 0)} / ${fixed(rss(row.server), 0)}`,
-        ].join(' | '),
-      );
+      const row = args.editsOnly ? undefined : coldLint(file, 3);
+      if (row) {
+        const oursWall = median(row.ours.map((run) => run.wall));
+        const serverWall = median(row.server.map((run) => run.wall));
+        const rss = (runs: ProcessRun[]) => Math.max(...runs.map((run) => run.rssMB ?? NaN));
+        cold.push(
+          [
+            steps.toLocaleString('en-US'),
+            fixed(text.length / 1024, 0),
+            fixed(oursWall) + (row.ours.every((run) => run.ok) ? '' : ' (failed!)'),
+            fixed(serverWall) + (row.server.every((run) => run.ok) ? '' : ' (failed!)'),
+            fixed(serverWall / oursWall, 2),
+            `${fixed(rss(row.ours), 0)} / ${fixed(rss(row.server), 0)}`,
+          ].join(' | '),
+        );
+      }
       for (const kind of EDIT_KINDS) {
         const edited = kind.apply(text, steps);
         const result = await measureEdit(text, edited, big ? Math.min(args.runs, 10) : args.runs, big ? 3 : 10, server, big ? 1 : 3);
@@ -275,8 +285,8 @@ async function main(): Promise<void> {
             kind.name,
             ms(result.diagnostics) + (result.incremental ? '' : ' (full!)'),
             ms(result.bundle),
-            fixed(median(result.server.wall)),
-            fixed(median(result.server.wall) / bundleMedian, 0),
+            result.server ? fixed(median(result.server.wall)) : '–',
+            result.server ? fixed(median(result.server.wall) / bundleMedian, 0) : '–',
             target === undefined ? '–' : `< ${target}: ${bundleMedian < target ? 'met' : 'missed'}`,
           ].join(' | '),
         );
