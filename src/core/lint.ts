@@ -5,7 +5,7 @@ import { explainSyntaxErrors } from './format/yamlErrors';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
 import { buildSchedule } from './model/schedule';
-import { statesThroughSteps } from './model/state';
+import { StateCache, statesThroughSteps } from './model/state';
 import { serverKey, type Runbook, type ServerDecl } from './model/types';
 import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext } from './rules';
 import { resolveMailboxFiles, type MailboxFileContent } from './rules/exr009';
@@ -44,8 +44,13 @@ export function analyze(text: string, options: LintOptions = {}): Analysis {
   return { parsed, runbook, context, findings };
 }
 
+/** What the semantic pass keeps between analyses of one document (the incremental analyzer's): see ARCHITECTURE.md. */
+export class SemanticCaches {
+  readonly states = new StateCache();
+}
+
 /** State through the steps, schedule, then every semantic rule; their findings are appended to `findings`. */
-export function runSemanticRules(runbook: Runbook, options: LintOptions, findings: Finding[]): RuleContext {
+export function runSemanticRules(runbook: Runbook, options: LintOptions, findings: Finding[], caches?: SemanticCaches): RuleContext {
   const assumptions = withAssumptions(options.assumptions);
   resolveMailboxFiles(runbook, options.mailboxFiles, findings);
   const declared = new Map<string, ServerDecl>();
@@ -54,7 +59,7 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
   }
   const context: RuleContext = {
     runbook,
-    states: statesThroughSteps(runbook),
+    states: statesThroughSteps(runbook, caches?.states),
     schedule: buildSchedule(runbook, assumptions),
     assumptions,
     declared,

@@ -18,6 +18,7 @@ import {
   analyze,
   isSimulatable,
   runSemanticRules,
+  SemanticCaches,
   toDiagnostics,
   type Analysis,
   type DiagnosticsOptions,
@@ -66,6 +67,7 @@ export class IncrementalAnalyzer {
   private items: (ItemRecord | undefined)[] = [];
   private blocks = new Map<string, BlockRecord>();
   private layout: Layout | undefined;
+  private semantic = new SemanticCaches();
   /**
    * How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze().
    * Benchmarks and tests read it.
@@ -81,6 +83,7 @@ export class IncrementalAnalyzer {
     this.layout = undefined;
     this.items = [];
     this.blocks.clear();
+    this.semantic = new SemanticCaches();
   }
 
   update(text: string, options: LintOptions = {}): Analysis {
@@ -131,7 +134,7 @@ export class IncrementalAnalyzer {
         if (item!.step) runbook.steps.push(item!.step);
       }
     }
-    const context = runSemanticRules(runbook, options, findings);
+    const context = runSemanticRules(runbook, options, findings, this.semantic);
     const parsed = lazyParsedText(text, layout, this.wholeParses);
     parsed.topLevel = skeleton.doc.contents;
     parsed.pieceAt = (offset) => (this.text === text ? this.pieceAt(text, layout, offset) : undefined);

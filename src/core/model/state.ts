@@ -65,29 +65,149 @@ export interface StateTimeline {
   after: ServerStates;
 }
 
-export function statesThroughSteps(runbook: Runbook): StateTimeline {
+/**
+ * What `statesThroughSteps` remembers between calls, so that after an edit it recomputes only from
+ * the edited step until the states meet the ones it had before (the incremental analyzer keeps one
+ * per document). Per step object: the index it had, and for each server it changes, the state it
+ * was given and the state it left. A step whose input state is the same object as last time gives
+ * the same output object without running its effect; one whose input is equal but not the same
+ * object (the chain after an edited step) takes last time's input object back into the timeline, so
+ * from there on every state is the object it was, and the rules' per-step caches (lint.ts), keyed
+ * by state objects, hold again.
+ */
+export class StateCache {
+  /** The inventory states of the last call, by server key: equal ones are reused as they are. */
+  initial = new Map<string, ServerState>();
+  readonly steps = new WeakMap<Step, StepStateMemo>();
+}
+
+interface StepStateMemo {
+  index: number;
+  /** A list file's mailboxes are set on the step again at each analysis (rules/exr009.ts): a new object is a new input. */
+  mailboxes: Step['mailboxes'];
+  keys: string[];
+  inputs: ServerState[];
+  outputs: ServerState[];
+}
+
+export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateTimeline {
   const initial = initialStates(runbook);
+  if (cache) {
+    for (const [key, state] of initial) {
+      const known = cache.initial.get(key);
+      if (known && sameState(known, state)) initial.set(key, known);
+    }
+    cache.initial = initial;
+  }
   const slots = new Map<string, number>();
   for (const key of initial.keys()) slots.set(key, slots.size);
   let current = StateSnapshot.of(slots, [...initial.values()]);
   const before: ServerStates[] = [];
   for (const step of runbook.steps) {
-    before.push(current);
     // A step acts on its `server`; a move on its `from` and `to` (their databases: model/databases.ts).
-    for (const key of step.server ? [serverKey(step.server.value)] : movedServers(step)) {
-      const slot = slots.get(key);
-      const state = slot === undefined ? undefined : current.at(slot);
-      if (state) {
-        const next = applyStep(state, step);
-        if (next !== state) current = current.with(slot!, next);
+    const keys = step.server ? [serverKey(step.server.value)] : movedServers(step);
+    if (keys.length === 0) {
+      before.push(current);
+      continue;
+    }
+    const memo = cache?.steps.get(step);
+    const usable = memo !== undefined && memo.index === step.index && memo.mailboxes === step.mailboxes && sameKeys(memo.keys, keys);
+    if (usable) {
+      // Meeting the cached state again: an equal state becomes the very object it was.
+      for (let j = 0; j < keys.length; j++) {
+        const slot = slots.get(keys[j]);
+        const state = slot === undefined ? undefined : current.at(slot);
+        const known = memo.inputs[j];
+        if (state && known && state !== known && sameState(state, known)) current = current.with(slot!, known);
       }
     }
+    before.push(current);
+    let fresh: StepStateMemo | undefined;
+    for (let j = 0; j < keys.length; j++) {
+      const slot = slots.get(keys[j]);
+      const state = slot === undefined ? undefined : current.at(slot);
+      if (!state) continue;
+      let next: ServerState;
+      if (usable && memo.inputs[j] === state) {
+        next = memo.outputs[j];
+      } else {
+        next = applyStep(state, step);
+        if (cache) {
+          fresh ??= {
+            index: step.index,
+            mailboxes: step.mailboxes,
+            keys,
+            inputs: usable ? [...memo.inputs] : [],
+            outputs: usable ? [...memo.outputs] : [],
+          };
+          fresh.inputs[j] = state;
+          fresh.outputs[j] = next;
+        }
+      }
+      if (next !== state) current = current.with(slot!, next);
+    }
+    if (fresh) cache!.steps.set(step, fresh);
   }
   return { before, after: current };
 }
 
 /** Servers per chunk of a snapshot: a step that changes a server copies one chunk and the list of chunks. */
 const CHUNK = 64;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether two server states say the same thing, field by field (hotfixes and databases in order). */
+export function sameState(a: ServerState, b: ServerState): boolean {
+  if (a === b) return true;
+  if (
+    a.name !== b.name ||
+    a.exchange !== b.exchange ||
+    a.servicePack !== b.servicePack ||
+    a.storeVersion !== b.storeVersion ||
+    a.mtaService !== b.mtaService ||
+    a.gatewayOutThreads !== b.gatewayOutThreads ||
+    a.edition !== b.edition ||
+    'edition' in a !== 'edition' in b ||
+    'databases' in a !== 'databases' in b
+  )
+    return false;
+  if (!sameKeysOf(a, b)) return false;
+  if (a.hotfixes !== b.hotfixes) {
+    if (a.hotfixes.size !== b.hotfixes.size) return false;
+    const left = [...a.hotfixes];
+    const right = [...b.hotfixes];
+    for (let i = 0; i < left.length; i++) if (left[i] !== right[i]) return false;
+  }
+  if (a.databases !== b.databases) {
+    if (!a.databases || !b.databases || a.databases.size !== b.databases.size) return false;
+    const left = [...a.databases];
+    const right = [...b.databases];
+    for (let i = 0; i < left.length; i++) {
+      if (left[i][0] !== right[i][0] || !sameRecord(left[i][1], right[i][1])) return false;
+    }
+  }
+  return true;
+}
+
+function sameKeysOf(a: object, b: object): boolean {
+  const left = Object.keys(a);
+  const right = Object.keys(b);
+  return left.length === right.length && left.every((key, i) => key === right[i]);
+}
+
+/** Two plain records of primitive values, keys in the same order. */
+function sameRecord(a: object, b: object): boolean {
+  if (a === b) return true;
+  if (!sameKeysOf(a, b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key of Object.keys(left)) if (left[key] !== right[key]) return false;
+  return true;
+}
 
 /**
  * All servers' states at one step: a read-only map whose keys (and their order) are shared by

@@ -205,5 +205,10 @@ export type DatabaseStates = ReadonlyMap<string, DatabaseState>;
  * so `exchı01` would name EXCHI01.
  */
 export function serverKey(name: string): string {
-  return name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+  // Most names are written upper-case already: no replace (it is called for every step after every edit).
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code >= 97 && code <= 122) return name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+  }
+  return name;
 }
