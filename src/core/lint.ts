@@ -5,9 +5,9 @@ import { explainSyntaxErrors } from './format/yamlErrors';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
 import { buildSchedule } from './model/schedule';
-import { StateCache, statesThroughSteps } from './model/state';
-import { serverKey, type Runbook, type ServerDecl } from './model/types';
-import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext } from './rules';
+import { StateCache, statesThroughSteps, type ServerStates } from './model/state';
+import { serverKey, type Runbook, type ServerDecl, type ServerState, type Step } from './model/types';
+import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext, type SemanticRule } from './rules';
 import { resolveMailboxFiles, type MailboxFileContent } from './rules/exr009';
 import { applySuppressions, findSuppressions, unusedSuppressionFindings } from './suppressions';
 
@@ -47,6 +47,112 @@ export function analyze(text: string, options: LintOptions = {}): Analysis {
 /** What the semantic pass keeps between analyses of one document (the incremental analyzer's): see ARCHITECTURE.md. */
 export class SemanticCaches {
   readonly states = new StateCache();
+  readonly findings = new StepFindingsCache();
+}
+
+/**
+ * The per-step findings cache: for each step object, the findings of every rule with `checkStep`
+ * (rules/rule.ts), valid while what they may read is what it was: the step object (a step whose text
+ * changed is a new object), the step before it, the state objects before it of the servers it
+ * names (the StateCache keeps unchanged states the same objects), its mailbox list, its position
+ * (only when its label or its predecessor's is positional: steps without an id), and, for the whole
+ * cache, the declared servers' names and `simulation.flushTimeout`. The findings are the cache's own
+ * copies: when the step has moved in the text (its `itemStart`) or in the list, their spans and
+ * `stepIndex` are moved with it in place.
+ */
+class StepFindingsCache {
+  signature = '';
+  steps = new WeakMap<Step, StepFindings>();
+}
+
+interface StepFindings {
+  index: number;
+  itemStart: number;
+  previous: Step | undefined;
+  server: ServerState | undefined;
+  from: ServerState | undefined;
+  to: ServerState | undefined;
+  mailboxes: Step['mailboxes'];
+  /** By position in STEP_RULES; undefined where a rule found nothing. */
+  byRule: (Finding[] | undefined)[];
+}
+
+const STEP_RULES: readonly SemanticRule[] = SEMANTIC_RULES.filter((rule) => rule.checkStep !== undefined);
+
+function stateOf(states: ServerStates, field: Step['server']): ServerState | undefined {
+  return field ? states.get(serverKey(field.value)) : undefined;
+}
+
+/** Each step's findings of the rules with `checkStep`, from the cache where what they read is unchanged. */
+function stepFindings(context: RuleContext, cache: StepFindingsCache): StepFindings[] {
+  const { runbook } = context;
+  let signature = `${runbook.simulation.flushTimeout?.value}`;
+  for (const server of context.declared.values()) signature += `\u0000${server.name!.value}`;
+  if (signature !== cache.signature) {
+    cache.signature = signature;
+    cache.steps = new WeakMap();
+  }
+  const steps = runbook.steps;
+  const result: StepFindings[] = new Array(steps.length);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    const previous = i > 0 ? steps[i - 1] : undefined;
+    const states = context.states.before[i];
+    const server = stateOf(states, step.server);
+    const from = stateOf(states, step.from);
+    const to = stateOf(states, step.to);
+    let entry = cache.steps.get(step);
+    const positional = !step.id || (previous !== undefined && !previous.id);
+    if (
+      !entry ||
+      entry.previous !== previous ||
+      entry.server !== server ||
+      entry.from !== from ||
+      entry.to !== to ||
+      entry.mailboxes !== step.mailboxes ||
+      (positional && entry.index !== i)
+    ) {
+      entry = { index: i, itemStart: step.itemStart, previous, server, from, to, mailboxes: step.mailboxes, byRule: [] };
+      for (let r = 0; r < STEP_RULES.length; r++) {
+        const found = STEP_RULES[r].checkStep!(context, step);
+        if (found.length > 0) entry.byRule[r] = found.map(ownCopy);
+      }
+      cache.steps.set(step, entry);
+    } else if (entry.itemStart !== step.itemStart || entry.index !== i) {
+      moveFindings(entry, step.itemStart - entry.itemStart, i);
+    }
+    result[i] = entry;
+  }
+  return result;
+}
+
+/** A finding whose spans are its own (a rule may hand out a step field's span, which the analyzer shifts in place). */
+function ownCopy(finding: Finding): Finding {
+  return {
+    ...finding,
+    span: { start: finding.span.start, end: finding.span.end },
+    related: finding.related?.map((related) => ({ ...related, span: { start: related.span.start, end: related.span.end } })),
+  };
+}
+
+function moveFindings(entry: StepFindings, delta: number, index: number): void {
+  for (const findings of entry.byRule) {
+    if (!findings) continue;
+    for (const finding of findings) {
+      if (delta !== 0) {
+        finding.span.start += delta;
+        finding.span.end += delta;
+        for (const related of finding.related ?? []) {
+          related.span.start += delta;
+          related.span.end += delta;
+        }
+      }
+      // A new data object: diagnostics already handed out share the old one.
+      if (finding.data?.stepIndex === entry.index && index !== entry.index) finding.data = { ...finding.data, stepIndex: index };
+    }
+  }
+  entry.itemStart += delta;
+  entry.index = index;
 }
 
 /** State through the steps, schedule, then every semantic rule; their findings are appended to `findings`. */
@@ -65,7 +171,24 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     declared,
   };
   // Loops, not push(...spread): a rule can report more findings than a call takes arguments.
-  for (const rule of SEMANTIC_RULES) for (const finding of rule.check(context)) findings.push(finding);
+  if (!caches) {
+    for (const rule of SEMANTIC_RULES) for (const finding of rule.check(context)) findings.push(finding);
+    return context;
+  }
+  // The same findings in the same order as `check`, each step's from the per-step cache.
+  const perStep = stepFindings(context, caches.findings);
+  for (const rule of SEMANTIC_RULES) {
+    const r = STEP_RULES.indexOf(rule);
+    if (r < 0) {
+      for (const finding of rule.check(context)) findings.push(finding);
+      continue;
+    }
+    if (rule.checkRunbook) for (const finding of rule.checkRunbook(context)) findings.push(finding);
+    for (const entry of perStep) {
+      const found = entry.byRule[r];
+      if (found) for (const finding of found) findings.push(finding);
+    }
+  }
   return context;
 }
 

@@ -79,6 +79,8 @@ export class StateCache {
   /** The inventory states of the last call, by server key: equal ones are reused as they are. */
   initial = new Map<string, ServerState>();
   readonly steps = new WeakMap<Step, StepStateMemo>();
+  /** The last call's steps and timeline: its snapshots before and after the edited stretch are reused as they are. */
+  last?: { steps: readonly Step[]; timeline: StateTimeline; slots: ReadonlyMap<string, number> };
 }
 
 interface StepStateMemo {
@@ -99,11 +101,40 @@ export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateT
     }
     cache.initial = initial;
   }
-  const slots = new Map<string, number>();
-  for (const key of initial.keys()) slots.set(key, slots.size);
+  const steps = runbook.steps;
+  const last = cache?.last;
+  const reuse = last !== undefined && sameInitial(last.timeline, last.slots, initial);
+  const slots = reuse ? last.slots : new Map<string, number>();
+  if (!reuse) for (const key of initial.keys()) (slots as Map<string, number>).set(key, slots.size);
   let current = StateSnapshot.of(slots, [...initial.values()]);
-  const before: ServerStates[] = [];
-  for (const step of runbook.steps) {
+  let before: ServerStates[] = [];
+  let first = 0;
+  let suffixStart = steps.length;
+  let shift = 0;
+  if (reuse) {
+    // The unchanged steps before the edit: their snapshots are last time's.
+    const old = last.steps;
+    const limit = Math.min(old.length, steps.length);
+    while (first < limit && steps[first] === old[first] && !steps[first].mailboxFile) first++;
+    before = last.timeline.before.slice(0, first);
+    current = (first < old.length ? last.timeline.before[first] : last.timeline.after) as StateSnapshot;
+    // The unchanged steps after it: once the state meets last time's there, so do all later ones.
+    shift = steps.length - old.length;
+    while (suffixStart > first && suffixStart - shift > first) {
+      const step = steps[suffixStart - 1];
+      if (step !== old[suffixStart - 1 - shift] || step.mailboxFile || (shift !== 0 && readsItsIndex(step))) break;
+      suffixStart--;
+    }
+  }
+  let after: ServerStates | undefined;
+  for (let i = first; i < steps.length; i++) {
+    const step = steps[i];
+    if (i >= suffixStart && current.sameAs(last!.timeline.before[i - shift])) {
+      const rest = last!.timeline.before;
+      for (let j = i - shift; j < rest.length; j++) before.push(rest[j]);
+      after = last!.timeline.after;
+      break;
+    }
     // A step acts on its `server`; a move on its `from` and `to` (their databases: model/databases.ts).
     const keys = step.server ? [serverKey(step.server.value)] : movedServers(step);
     if (keys.length === 0) {
@@ -148,7 +179,26 @@ export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateT
     }
     if (fresh) cache!.steps.set(step, fresh);
   }
-  return { before, after: current };
+  const timeline = { before, after: after ?? current };
+  if (cache) cache.last = { steps: steps.slice(), timeline, slots };
+  return timeline;
+}
+
+/** Whether a step's effect reads its own position (a created database records the step that created it). */
+function readsItsIndex(step: Step): boolean {
+  return step.action?.value === 'create-database';
+}
+
+/** Whether the inventory states are last time's objects, server for server in the same order. */
+function sameInitial(timeline: StateTimeline, slots: ReadonlyMap<string, number>, initial: Map<string, ServerState>): boolean {
+  const start = (timeline.before[0] ?? timeline.after) as StateSnapshot;
+  if (slots.size !== initial.size) return false;
+  let i = 0;
+  for (const [key, state] of initial) {
+    if (slots.get(key) !== i || start.at(i) !== state) return false;
+    i++;
+  }
+  return true;
 }
 
 /** Servers per chunk of a snapshot: a step that changes a server copies one chunk and the list of chunks. */
@@ -245,6 +295,19 @@ class StateSnapshot implements ReadonlyMap<string, ServerState> {
     return this.slots.has(key);
   }
 
+  /** The same servers in the same states (the same objects). */
+  sameAs(other: ServerStates): boolean {
+    if (!(other instanceof StateSnapshot) || other.slots !== this.slots) return false;
+    if (other === this) return true;
+    for (let c = 0; c < this.chunks.length; c++) {
+      const mine = this.chunks[c];
+      const theirs = other.chunks[c];
+      if (mine === theirs) continue;
+      for (let i = 0; i < mine.length; i++) if (mine[i] !== theirs[i]) return false;
+    }
+    return true;
+  }
+
   with(slot: number, state: ServerState): StateSnapshot {
     const chunks = this.chunks.slice();
     const index = (slot / CHUNK) | 0;
@@ -326,13 +389,19 @@ export interface ExposedMove {
 export function exposedMoves(runbook: Runbook, timeline: StateTimeline = statesThroughSteps(runbook)): ExposedMove[] {
   const moves: ExposedMove[] = [];
   for (const step of runbook.steps) {
-    if (step.action?.value !== 'move-mailboxes' || !step.from) continue;
-    const key = serverKey(step.from.value);
-    const state = timeline.before[step.index]?.get(key);
-    if (!state) continue;
-    const gateway = moveGatewayOut(state, step);
-    if (flushBehaviour(state, gateway.value) === 'hold')
-      moves.push({ step, key, state, database: gateway.database, gatewayOutThreads: gateway.value });
+    const move = exposedMove(step, timeline);
+    if (move) moves.push(move);
   }
   return moves;
+}
+
+/** The step as an exposed move (see `exposedMoves`), or undefined when it is not one. */
+export function exposedMove(step: Step, timeline: StateTimeline): ExposedMove | undefined {
+  if (step.action?.value !== 'move-mailboxes' || !step.from) return undefined;
+  const key = serverKey(step.from.value);
+  const state = timeline.before[step.index]?.get(key);
+  if (!state) return undefined;
+  const gateway = moveGatewayOut(state, step);
+  if (flushBehaviour(state, gateway.value) !== 'hold') return undefined;
+  return { step, key, state, database: gateway.database, gatewayOutThreads: gateway.value };
 }

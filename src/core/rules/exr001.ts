@@ -2,9 +2,9 @@ import type { Finding } from '../diagnostics';
 import { hotfixNeedsGatewayOutThreadsZero, insertEnableMtaStepBefore, insertHotfixStepBefore } from '../edits';
 import { formatCount } from '../format/numbers';
 import { FLUSH_TIMEOUT_MINUTES, KB924567 } from '../model/facts';
-import { exposedMoves } from '../model/state';
+import { exposedMove } from '../model/state';
 import { serverKey } from '../model/types';
-import { declaredName, stepLabel, type SemanticRule } from './rule';
+import { byStep, declaredName, stepLabel, type SemanticRule } from './rule';
 
 /** EXR001: moving mailboxes off an Exchange 2003 SP2 server with a disabled MTA and no KB924567. */
 export const exr001: SemanticRule = {
@@ -42,11 +42,13 @@ export const exr001: SemanticRule = {
       },
     ];
   },
-  check(context) {
+  ...byStep((context, move) => {
     const findings: Finding[] = [];
-    for (const { step, key, state } of exposedMoves(context.runbook, context.states)) {
+    const exposed = exposedMove(move, context.states);
+    if (exposed) {
+      const { step, key, state } = exposed;
       // With the hotfix in, an exposed move is EXR004's (Gateway Out Threads not 0).
-      if (state.hotfixes.has(KB924567)) continue;
+      if (state.hotfixes.has(KB924567)) return findings;
       const server = declaredName(context, key, step.from!.value);
       const count = step.mailboxes?.value.count;
       const flushMinutes = context.runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
@@ -68,5 +70,5 @@ export const exr001: SemanticRule = {
       findings.push({ code: 'EXR001', span: step.from!.span, message, data: { server, stepIndex: step.index, count } });
     }
     return findings;
-  },
+  }),
 };

@@ -2,7 +2,7 @@ import type { Finding } from '../diagnostics';
 import { insertServicePackStepBefore } from '../edits';
 import { exchangeLabel, KB924567, KNOWN_KBS } from '../model/facts';
 import { serverKey } from '../model/types';
-import { declaredName, stepLabel, type SemanticRule } from './rule';
+import { byStep, declaredName, stepLabel, type SemanticRule } from './rule';
 
 /** EXR002: KB924567 needs Exchange Server 2003 SP2 (F7). */
 export const exr002: SemanticRule = {
@@ -25,14 +25,15 @@ export const exr002: SemanticRule = {
       },
     ];
   },
-  check(context) {
+  ...byStep((context, step) => {
     const findings: Finding[] = [];
-    context.runbook.steps.forEach((step, index) => {
-      if (step.action?.value !== 'install-hotfix' || !step.server || step.hotfix?.value.toUpperCase() !== KB924567) return;
+    const index = step.index;
+    {
+      if (step.action?.value !== 'install-hotfix' || !step.server || step.hotfix?.value.toUpperCase() !== KB924567) return findings;
       const key = serverKey(step.server.value);
       const state = context.states.before[index].get(key);
       const prerequisite = KNOWN_KBS[KB924567].prerequisite!;
-      if (!state || prerequisite.isMet(state)) return;
+      if (!state || prerequisite.isMet(state)) return findings;
       const server = declaredName(context, key, step.server.value);
       const now =
         state.exchange === undefined
@@ -48,7 +49,7 @@ export const exr002: SemanticRule = {
           `step; the hotfix requires ${prerequisite.text} and will not install.${remedy}`,
         data: { server, stepIndex: index, exchange: state.exchange, servicePack: state.servicePack },
       });
-    });
+    }
     return findings;
-  },
+  }),
 };

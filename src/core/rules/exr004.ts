@@ -2,9 +2,9 @@ import type { Finding } from '../diagnostics';
 import { setDatabaseGatewayZero, setGatewayOutThreadsZeroBefore } from '../edits';
 import { FLUSH_TIMEOUT_MINUTES, KB924567 } from '../model/facts';
 import { moveGatewayOut } from '../model/databases';
-import { exposedMoves } from '../model/state';
+import { exposedMove } from '../model/state';
 import { serverKey } from '../model/types';
-import { declaredName, stepLabel, type SemanticRule } from './rule';
+import { byStep, declaredName, stepLabel, type SemanticRule } from './rule';
 
 /** EXR004: the hotfix is in, the MTA is stopped/disabled, but Gateway Out Threads is not 0 (F9, F10). */
 export const exr004: SemanticRule = {
@@ -41,11 +41,13 @@ export const exr004: SemanticRule = {
       },
     ];
   },
-  check(context) {
+  ...byStep((context, move) => {
     const findings: Finding[] = [];
-    for (const { step, key, state, database, gatewayOutThreads } of exposedMoves(context.runbook, context.states)) {
+    const exposed = exposedMove(move, context.states);
+    if (exposed) {
+      const { step, key, state, database, gatewayOutThreads } = exposed;
       // Without the hotfix, an exposed move is EXR001's.
-      if (!state.hotfixes.has(KB924567)) continue;
+      if (!state.hotfixes.has(KB924567)) return findings;
       const server = declaredName(context, key, step.from!.value);
       const flushMinutes = context.runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
       if (database) {
@@ -61,7 +63,7 @@ export const exr004: SemanticRule = {
             `store thread for ~${Math.round(flushMinutes)} minutes. Set Gateway Out Threads to 0 on ${database.name} before this move.`,
           data: { server, stepIndex: step.index, database: database.name },
         });
-        continue;
+        return findings;
       }
       findings.push({
         code: 'EXR004',
@@ -76,5 +78,5 @@ export const exr004: SemanticRule = {
       });
     }
     return findings;
-  },
+  }),
 };

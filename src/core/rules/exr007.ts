@@ -2,7 +2,7 @@ import type { Finding } from '../diagnostics';
 import { removeStep } from '../edits';
 import { KB924567 } from '../model/facts';
 import { serverKey } from '../model/types';
-import { declaredName, stepLabel, type SemanticRule } from './rule';
+import { byStep, declaredName, stepLabel, type SemanticRule } from './rule';
 
 /** EXR007: a reboot right after installing KB924567 on the same server; the hotfix needs none (F8). */
 export const exr007: SemanticRule = {
@@ -19,15 +19,16 @@ export const exr007: SemanticRule = {
       { title: 'Remove the unneeded reboot', edits: removeStep(analysis.parsed.text, analysis.runbook, step.index), isPreferred: true },
     ];
   },
-  check(context) {
+  ...byStep((context, step) => {
     const findings: Finding[] = [];
-    const { steps } = context.runbook;
-    steps.forEach((step, index) => {
-      if (index === 0 || step.action?.value !== 'reboot' || !step.server) return;
-      const previous = steps[index - 1];
-      if (previous.action?.value !== 'install-hotfix' || previous.hotfix?.value.toUpperCase() !== KB924567 || !previous.server) return;
+    const index = step.index;
+    {
+      if (index === 0 || step.action?.value !== 'reboot' || !step.server) return findings;
+      const previous = context.runbook.steps[index - 1];
+      if (previous.action?.value !== 'install-hotfix' || previous.hotfix?.value.toUpperCase() !== KB924567 || !previous.server)
+        return findings;
       const key = serverKey(step.server.value);
-      if (serverKey(previous.server.value) !== key) return;
+      if (serverKey(previous.server.value) !== key) return findings;
       const server = declaredName(context, key, step.server.value);
       findings.push({
         code: 'EXR007',
@@ -38,7 +39,7 @@ export const exr007: SemanticRule = {
           `${stepLabel(step)} can be removed to shorten the outage.`,
         data: { server, stepIndex: index },
       });
-    });
+    }
     return findings;
-  },
+  }),
 };

@@ -2,7 +2,7 @@ import type { Finding } from '../diagnostics';
 import { closestMatches, listInWords } from '../format/words';
 import { databaseKey, databaseNamed } from '../model/databases';
 import { serverKey, type Field, type Step } from '../model/types';
-import { stepLabel, type RuleContext, type SemanticRule } from './rule';
+import { byStep, stepLabel, type RuleContext, type SemanticRule } from './rule';
 
 /** A database a step names (fromDatabase, toDatabase, set-database's database) that its server does not have at that step. */
 function unknownDatabases(context: RuleContext, step: Step): Finding[] {
@@ -55,13 +55,13 @@ export const exr010: SemanticRule = {
       isPreferred: suggestions.length === 1,
     }));
   },
-  check(context) {
+  ...byStep((context, step) => {
     const findings: Finding[] = [];
-    const names = [...context.declared.values()].map((server) => server.name!.value);
-    for (const step of context.runbook.steps) {
+    {
       const fields = [step.server, step.from, step.to];
       for (const field of fields) {
         if (!field || context.declared.has(serverKey(field.value))) continue;
+        const names = [...context.declared.values()].map((server) => server.name!.value);
         // The step's other server is never the answer: a move from a server to itself is EXR012.
         const others = new Set(fields.filter((other) => other && other !== field).map((other) => serverKey(other!.value)));
         const candidates = names.filter((name) => !others.has(serverKey(name)));
@@ -82,5 +82,5 @@ export const exr010: SemanticRule = {
       for (const finding of unknownDatabases(context, step)) findings.push(finding);
     }
     return findings;
-  },
+  }),
 };

@@ -1,7 +1,7 @@
 import type { Finding } from '../diagnostics';
 import { moveDatabase } from '../model/databases';
 import { serverKey } from '../model/types';
-import { stepLabel, type SemanticRule } from './rule';
+import { byStep, stepLabel, type SemanticRule } from './rule';
 
 /**
  * EXR012: a move into the database it comes from. A move between two databases of one server is
@@ -18,16 +18,16 @@ export const exr012: SemanticRule = {
     'A move needs a target other than its source: another server, or another database of the same server ' +
     '(a rebalance between storage groups or databases). A server without declared databases is one store, ' +
     'so a move from it to itself goes nowhere.',
-  check(context) {
+  ...byStep((context, step) => {
     const findings: Finding[] = [];
-    for (const step of context.runbook.steps) {
-      if (step.action?.value !== 'move-mailboxes' || !step.from || !step.to) continue;
+    {
+      if (step.action?.value !== 'move-mailboxes' || !step.from || !step.to) return findings;
       const key = serverKey(step.from.value);
-      if (key !== serverKey(step.to.value)) continue;
+      if (key !== serverKey(step.to.value)) return findings;
       const state = context.states.before[step.index]?.get(key);
       const source = state && moveDatabase(state, step, 'from');
       const target = state && moveDatabase(state, step, 'to');
-      if (source && target && source !== target) continue; // a rebalance between two databases of one server
+      if (source && target && source !== target) return findings; // a rebalance between two databases of one server
       const why = !state?.databases
         ? `${step.from.value} declares no databases, so it is one store: \`to\` must name another server, or declare its storage groups and name \`fromDatabase\` and \`toDatabase\``
         : source && source === target
@@ -42,5 +42,5 @@ export const exr012: SemanticRule = {
       });
     }
     return findings;
-  },
+  }),
 };

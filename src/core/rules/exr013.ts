@@ -2,7 +2,7 @@ import type { Finding } from '../diagnostics';
 import type { Field } from '../model/types';
 import { KNOWN_KBS } from '../model/facts';
 import { closestMatches } from '../format/words';
-import { stepLabel, type SemanticRule } from './rule';
+import { byStep, stepLabel, type SemanticRule } from './rule';
 
 /**
  * EXR013: a KB id the product does not know. It is recorded as installed and changes nothing in
@@ -23,30 +23,39 @@ export const exr013: SemanticRule = {
     if (typeof suggestion !== 'string') return [];
     return [{ title: `Change to ${suggestion}`, edits: [{ span: diagnostic.span, newText: suggestion }], isPreferred: true }];
   },
-  check(context) {
-    const findings: Finding[] = [];
-    const report = (field: Field<string>, where: string) => {
-      const kb = field.value.toUpperCase();
-      if (Object.hasOwn(KNOWN_KBS, kb)) return;
-      const [suggestion, ...ties] = closestMatches(kb, Object.keys(KNOWN_KBS));
-      const known = suggestion !== undefined && ties.length === 0;
-      findings.push({
-        code: 'EXR013',
-        span: field.span,
-        message:
-          `${field.value} ${where} is not a KB this extension knows: it is recorded as installed and changes ` +
-          `nothing in the checks or the simulation.` +
-          (known ? ` Did you mean ${suggestion}?` : ` The KBs it knows: ${Object.keys(KNOWN_KBS).join(', ')}.`),
-        data: known ? { suggestedKb: suggestion } : undefined,
-      });
-    };
-    for (const server of context.runbook.servers) {
-      const name = server.name?.value ?? `server ${server.index + 1}`;
-      for (const hotfix of server.hotfixes) report(hotfix, `in the hotfixes of ${name}`);
-    }
-    for (const step of context.runbook.steps) {
-      if (step.action?.value === 'install-hotfix' && step.hotfix) report(step.hotfix, `in step ${stepLabel(step)}`);
-    }
-    return findings;
-  },
+  ...byStep(
+    (_context, step) => {
+      const finding =
+        step.action?.value === 'install-hotfix' && step.hotfix ? unknownKb(step.hotfix, `in step ${stepLabel(step)}`) : undefined;
+      return finding ? [finding] : [];
+    },
+    (context) => {
+      const findings: Finding[] = [];
+      for (const server of context.runbook.servers) {
+        const name = server.name?.value ?? `server ${server.index + 1}`;
+        for (const hotfix of server.hotfixes) {
+          const finding = unknownKb(hotfix, `in the hotfixes of ${name}`);
+          if (finding) findings.push(finding);
+        }
+      }
+      return findings;
+    },
+  ),
 };
+
+/** EXR013 for a KB this extension does not know, naming the closest it knows when one is closest. */
+function unknownKb(field: Field<string>, where: string): Finding | undefined {
+  const kb = field.value.toUpperCase();
+  if (Object.hasOwn(KNOWN_KBS, kb)) return undefined;
+  const [suggestion, ...ties] = closestMatches(kb, Object.keys(KNOWN_KBS));
+  const known = suggestion !== undefined && ties.length === 0;
+  return {
+    code: 'EXR013',
+    span: field.span,
+    message:
+      `${field.value} ${where} is not a KB this extension knows: it is recorded as installed and changes ` +
+      `nothing in the checks or the simulation.` +
+      (known ? ` Did you mean ${suggestion}?` : ` The KBs it knows: ${Object.keys(KNOWN_KBS).join(', ')}.`),
+    data: known ? { suggestedKb: suggestion } : undefined,
+  };
+}

@@ -1,7 +1,7 @@
 import type { Finding } from '../diagnostics';
 import { mailboxesGB, moveDatabase, standardEditionLimit } from '../model/databases';
 import { serverKey } from '../model/types';
-import { declaredName, stepLabel, type SemanticRule } from './rule';
+import { byStep, declaredName, stepLabel, type SemanticRule } from './rule';
 
 const gb = (value: number) => `${Math.round(value * 10) / 10} GB`;
 
@@ -17,21 +17,21 @@ export const exr015: SemanticRule = {
     'dismounts the database, and every mailbox on it is offline until it is brought under the limit. A ' +
     'move that takes the target database past its limit does that in the middle of the migration. Fix: ' +
     'move fewer mailboxes into it, into another database, or (SP2) raise its limit with set-database sizeLimitGB (at most 75).',
-  check(context) {
+  ...byStep((context, step) => {
     const findings: Finding[] = [];
-    const { runbook, states } = context;
-    for (const step of runbook.steps) {
-      if (step.action?.value !== 'move-mailboxes' || !step.to || !step.mailboxes) continue;
+    const { states } = context;
+    {
+      if (step.action?.value !== 'move-mailboxes' || !step.to || !step.mailboxes) return findings;
       const key = serverKey(step.to.value);
       const state = states.before[step.index]?.get(key);
       const target = state && moveDatabase(state, step, 'to');
-      if (!state || !target) continue;
+      if (!state || !target) return findings;
       // A move inside one database changes nothing (EXR012).
-      if (step.from && serverKey(step.from.value) === key && moveDatabase(state, step, 'from') === target) continue;
+      if (step.from && serverKey(step.from.value) === key && moveDatabase(state, step, 'from') === target) return findings;
       const limit = standardEditionLimit(state, target);
-      if (!limit) continue;
+      if (!limit) return findings;
       const after = target.sizeGB + mailboxesGB(step.mailboxes.value);
-      if (after <= limit.gb) continue;
+      if (after <= limit.gb) return findings;
       const server = declaredName(context, key, step.to.value);
       findings.push({
         code: 'EXR015',
@@ -45,5 +45,5 @@ export const exr015: SemanticRule = {
       });
     }
     return findings;
-  },
+  }),
 };

@@ -1,7 +1,7 @@
 import type { Finding } from '../diagnostics';
 import { formatCount } from '../format/numbers';
 import { MOVE_BATCH_GUIDANCE } from '../model/facts';
-import { stepLabel, type SemanticRule } from './rule';
+import { byStep, stepLabel, type SemanticRule } from './rule';
 
 /** EXR016: a move batch larger than Microsoft's guidance of 20 to 30 mailboxes (U5). Off unless `exrunbook.rules` turns it on. */
 export const exr016: SemanticRule = {
@@ -15,12 +15,12 @@ export const exr016: SemanticRule = {
     'to 30, at times of low activity (KB821829); each wizard instance moves 4 at once. A larger batch is ' +
     'not an error, but a failure or an overrun touches more users at once. Off by default: turn it on ' +
     'with the exrunbook.rules setting or `exrunbook lint --enable EXR016`.',
-  check(context) {
+  ...byStep((context, step) => {
     const findings: Finding[] = [];
-    for (const step of context.runbook.steps) {
-      if (step.action?.value !== 'move-mailboxes' || !step.mailboxes) continue;
+    {
+      if (step.action?.value !== 'move-mailboxes' || !step.mailboxes) return findings;
       const count = step.mailboxes.value.count;
-      if (count <= MOVE_BATCH_GUIDANCE.max) continue;
+      if (count <= MOVE_BATCH_GUIDANCE.max) return findings;
       findings.push({
         code: 'EXR016',
         span: step.mailboxes.keySpan ?? step.mailboxes.span,
@@ -32,5 +32,5 @@ export const exr016: SemanticRule = {
       });
     }
     return findings;
-  },
+  }),
 };

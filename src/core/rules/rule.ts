@@ -71,6 +71,32 @@ export interface RuleContext {
 /** A rule the semantic pass runs over the model; codes produced elsewhere (parser, schema, simulator) are plain RuleInfo. */
 export interface SemanticRule extends RuleInfo {
   check(context: RuleContext): Finding[];
+  /**
+   * For a rule that judges each step on its own (`byStep`): its findings about one step. They may
+   * read only the step, the step before it, the states before the step of the servers the step
+   * names (`server`, `from`, `to`), the declared servers' names and `simulation.flushTimeout`, and
+   * every span they carry lies inside the step: lint.ts caches them per step on exactly that
+   * (ARCHITECTURE.md, "the per-step findings cache").
+   */
+  checkStep?(context: RuleContext, step: Step): Finding[];
+  /** With `checkStep`: the findings not about a step (the inventory's), reported before the steps'. */
+  checkRunbook?(context: RuleContext): Finding[];
+}
+
+/** `check`, `checkStep` and `checkRunbook` of a rule that judges each step on its own (see `checkStep`). */
+export function byStep(
+  checkStep: (context: RuleContext, step: Step) => Finding[],
+  checkRunbook?: (context: RuleContext) => Finding[],
+): Pick<SemanticRule, 'check' | 'checkStep' | 'checkRunbook'> {
+  return {
+    checkStep,
+    checkRunbook,
+    check(context) {
+      const findings = checkRunbook ? checkRunbook(context) : [];
+      for (const step of context.runbook.steps) for (const finding of checkStep(context, step)) findings.push(finding);
+      return findings;
+    },
+  };
 }
 
 export function isSemanticRule(rule: RuleInfo): rule is SemanticRule {
