@@ -128,11 +128,10 @@ function stepFindings(context: RuleContext, cache: StepFindingsCache): StepFindi
 
 /** A finding whose spans are its own (a rule may hand out a step field's span, which the analyzer shifts in place). */
 function ownCopy(finding: Finding): Finding {
-  return {
-    ...finding,
-    span: { start: finding.span.start, end: finding.span.end },
-    related: finding.related?.map((related) => ({ ...related, span: { start: related.span.start, end: related.span.end } })),
-  };
+  const copy = { ...finding, span: { start: finding.span.start, end: finding.span.end } };
+  if (finding.related)
+    copy.related = finding.related.map((related) => ({ ...related, span: { start: related.span.start, end: related.span.end } }));
+  return copy;
 }
 
 function moveFindings(entry: StepFindings, delta: number, index: number): void {
@@ -209,13 +208,18 @@ export function defaultSeverity(code: string): Severity | 'off' {
 /** Applies severities and suppressions and turns spans into line/character ranges. */
 export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = {}): RunbookDiagnostic[] {
   const { lines, text } = analysis.parsed;
-  const severityOf = (code: string): Severity | 'off' => options.severities?.[code] ?? defaultSeverity(code);
+  const severities = new Map<string, Severity | 'off'>();
+  const severityOf = (code: string): Severity | 'off' => {
+    let severity = severities.get(code);
+    if (severity === undefined) severities.set(code, (severity = options.severities?.[code] ?? defaultSeverity(code)));
+    return severity;
+  };
   const enabled = (finding: Finding) => severityOf(finding.code) !== 'off';
   const suppressions = findSuppressions(text, lines, analysis.runbook.steps);
-  const all = [...analysis.findings, ...(options.extraFindings ?? [])].filter(enabled);
-  const kept = applySuppressions(all, suppressions);
+  const all = options.extraFindings?.length ? [...analysis.findings, ...options.extraFindings] : analysis.findings;
+  const kept = applySuppressions(all.filter(enabled), suppressions);
   // While the YAML does not parse, nothing but EXR101 is judged: a suppression's silence means nothing yet.
-  if (analysis.context) {
+  if (analysis.context && suppressions.length > 0) {
     const notYetKnown = new Set([...(options.pendingCodes ?? []), ...[...KNOWN_CODES].filter((code) => severityOf(code) === 'off')]);
     // A comment naming no code is not waiting for a rule nobody turned on.
     const bareNotYetKnown = new Set(
@@ -224,8 +228,13 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
     for (const finding of unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown, bareNotYetKnown))
       if (enabled(finding)) kept.push(finding);
   }
-  const diagnostics = kept.map((finding) => toDiagnostic(analysis, finding, severityOf(finding.code) as Severity));
-  return withoutRepeats(diagnostics.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));
+  const diagnostics = kept.map((finding) => convert(analysis, finding, severityOf(finding.code) as Severity));
+  return withoutRepeats(diagnostics.sort(byPlace));
+}
+
+function byPlace(a: RunbookDiagnostic, b: RunbookDiagnostic): number {
+  // Codes are ASCII (EXRnnn): comparing code units orders them as localeCompare did.
+  return a.span.start - b.span.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }
 
 /**
@@ -235,12 +244,84 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
  * per level. An editor shows each only once, so they are merged here, where findings become diagnostics.
  */
 function withoutRepeats(sorted: RunbookDiagnostic[]): RunbookDiagnostic[] {
-  const seen = new Set<string>();
-  return sorted.filter((d) => {
-    const key = `${d.code}\u0000${d.severity}\u0000${d.span.start}\u0000${d.span.end}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+  // Sorted by start: a repeat is among the diagnostics with the same start, which are few.
+  const result: RunbookDiagnostic[] = [];
+  let groupStart = 0;
+  for (const d of sorted) {
+    if (result.length > 0 && result[result.length - 1].span.start !== d.span.start) groupStart = result.length;
+    let repeat = false;
+    for (let i = groupStart; i < result.length && !repeat; i++) {
+      const other = result[i];
+      repeat = other.code === d.code && other.severity === d.severity && other.span.end === d.span.end && other.message === d.message;
+    }
+    if (!repeat) result.push(d);
+  }
+  return result;
+}
+
+/**
+ * What a finding without related information became last time it was converted, and where: the
+ * per-step findings cache (runSemanticRules) hands out the same Finding objects while their step is
+ * unchanged, moving their spans when the step moves, so most of an edit's diagnostics are last
+ * time's, or last time's moved by whole lines, checked in constant time against the new line index.
+ */
+interface Converted {
+  start: number;
+  end: number;
+  severity: Severity;
+  lineCount: number;
+  startLineOffset: number;
+  endLineOffset: number;
+  diagnostic: RunbookDiagnostic;
+}
+const CONVERTED = new WeakMap<Finding, Converted>();
+
+function convert(analysis: Analysis, finding: Finding, severity: Severity): RunbookDiagnostic {
+  if (finding.related) return toDiagnostic(analysis, finding, severity);
+  const { lines } = analysis.parsed;
+  const known = CONVERTED.get(finding);
+  if (known && known.severity === severity && finding.span.end - finding.span.start === known.end - known.start) {
+    // The step's text is unchanged (the finding is the cache's): only lines and offsets before it moved.
+    const delta = finding.span.start - known.start;
+    const lineDelta = lines.lineCount - known.lineCount;
+    const old = known.diagnostic;
+    const startLine = old.range.start.line + lineDelta;
+    const endLine = old.range.end.line + lineDelta;
+    if (
+      startLine >= 0 &&
+      endLine < lines.lineCount &&
+      lines.lineStart(startLine) === known.startLineOffset + delta &&
+      lines.lineStart(endLine) === known.endLineOffset + delta
+    ) {
+      if (delta === 0 && lineDelta === 0 && old.data === finding.data) return old;
+      const diagnostic: RunbookDiagnostic = {
+        ...old,
+        span: { start: old.span.start + delta, end: old.span.end + delta },
+        range: {
+          start: { line: startLine, character: old.range.start.character },
+          end: { line: endLine, character: old.range.end.character },
+        },
+        data: finding.data,
+      };
+      remember(finding, severity, analysis, diagnostic);
+      return diagnostic;
+    }
+  }
+  const diagnostic = toDiagnostic(analysis, finding, severity);
+  remember(finding, severity, analysis, diagnostic);
+  return diagnostic;
+}
+
+function remember(finding: Finding, severity: Severity, analysis: Analysis, diagnostic: RunbookDiagnostic): void {
+  const { lines } = analysis.parsed;
+  CONVERTED.set(finding, {
+    start: finding.span.start,
+    end: finding.span.end,
+    severity,
+    lineCount: lines.lineCount,
+    startLineOffset: lines.lineStart(diagnostic.range.start.line),
+    endLineOffset: lines.lineStart(diagnostic.range.end.line),
+    diagnostic,
   });
 }
 
@@ -293,7 +374,7 @@ export function isSimulatable(analysis: Analysis): boolean {
  */
 export function simulationBlockers(analysis: Analysis): RunbookDiagnostic[] {
   const blockers = analysis.findings.filter(blocksSimulation).map((finding) => toDiagnostic(analysis, finding, 'error'));
-  return withoutRepeats(blockers.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)));
+  return withoutRepeats(blockers.sort(byPlace));
 }
 
 /** "1 error blocks the simulation: …" (the first blocker's message), or undefined when nothing blocks it. */
