@@ -152,37 +152,69 @@ export interface FoldingRangeItem {
  * run of two or more comment lines folds as a comment. Works on any text, well-formed or not.
  */
 export function foldingRanges(text: string): FoldingRangeItem[] {
-  const lines = text.split(/\r\n|\r|\n/);
   const ranges: FoldingRangeItem[] = [];
-  const blank = (line: string) => /^\s*$/.test(line);
-  const comment = (line: string) => /^\s*#/.test(line);
-  const indentOf = (line: string) => /^ */.exec(line)![0].length;
+  // Asked after every edit, on every line: lines are read in place (no split) and classified by
+  // their first characters, with the regular expressions only for what is not plain ASCII.
+  const comments: number[] = [];
   // One pass with a stack of open blocks, so deep or long files stay linear.
   const open: { line: number; indent: number; opensList: boolean }[] = [];
   let previous = -1;
   const close = (block: { line: number }) => {
     if (previous > block.line) ranges.push({ startLine: block.line, endLine: previous });
   };
-  lines.forEach((line, index) => {
-    if (blank(line) || comment(line)) return;
-    const indent = indentOf(line);
-    const isItem = /^ *-(\s|$)/.test(line);
-    while (open.length > 0) {
-      const top = open[open.length - 1];
-      if (indent > top.indent || (top.opensList && indent === top.indent && isItem)) break;
-      close(open.pop()!);
+  let index = 0;
+  let start = 0;
+  for (;;) {
+    // The line's end: lines break at \r\n, \r or \n (as split(/\r\n|\r|\n/)).
+    let end = start;
+    let c = 0;
+    while (end < text.length && (c = text.charCodeAt(end)) !== 10 && c !== 13) end++;
+    let indent = start;
+    while (indent < end && text.charCodeAt(indent) === 32) indent++;
+    const first = indent < end ? text.charCodeAt(indent) : -1;
+    let kind: 'blank' | 'comment' | 'content';
+    if (first === -1) kind = 'blank';
+    else if (first === 35 /* # */) kind = 'comment';
+    else if (first > 32 && first < 127) kind = 'content';
+    else {
+      const line = text.slice(start, end);
+      kind = /^\s*$/.test(line) ? 'blank' : /^\s*#/.test(line) ? 'comment' : 'content';
     }
-    // `key:` with nothing after it may hold a list whose `-` items sit at its own indentation.
-    open.push({ line: index, indent, opensList: !isItem && /:\s*(#.*)?$/.test(line) });
-    previous = index;
-  });
+    if (kind === 'comment') comments.push(index);
+    if (kind === 'content') {
+      const width = indent - start;
+      const isItem = first === 45 /* - */ && (indent + 1 === end || /\s/.test(text[indent + 1]));
+      while (open.length > 0) {
+        const top = open[open.length - 1];
+        if (width > top.indent || (top.opensList && width === top.indent && isItem)) break;
+        close(open.pop()!);
+      }
+      // `key:` with nothing after it may hold a list whose `-` items sit at its own indentation.
+      open.push({ line: index, indent: width, opensList: !isItem && endsWithColon(text, start, end) });
+      previous = index;
+    }
+    if (end >= text.length) break;
+    start = end + (c === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+    index++;
+  }
   while (open.length > 0) close(open.pop()!);
-  for (let i = 0; i < lines.length; i++) {
-    if (!comment(lines[i])) continue;
-    let end = i;
-    while (end + 1 < lines.length && comment(lines[end + 1])) end++;
-    if (end > i) ranges.push({ startLine: i, endLine: end, kind: 'comment' });
-    i = end;
+  for (let i = 0; i < comments.length; i++) {
+    let j = i;
+    while (j + 1 < comments.length && comments[j + 1] === comments[j] + 1) j++;
+    if (j > i) ranges.push({ startLine: comments[i], endLine: comments[j], kind: 'comment' });
+    i = j;
   }
   return ranges.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
+}
+
+/** `/:\s*(#.*)?$/` on the line: without a `#`, that is its last character before trailing white space being `:`. */
+function endsWithColon(text: string, start: number, end: number): boolean {
+  let last = end - 1;
+  while (last >= start && text.charCodeAt(last) === 32) last--;
+  const c = last >= start ? text.charCodeAt(last) : -1;
+  let hash = false;
+  for (let i = start; i < end && !hash; i++) hash = text.charCodeAt(i) === 35;
+  if (!hash && c === 58 /* : */) return true;
+  if (!hash && c > 32 && c < 127) return false;
+  return /:\s*(#.*)?$/.test(text.slice(start, end));
 }
