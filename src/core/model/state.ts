@@ -142,8 +142,10 @@ export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateT
       continue;
     }
     const memo = cache?.steps.get(step);
-    const usable = memo !== undefined && memo.index === step.index && memo.mailboxes === step.mailboxes && sameKeys(memo.keys, keys);
-    if (usable) {
+    const known = memo !== undefined && memo.mailboxes === step.mailboxes && sameKeys(memo.keys, keys);
+    // Its outputs stand while its position does, or while its effect does not read its position.
+    const usable = known && (memo.index === step.index || !readsItsIndex(step));
+    if (known) {
       // Meeting the cached state again: an equal state becomes the very object it was.
       for (let j = 0; j < keys.length; j++) {
         const slot = slots.get(keys[j]);

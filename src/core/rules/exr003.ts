@@ -1,8 +1,8 @@
 import type { Finding } from '../diagnostics';
 import { formatMinutes } from '../format/duration';
-import { stepEffect } from '../model/actions';
+import { stepEffect, type Outage } from '../model/actions';
 import type { StepTiming } from '../model/schedule';
-import { serverKey, type Step } from '../model/types';
+import { serverKey, type ServerState, type Step } from '../model/types';
 import { declaredName, stepLabel, type SemanticRule } from './rule';
 
 /** EXR003: a store restart scheduled while a move from or to that server is running (static schedule). */
@@ -28,7 +28,7 @@ export const exr003: SemanticRule = {
       const key = serverKey(step.server.value);
       const state = context.states.before[index].get(key);
       // What the step stops comes from the action table, judged at the step (a hotfix that cannot install stops nothing).
-      const outage = state ? stepEffect(step, state).outage : undefined;
+      const outage = state ? outageOf(step, state) : undefined;
       if (!outage?.store) return;
       const at = timings[index].start;
       const move = runningMove(movesByServer.get(key), at, timings);
@@ -51,6 +51,20 @@ export const exr003: SemanticRule = {
 };
 
 /** Move windows per server, sorted by start, with the move that ends last among each prefix (for interval look-ups). */
+/**
+ * What the step stops, from the action table: remembered per step object and state object (both
+ * stay the same objects while unchanged: model/state.ts StateCache), as judging it walks the
+ * services' dependencies.
+ */
+const OUTAGES = new WeakMap<Step, { state: ServerState; index: number; outage: Outage | undefined }>();
+function outageOf(step: Step, state: ServerState): Outage | undefined {
+  const known = OUTAGES.get(step);
+  if (known && known.state === state && known.index === step.index) return known.outage;
+  const outage = stepEffect(step, state).outage;
+  OUTAGES.set(step, { state, index: step.index, outage });
+  return outage;
+}
+
 interface MoveWindows {
   moves: Step[];
   starts: number[];

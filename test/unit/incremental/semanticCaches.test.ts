@@ -1,0 +1,161 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
+import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
+import { analyze, toDiagnostics, type Analysis, type LintOptions } from '../../../src/core/lint';
+import { sameState, StateCache, statesThroughSteps } from '../../../src/core/model/state';
+import type { ServerState } from '../../../src/core/model/types';
+
+/**
+ * The caches of the semantic pass (ARCHITECTURE.md, src/core/incremental): state through the steps
+ * (StateCache), each step's findings (lint.ts, rules with checkStep) and each finding's diagnostic.
+ * Each must give what a full analysis gives, findings in the same order, and must reuse what the
+ * edit did not touch.
+ */
+
+const EXAMPLE = readFileSync(resolve(__dirname, '../../../../examples/storage-groups.runbook.yaml'), 'utf8');
+
+/** Every state before every step, as plain data. */
+function statesOf(analysis: Analysis) {
+  const timeline = analysis.context!.states;
+  const plain = (state: ServerState) => ({ ...state, hotfixes: [...state.hotfixes], databases: state.databases && [...state.databases] });
+  return {
+    before: timeline.before.map((states) => [...states].map(([key, state]) => [key, plain(state)])),
+    after: [...timeline.after].map(([key, state]) => [key, plain(state)]),
+  };
+}
+
+/** The analyzer's result after `text` equals analyze()'s: findings (in order), diagnostics, states. */
+function expectFull(analyzer: IncrementalAnalyzer, text: string, options: LintOptions = {}): Analysis {
+  const analysis = analyzer.update(text, options);
+  assert.equal(analyzer.lastUpdate, 'incremental');
+  const full = analyze(text, options);
+  // As data (the analyzer's schema findings carry `related: undefined` where the parser's have none).
+  const plain = (findings: unknown) => JSON.parse(JSON.stringify(findings)) as unknown;
+  assert.deepEqual(plain(analysis.findings), plain(full.findings));
+  assert.deepEqual(toDiagnostics(analysis, options), toDiagnostics(full, options));
+  assert.deepEqual(statesOf(analysis), statesOf(full));
+  return analysis;
+}
+
+function stepStart(text: string, n: number): number {
+  let at = text.indexOf('\nsteps:\n');
+  for (let i = 0; i <= n; i++) at = text.indexOf('\n  - ', at + 1);
+  return at + 1;
+}
+
+describe('the semantic caches', () => {
+  it('sameState compares states field by field', () => {
+    const runbook = analyze(EXAMPLE).runbook;
+    const a = statesThroughSteps(runbook).after.get('EXCH01')!;
+    const b = statesThroughSteps(runbook).after.get('EXCH01')!;
+    assert.notEqual(a, b);
+    assert.ok(sameState(a, b));
+    assert.ok(!sameState(a, { ...a, gatewayOutThreads: 1 }));
+    assert.ok(!sameState(a, { ...a, hotfixes: new Set([...a.hotfixes, 'KB1']) }));
+    const databases = new Map(a.databases);
+    const [key, db] = [...databases][0];
+    databases.set(key, { ...db, sizeGB: db.sizeGB + 1 });
+    assert.ok(!sameState(a, { ...a, databases }));
+  });
+
+  it('StateCache: the same runbook gives the same state objects; a title edit keeps every other state object', () => {
+    const cache = new StateCache();
+    const runbook = analyze(EXAMPLE).runbook;
+    const first = statesThroughSteps(runbook, cache);
+    const second = statesThroughSteps(runbook, cache);
+    first.before.forEach((states, i) => {
+      for (const [key, state] of states) assert.equal(second.before[i].get(key), state);
+    });
+
+    const text = generateRunbook({ steps: 300, seed: 3 });
+    const analyzer = new IncrementalAnalyzer();
+    const before = analyzer.update(text).context!.states;
+    const at = text.indexOf('    title: ', stepStart(text, 150)) + '    title: '.length;
+    const after = expectFull(analyzer, text.slice(0, at) + 'x' + text.slice(at)).context!.states;
+    let same = 0;
+    let all = 0;
+    after.before.forEach((states, i) => {
+      for (const [key, state] of states) {
+        all++;
+        if (before.before[i].get(key) === state) same++;
+      }
+    });
+    assert.ok(same > all * 0.95, `${same} of ${all} states kept`);
+  });
+
+  it('StateCache: inserting and deleting steps before a created database moves what it records', () => {
+    const analyzer = new IncrementalAnalyzer();
+    analyzer.update(EXAMPLE);
+    const inserted = '  - id: pause\n    action: wait\n    duration: 10m\n';
+    const withPause = EXAMPLE.slice(0, stepStart(EXAMPLE, 0)) + inserted + EXAMPLE.slice(stepStart(EXAMPLE, 0));
+    expectFull(analyzer, withPause);
+    expectFull(analyzer, EXAMPLE);
+    expectFull(analyzer, EXAMPLE.replace('servicePack: 2\n    edition: enterprise', 'servicePack: 1\n    edition: enterprise'));
+    expectFull(analyzer, EXAMPLE);
+  });
+
+  it('per-step findings: moved with their step, renumbered, and equal to a full analysis after random edits', () => {
+    const random = seededRandom(11);
+    let text = generateRunbook({ steps: 120, seed: 8 });
+    const analyzer = new IncrementalAnalyzer();
+    analyzer.update(text);
+    const edits: ((text: string) => string)[] = [
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 100));
+        return t.slice(0, at) + '  - action: reboot\n    server: EXCH03\n' + t.slice(at);
+      },
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 100));
+        const end = t.indexOf('\n  - ', at + 1);
+        return end < 0 ? t : t.slice(0, at) + t.slice(end + 1);
+      },
+      (t) => t.replace(/from: EXCH0(\d)/, (_m, d: string) => `from: EXCH0${(Number(d) % 4) + 1}`),
+      (t) => t.replace('flushTimeout: 150m', random() < 0.5 ? 'flushTimeout: 90m' : 'flushTimeout: 150m'),
+      (t) => t.replace(/servicePack: [12]\n/, random() < 0.5 ? 'servicePack: 1\n' : 'servicePack: 2\n'),
+      (t) => t.replace(/- name: EXCH0(\d)\n/, (_m, d: string) => `- name: exch0${d}\n`),
+      (t) => t.replace(/ {2}- id: [\w-]+\n/, '  - title: no id any more\n'),
+    ];
+    for (let round = 0; round < 40; round++) {
+      text = edits[Math.floor(random() * edits.length)](text);
+      expectFull(analyzer, text);
+    }
+  });
+
+  it('per-step findings: a step inserted before keeps the later findings, moved', () => {
+    const text = generateRunbook({ steps: 200, seed: 4 });
+    const analyzer = new IncrementalAnalyzer();
+    const before = new Set(analyzer.update(text).findings);
+    const at = stepStart(text, 20);
+    const after = expectFull(analyzer, text.slice(0, at) + '  - id: extra\n    action: wait\n    duration: 5m\n' + text.slice(at));
+    const kept = after.findings.filter((finding) => before.has(finding));
+    const fromSteps = after.findings.filter((finding) => ['EXR001', 'EXR002', 'EXR004', 'EXR013', 'EXR016'].includes(finding.code));
+    assert.ok(kept.length >= fromSteps.length - 2, `${kept.length} of ${fromSteps.length} per-step findings kept`);
+  });
+
+  it('per-step findings: mailbox list files read again change the findings that read them', () => {
+    const text = EXAMPLE.replace('mailboxes: { count: 25, averageSizeMB: 160 }', 'mailboxes: { file: sales.csv }');
+    const analyzer = new IncrementalAnalyzer();
+    for (const rows of ['a,100\n', 'a,100\nb,20000\n', 'a,100\n']) {
+      const options: LintOptions = { mailboxFiles: { 'sales.csv': { text: rows } } };
+      expectFull(analyzer, text, options);
+    }
+  });
+
+  it('diagnostics: unchanged findings give the same diagnostics, moved ones the moved ranges', () => {
+    const text = generateRunbook({ steps: 200, seed: 6 });
+    const analyzer = new IncrementalAnalyzer();
+    const first = toDiagnostics(analyzer.update(text));
+    const again = toDiagnostics(analyzer.update(text));
+    assert.deepEqual(again, first);
+    assert.ok(again.filter((d, i) => d === first[i]).length > first.length / 2);
+    const at = stepStart(text, 100);
+    const edited = text.slice(0, at) + '  # a comment\n\n' + text.slice(at);
+    assert.deepEqual(toDiagnostics(analyzer.update(edited)), toDiagnostics(analyze(edited)));
+    assert.deepEqual(
+      toDiagnostics(analyzer.update(text), { severities: { EXR016: 'hint' } }),
+      toDiagnostics(analyze(text), { severities: { EXR016: 'hint' } }),
+    );
+  });
+});
