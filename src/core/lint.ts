@@ -1,6 +1,7 @@
 import type { Finding, RunbookDiagnostic, Severity, SeveritySetting } from './diagnostics';
 import { parseText, withoutTrailingIndent, type ParsedText } from './format/parse';
 import { checkSchema } from './format/schemaCheck';
+import type { LineIndex } from './format/text';
 import { explainSyntaxErrors } from './format/yamlErrors';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
@@ -48,6 +49,55 @@ export function analyze(text: string, options: LintOptions = {}): Analysis {
 export class SemanticCaches {
   readonly states = new StateCache();
   readonly findings = new StepFindingsCache();
+  readonly ids = new StepIdIndex();
+}
+
+/**
+ * The steps by id, kept up to date from the steps that changed (by identity: the ones between the
+ * unchanged steps before and after the edit), so EXR011 costs what the edit and the repeated ids
+ * cost, not a pass over every step. A Step's id never changes (an edited step is a new object).
+ */
+class StepIdIndex {
+  private steps: readonly Step[] = [];
+  private readonly byId = new Map<string, Set<Step>>();
+  private readonly repeated = new Set<string>();
+
+  update(steps: readonly Step[]): Map<string, Step[]> {
+    const old = this.steps;
+    let first = 0;
+    const limit = Math.min(old.length, steps.length);
+    while (first < limit && steps[first] === old[first]) first++;
+    let tail = 0;
+    while (tail < limit - first && steps[steps.length - 1 - tail] === old[old.length - 1 - tail]) tail++;
+    for (let i = first; i < old.length - tail; i++) this.remove(old[i]);
+    for (let i = first; i < steps.length - tail; i++) this.add(steps[i]);
+    this.steps = steps.slice();
+    const result = new Map<string, Step[]>();
+    for (const id of this.repeated)
+      result.set(
+        id,
+        [...this.byId.get(id)!].sort((a, b) => a.index - b.index),
+      );
+    return result;
+  }
+
+  private add(step: Step): void {
+    if (!step.id) return;
+    const id = step.id.value;
+    let set = this.byId.get(id);
+    if (!set) this.byId.set(id, (set = new Set()));
+    set.add(step);
+    if (set.size > 1) this.repeated.add(id);
+  }
+
+  private remove(step: Step): void {
+    if (!step.id) return;
+    const set = this.byId.get(step.id.value);
+    if (!set) return;
+    set.delete(step);
+    if (set.size < 2) this.repeated.delete(step.id.value);
+    if (set.size === 0) this.byId.delete(step.id.value);
+  }
 }
 
 /**
@@ -168,6 +218,7 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     schedule: buildSchedule(runbook, assumptions),
     assumptions,
     declared,
+    ...(caches ? { repeatedIds: caches.ids.update(runbook.steps) } : {}),
   };
   // Loops, not push(...spread): a rule can report more findings than a call takes arguments.
   if (!caches) {
@@ -259,6 +310,15 @@ function withoutRepeats(sorted: RunbookDiagnostic[]): RunbookDiagnostic[] {
   return result;
 }
 
+/** How far a line starting at `offset` now has moved: 0 or `lineCountChange` lines, or undefined when neither holds. */
+function lineMove(lines: LineIndex, line: number, offset: number, lineCountChange: number): number | undefined {
+  for (const move of lineCountChange === 0 ? [0] : [0, lineCountChange]) {
+    const moved = line + move;
+    if (moved >= 0 && moved < lines.lineCount && lines.lineStart(moved) === offset) return move;
+  }
+  return undefined;
+}
+
 /**
  * What a finding without related information became last time it was converted, and where: the
  * per-step findings cache (runSemanticRules) hands out the same Finding objects while their step is
@@ -283,17 +343,14 @@ function convert(analysis: Analysis, finding: Finding, severity: Severity): Runb
   if (known && known.severity === severity && finding.span.end - finding.span.start === known.end - known.start) {
     // The step's text is unchanged (the finding is the cache's): only lines and offsets before it moved.
     const delta = finding.span.start - known.start;
-    const lineDelta = lines.lineCount - known.lineCount;
     const old = known.diagnostic;
-    const startLine = old.range.start.line + lineDelta;
-    const endLine = old.range.end.line + lineDelta;
-    if (
-      startLine >= 0 &&
-      endLine < lines.lineCount &&
-      lines.lineStart(startLine) === known.startLineOffset + delta &&
-      lines.lineStart(endLine) === known.endLineOffset + delta
-    ) {
-      if (delta === 0 && lineDelta === 0 && old.data === finding.data) return old;
+    // Lines before the finding moved by the change in line count when the edit was before it, else not at all.
+    const lineDelta = lineMove(lines, old.range.start.line, known.startLineOffset + delta, lines.lineCount - known.lineCount);
+    const endMove = lineMove(lines, old.range.end.line, known.endLineOffset + delta, lines.lineCount - known.lineCount);
+    const startLine = old.range.start.line + (lineDelta ?? 0);
+    const endLine = old.range.end.line + (endMove ?? 0);
+    if (lineDelta !== undefined && endMove !== undefined) {
+      if (delta === 0 && lineDelta === 0 && endMove === 0 && old.data === finding.data) return old;
       const diagnostic: RunbookDiagnostic = {
         ...old,
         span: { start: old.span.start + delta, end: old.span.end + delta },

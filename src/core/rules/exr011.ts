@@ -1,6 +1,6 @@
 import type { Finding, Span } from '../diagnostics';
 import { uniqueStepId } from '../edits';
-import { serverKey } from '../model/types';
+import { serverKey, type Step } from '../model/types';
 import type { SemanticRule } from './rule';
 
 /** EXR011: two steps share an id, or two servers share a name (names compare case-insensitively). */
@@ -40,19 +40,18 @@ export const exr011: SemanticRule = {
         data: { server: server.name.value },
       });
     }
-    const firstStep = new Map<string, Span>();
-    for (const step of context.runbook.steps) {
-      if (!step.id) continue;
-      const first = firstStep.get(step.id.value);
-      if (!first) {
-        firstStep.set(step.id.value, step.id.span);
-        continue;
-      }
+    // Every step whose id an earlier step uses, in step order.
+    const repeated = context.repeatedIds ?? repeatedStepIds(context.runbook.steps);
+    const later: Step[] = [];
+    for (const steps of repeated.values()) for (let i = 1; i < steps.length; i++) later.push(steps[i]);
+    later.sort((a, b) => a.index - b.index);
+    for (const step of later) {
+      const first = repeated.get(step.id!.value)![0].id!.span;
       findings.push({
         code: 'EXR011',
-        span: step.id.span,
+        span: step.id!.span,
         message:
-          `Step id \`${step.id.value}\` is used by an earlier step too; step ids must be ` +
+          `Step id \`${step.id!.value}\` is used by an earlier step too; step ids must be ` +
           `unique so results and suppressions name one step.`,
         related: [{ message: 'first used here', span: first }],
         data: { stepIndex: step.index },
@@ -61,3 +60,16 @@ export const exr011: SemanticRule = {
     return findings;
   },
 };
+
+/** The step ids used by more than one step, each with its steps in order. */
+export function repeatedStepIds(steps: readonly Step[]): Map<string, Step[]> {
+  const byId = new Map<string, Step[]>();
+  for (const step of steps) {
+    if (!step.id) continue;
+    const list = byId.get(step.id.value);
+    if (list) list.push(step);
+    else byId.set(step.id.value, [step]);
+  }
+  for (const [id, list] of byId) if (list.length < 2) byId.delete(id);
+  return byId;
+}

@@ -66,6 +66,11 @@ export interface RuleContext {
   assumptions: Assumptions;
   /** Declared servers by serverKey(name) (the first declaration of a name). */
   declared: ReadonlyMap<string, ServerDecl>;
+  /**
+   * The step ids used by more than one step, each with its steps in order: kept up to date by the
+   * incremental analyzer (lint.ts StepIdIndex); when absent, EXR011 finds them (`repeatedStepIds`).
+   */
+  repeatedIds?: ReadonlyMap<string, readonly Step[]>;
 }
 
 /** A rule the semantic pass runs over the model; codes produced elsewhere (parser, schema, simulator) are plain RuleInfo. */

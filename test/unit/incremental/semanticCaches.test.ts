@@ -116,6 +116,9 @@ describe('the semantic caches', () => {
       (t) => t.replace(/servicePack: [12]\n/, random() < 0.5 ? 'servicePack: 1\n' : 'servicePack: 2\n'),
       (t) => t.replace(/- name: EXCH0(\d)\n/, (_m, d: string) => `- name: exch0${d}\n`),
       (t) => t.replace(/ {2}- id: [\w-]+\n/, '  - title: no id any more\n'),
+      // EXR011's index of ids: ids repeated, and repeated ids made unique again.
+      (t) => t.replace(/id: step-\d+\n/, `id: step-${Math.floor(random() * 5)}\n`),
+      (t) => t.replace(/id: step-[0-4]\n/, `id: fresh-${Math.floor(random() * 1e6)}\n`),
     ];
     for (let round = 0; round < 40; round++) {
       text = edits[Math.floor(random() * edits.length)](text);
