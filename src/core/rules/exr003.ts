@@ -22,7 +22,7 @@ export const exr003: SemanticRule = {
     const findings: Finding[] = [];
     const { steps } = context.runbook;
     const timings = context.schedule.steps;
-    const movesByServer = indexMovesByServer(steps, timings);
+    const movesByServer = movesByServerOf(steps, timings);
     steps.forEach((step, index) => {
       if (!step.server) return;
       const key = serverKey(step.server.value);
@@ -35,16 +35,50 @@ export const exr003: SemanticRule = {
       if (!move) return;
       const window = timings[move.index];
       const server = declaredName(context, key, step.server.value);
-      findings.push({
+      const moveLabel = stepLabel(move);
+      const label = stepLabel(step);
+      // The finding of last time when everything it says is unchanged (its spans are the steps' own, moved with them).
+      const known = FOUND.get(step);
+      if (
+        known &&
+        known.state === state &&
+        known.at === at &&
+        known.move === move &&
+        known.start === window.start &&
+        known.end === window.end &&
+        known.moveLabel === moveLabel &&
+        known.label === label &&
+        known.index === index &&
+        known.moveIndex === move.index &&
+        known.server === server
+      ) {
+        findings.push(known.finding);
+        return;
+      }
+      const finding: Finding = {
         code: 'EXR003',
         span: (step.start ?? step.server).span,
         message:
           `${outage.cause} ${outage.store} on ${server} ${formatMinutes(at - window.start)} into move ` +
-          `${stepLabel(move)}, which still has ${formatMinutes(window.end - at)} to run: the moves in ` +
-          `flight are interrupted. Schedule step ${stepLabel(step)} before the move starts or after it ends.`,
-        related: move.id ? [{ message: `move ${stepLabel(move)}`, span: move.id.span }] : undefined,
+          `${moveLabel}, which still has ${formatMinutes(window.end - at)} to run: the moves in ` +
+          `flight are interrupted. Schedule step ${label} before the move starts or after it ends.`,
+        related: move.id ? [{ message: `move ${moveLabel}`, span: move.id.span }] : undefined,
         data: { server, stepIndex: index, moveIndex: move.index },
+      };
+      FOUND.set(step, {
+        state,
+        at,
+        move,
+        start: window.start,
+        end: window.end,
+        moveLabel,
+        label,
+        index,
+        moveIndex: move.index,
+        server,
+        finding,
       });
+      findings.push(finding);
     });
     return findings;
   },
@@ -63,6 +97,51 @@ function outageOf(step: Step, state: ServerState): Outage | undefined {
   const outage = stepEffect(step, state).outage;
   OUTAGES.set(step, { state, index: step.index, outage });
   return outage;
+}
+
+/** Each step's last finding and everything its words and places come from. */
+const FOUND = new WeakMap<
+  Step,
+  {
+    state: ServerState | undefined;
+    at: number;
+    move: Step;
+    start: number;
+    end: number;
+    moveLabel: string;
+    label: string;
+    index: number;
+    moveIndex: number;
+    server: string;
+    finding: Finding;
+  }
+>();
+
+/**
+ * The last move index and what it was built from (every move, in step order, with its window):
+ * reused while that is unchanged, as after most edits (a title, a server, a step whose duration
+ * does not move a later move). A memo checked in full, so a second document only misses it.
+ */
+let lastMoves: { moves: Step[]; windows: number[]; index: Map<string, MoveWindows> } | undefined;
+
+function movesByServerOf(steps: readonly Step[], timings: readonly StepTiming[]): Map<string, MoveWindows> {
+  const moves: Step[] = [];
+  const windows: number[] = [];
+  let same = lastMoves !== undefined;
+  for (const step of steps) {
+    if (step.action?.value !== 'move-mailboxes') continue;
+    const { start, end } = timings[step.index];
+    if (same) {
+      const at = moves.length;
+      same = lastMoves!.moves[at] === step && lastMoves!.windows[2 * at] === start && lastMoves!.windows[2 * at + 1] === end;
+    }
+    moves.push(step);
+    windows.push(start, end);
+  }
+  if (same && lastMoves!.moves.length === moves.length) return lastMoves!.index;
+  const index = indexMovesByServer(steps, timings);
+  lastMoves = { moves, windows, index };
+  return index;
 }
 
 interface MoveWindows {
