@@ -1,4 +1,4 @@
-import type { Finding, RunbookDiagnostic, Severity, SeveritySetting } from './diagnostics';
+import type { Finding, Range, RunbookDiagnostic, Severity, SeveritySetting, Span } from './diagnostics';
 import { parseText, withoutTrailingIndent, type ParsedText } from './format/parse';
 import { checkSchema } from './format/schemaCheck';
 import type { LineIndex } from './format/text';
@@ -226,7 +226,8 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     return context;
   }
   // The same findings in the same order as `check`, each step's from the per-step cache.
-  const perStep = stepFindings(context, caches.findings);
+  // Only the steps with findings are visited once per rule.
+  const perStep = stepFindings(context, caches.findings).filter((entry) => entry.byRule.length > 0);
   for (const rule of SEMANTIC_RULES) {
     const r = STEP_RULES.indexOf(rule);
     if (r < 0) {
@@ -332,32 +333,36 @@ interface Converted {
   lineCount: number;
   startLineOffset: number;
   endLineOffset: number;
+  /** The same for each related span (each lies inside a step of its own, unchanged while the finding is the same object). */
+  related: { start: number; end: number; startLineOffset: number; endLineOffset: number }[];
   diagnostic: RunbookDiagnostic;
 }
 const CONVERTED = new WeakMap<Finding, Converted>();
 
 function convert(analysis: Analysis, finding: Finding, severity: Severity): RunbookDiagnostic {
-  if (finding.related) return toDiagnostic(analysis, finding, severity);
   const { lines } = analysis.parsed;
   const known = CONVERTED.get(finding);
-  if (known && known.severity === severity && finding.span.end - finding.span.start === known.end - known.start) {
-    // The step's text is unchanged (the finding is the cache's): only lines and offsets before it moved.
-    const delta = finding.span.start - known.start;
+  const moved = known && known.severity === severity ? movedRange(lines, known, finding.span, known.diagnostic.range, known) : undefined;
+  if (known && moved) {
     const old = known.diagnostic;
-    // Lines before the finding moved by the change in line count when the edit was before it, else not at all.
-    const lineDelta = lineMove(lines, old.range.start.line, known.startLineOffset + delta, lines.lineCount - known.lineCount);
-    const endMove = lineMove(lines, old.range.end.line, known.endLineOffset + delta, lines.lineCount - known.lineCount);
-    const startLine = old.range.start.line + (lineDelta ?? 0);
-    const endLine = old.range.end.line + (endMove ?? 0);
-    if (lineDelta !== undefined && endMove !== undefined) {
-      if (delta === 0 && lineDelta === 0 && endMove === 0 && old.data === finding.data) return old;
+    const related = finding.related?.map((item, i) => {
+      const range = movedRange(lines, known, item.span, old.related![i].range, known.related[i]);
+      return range && { message: old.related![i].message, range };
+    });
+    if (!related?.includes(undefined)) {
+      const delta = finding.span.start - known.start;
+      if (
+        delta === 0 &&
+        moved === old.range &&
+        old.data === finding.data &&
+        (related ?? []).every((item, i) => item!.range === old.related![i].range)
+      )
+        return old;
       const diagnostic: RunbookDiagnostic = {
         ...old,
         span: { start: old.span.start + delta, end: old.span.end + delta },
-        range: {
-          start: { line: startLine, character: old.range.start.character },
-          end: { line: endLine, character: old.range.end.character },
-        },
+        range: moved,
+        related: related as RunbookDiagnostic['related'],
         data: finding.data,
       };
       remember(finding, severity, analysis, diagnostic);
@@ -369,6 +374,31 @@ function convert(analysis: Analysis, finding: Finding, severity: Severity): Runb
   return diagnostic;
 }
 
+/**
+ * Where a span converted before is now, when its text is unchanged (it lies inside an unchanged
+ * step): its old range moved by the change in lines before it, which the new line index must
+ * confirm; the same range object when nothing moved; undefined when it cannot be told so cheaply.
+ */
+function movedRange(
+  lines: LineIndex,
+  known: Converted,
+  span: Span,
+  range: Range,
+  was: { start: number; end: number; startLineOffset: number; endLineOffset: number },
+): Range | undefined {
+  if (span.end - span.start !== was.end - was.start) return undefined;
+  const delta = span.start - was.start;
+  const change = lines.lineCount - known.lineCount;
+  const startMove = lineMove(lines, range.start.line, was.startLineOffset + delta, change);
+  const endMove = lineMove(lines, range.end.line, was.endLineOffset + delta, change);
+  if (startMove === undefined || endMove === undefined) return undefined;
+  if (startMove === 0 && endMove === 0) return range;
+  return {
+    start: { line: range.start.line + startMove, character: range.start.character },
+    end: { line: range.end.line + endMove, character: range.end.character },
+  };
+}
+
 function remember(finding: Finding, severity: Severity, analysis: Analysis, diagnostic: RunbookDiagnostic): void {
   const { lines } = analysis.parsed;
   CONVERTED.set(finding, {
@@ -378,6 +408,12 @@ function remember(finding: Finding, severity: Severity, analysis: Analysis, diag
     lineCount: lines.lineCount,
     startLineOffset: lines.lineStart(diagnostic.range.start.line),
     endLineOffset: lines.lineStart(diagnostic.range.end.line),
+    related: (finding.related ?? []).map((related, i) => ({
+      start: related.span.start,
+      end: related.span.end,
+      startLineOffset: lines.lineStart(diagnostic.related![i].range.start.line),
+      endLineOffset: lines.lineStart(diagnostic.related![i].range.end.line),
+    })),
     diagnostic,
   });
 }
