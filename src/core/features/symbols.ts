@@ -46,7 +46,7 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
         children,
       });
     } else if (key === 'steps') {
-      const children = analysis.runbook.steps.map((step) => stepSymbol(text, step));
+      const children = analysis.runbook.steps.map((step) => cachedStepSymbol(text, step));
       symbols.push({
         name: 'Steps',
         detail: `${formatCount(children.length)} in order`,
@@ -90,6 +90,34 @@ function databaseSymbol(text: string, db: DatabaseDecl, index: number): Document
     selectionSpan: selectionWithin(text, span, db.name?.span),
     children: [],
   };
+}
+
+/**
+ * A step's symbol is asked for again after every edit: it is kept per step object (whose text is
+ * unchanged while it is the same object: the incremental analyzer re-parses an edited step) and,
+ * when the step has moved, moved with it (its spans by the change of its start, its name by its
+ * position when it has no id).
+ */
+const STEP_SYMBOLS = new WeakMap<Step, { itemStart: number; index: number; symbol: DocumentSymbolItem }>();
+
+function cachedStepSymbol(text: string, step: Step): DocumentSymbolItem {
+  const known = STEP_SYMBOLS.get(step);
+  if (known && (known.index === step.index || nonBlank(step.id?.value) !== undefined)) {
+    const delta = step.itemStart - known.itemStart;
+    if (delta === 0 && known.index === step.index) return known.symbol;
+    const old = known.symbol;
+    const symbol: DocumentSymbolItem = {
+      ...old,
+      span: { start: old.span.start + delta, end: old.span.end + delta },
+      selectionSpan: { start: old.selectionSpan.start + delta, end: old.selectionSpan.end + delta },
+      children: [],
+    };
+    STEP_SYMBOLS.set(step, { itemStart: step.itemStart, index: step.index, symbol });
+    return symbol;
+  }
+  const symbol = stepSymbol(text, step);
+  STEP_SYMBOLS.set(step, { itemStart: step.itemStart, index: step.index, symbol });
+  return symbol;
 }
 
 function stepSymbol(text: string, step: Step): DocumentSymbolItem {
