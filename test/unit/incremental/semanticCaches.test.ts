@@ -36,6 +36,7 @@ function expectFull(analyzer: IncrementalAnalyzer, text: string, options: LintOp
   assert.deepEqual(plain(analysis.findings), plain(full.findings));
   assert.deepEqual(toDiagnostics(analysis, options), toDiagnostics(full, options));
   assert.deepEqual(statesOf(analysis), statesOf(full));
+  assert.deepEqual(analysis.context!.schedule, full.context!.schedule);
   return analysis;
 }
 
@@ -144,6 +145,19 @@ describe('the semantic caches', () => {
       const options: LintOptions = { mailboxFiles: { 'sales.csv': { text: rows } } };
       expectFull(analyzer, text, options);
     }
+  });
+
+  it('schedule: the same object after a title edit, built again when a duration, a start or an assumption changes', () => {
+    const text = generateRunbook({ steps: 200, seed: 9 });
+    const analyzer = new IncrementalAnalyzer();
+    const first = analyzer.update(text).context!.schedule;
+    const at = text.indexOf('    title: ', stepStart(text, 100)) + '    title: '.length;
+    assert.equal(expectFull(analyzer, text.slice(0, at) + 'x' + text.slice(at)).context!.schedule, first);
+    expectFull(analyzer, text.replace(/mailboxes: \{ count: \d+/, 'mailboxes: { count: 999'));
+    expectFull(analyzer, text.replace(/duration: \d+m/, 'duration: 600m'));
+    expectFull(analyzer, text.replace(/start: 20/, 'start: 19'));
+    expectFull(analyzer, text, { assumptions: { rebootMinutes: 77, moveThroughputMBPerMinute: 3 } });
+    expectFull(analyzer, text);
   });
 
   it('diagnostics: unchanged findings give the same diagnostics, moved ones the moved ranges', () => {
