@@ -20,7 +20,8 @@ export function startEpisode(store: Store, now: number): void {
   store.episodeBusy[0] = store.busyDelivery;
   store.episodeBusy[1] = store.busyOwa;
   store.episodeBusy[2] = store.busyMove;
-  store.episodeAfterRestart = store.upAt === now && store.restartedBy !== null;
+  store.episodeAfterRestart = store.upAt === now ? store.restartedBy : null;
+  store.episodeBacklog = store.backlogAtUp;
 }
 
 export function endEpisode(store: Store, now: number, runs: readonly StepRun[]): void {
@@ -41,7 +42,7 @@ export function confirmEpisode(store: Store, runs: readonly StepRun[]): void {
     step: run ? run.id : null,
     flushThreads: store.episodeFlush,
     busy: { delivery: store.episodeBusy[0], owa: store.episodeBusy[1], move: store.episodeBusy[2], flush: store.episodeFlush },
-    afterRestart: store.episodeAfterRestart ? { step: store.restartedBy!, waiting: store.backlogAtUp } : null,
+    afterRestart: store.episodeAfterRestart !== null ? { step: store.episodeAfterRestart, waiting: store.episodeBacklog } : null,
     threadPool: store.pool,
   });
   if (store.exhaustedAt === null) {

@@ -74,8 +74,13 @@ export class Store {
   restartedBy: string | null = null;
   upAt = -1;
   backlogAtUp = 0;
-  /** The episode began the moment the store came back up: it is working off what queued while it was down. */
-  episodeAfterRestart = false;
+  /**
+   * The episode began the moment the store came back up: the step whose restart it is working off
+   * (null otherwise), and the work that waited then. Kept apart from restartedBy and backlogAtUp:
+   * another restart may take the store down before the episode is confirmed.
+   */
+  episodeAfterRestart: string | null = null;
+  episodeBacklog = 0;
   exhaustedAt: number | null = null;
   exhaustedDuringStep: string | null = null;
   /** The local delivery queue over LOCAL_QUEUE_THRESHOLD (thresholds.ts): the open stretch (-1: none) and the closed ones. */

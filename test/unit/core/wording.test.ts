@@ -80,6 +80,21 @@ describe('EXR005 names the cause it measured', () => {
     );
   });
 
+  it('the restart whose backlog it was, even when another restart takes the store down before the minute is up', () => {
+    // multi-wave with KB924567 straight after the SP2 install and the set-mta step: the SP2 install's
+    // hour queues ~18,000 messages, the episode begins when it ends, and the hotfix restarts the store a minute later.
+    const text = readExample('multi-wave.runbook.yaml').replace(
+      '  - id: wave2a\n',
+      '  - id: kb924567-exch03\n    action: install-hotfix\n    server: EXCH03\n    hotfix: KB924567\n  - id: wave2a\n',
+    );
+    const { runbook } = lintText(text);
+    const summary = simulate(runbook, { series: false }).servers.EXCH03.summary;
+    assert.equal(summary.exhaustedDuringStep, 'mta-off-exch03');
+    const [first] = summary.exhaustions;
+    assert.equal(first.afterRestart?.step, 'sp2-exch03');
+    assert.ok(first.afterRestart!.waiting > 15_000, `${first.afterRestart!.waiting} waited`);
+  });
+
   it('threads busy with ordinary work: how many with each kind', () => {
     const record = { at: 5, stepIndex: 0, step: 'wave1', flushThreads: 0, threadPool: 40, afterRestart: null };
     assert.equal(
