@@ -32,6 +32,17 @@ export interface Candidate {
   mailboxOrder?: 'largest-first' | 'largest-last';
   /** Split each targeted `{ count, averageSizeMB }` move into batches. */
   batches?: { kind: 'drain'; size: number; waitMinutes: number } | { kind: 'nightly'; parts: number };
+  /**
+   * With `protect`: minutes each protected move waits after the inserted hotfix ends, so the work
+   * that queued while its restart had the store down is worked off before the move takes threads.
+   */
+  settleMinutes?: number;
+  /**
+   * Move the runbook's own steps other than moves (a hotfix, a service restart) that start outside
+   * the window to its next opening; the steps with a `start` after them that would now overlap
+   * them start when they end.
+   */
+  intoWindow?: boolean;
 }
 
 /** The candidate written into the text, with what it changed in words. */
@@ -66,8 +77,17 @@ export function buildCandidate(
     analysis = analyze(text, options);
   };
 
+  // Pass 0: the runbook's own steps that start outside the window, moved to its next opening.
+  if (candidate.intoWindow) {
+    const moved = shiftIntoWindow(text, analysis);
+    if (!moved) return undefined;
+    changes.push(...moved.changes);
+    pass(moved.edits);
+  }
+
   // Pass 1: protection, before each exposed move (once per source: the hotfix protects the moves after it).
   const heldStarts = new Map<string, number>();
+  const settled = new Set<string>();
   if (candidate.protect) {
     const edits: TextEdit[] = [];
     const protectedSources = new Set<string>();
@@ -83,6 +103,7 @@ export function buildCandidate(
         // The hotfix takes the move's start (inside the window), and the move starts when it is done.
         const start = candidate.startAt !== undefined && isFirstTimed(runbook, step, targetSet) ? candidate.startAt : step.start?.value;
         if (start !== undefined) heldStarts.set(step.id.value, start);
+        if (candidate.settleMinutes !== undefined) settled.add(step.id.value);
         if (start !== undefined && start !== step.start?.value) changes.push(`start at ${formatTime(start)}`);
         edits.push(
           ...insertHotfixStepBefore(text, runbook, step.index, server, analysis.context?.states, {
@@ -104,9 +125,16 @@ export function buildCandidate(
     const schedule = analysis.context?.schedule;
     for (const step of movesOf(runbook)) {
       const id = step.id!.value;
-      if (heldStarts.has(id) && schedule?.clockOrigin !== undefined && step.index > 0) {
-        const after = schedule.clockOrigin + schedule.steps[step.index - 1].end * 60000;
+      if ((heldStarts.has(id) || settled.has(id)) && schedule?.clockOrigin !== undefined && step.index > 0) {
+        const settle = settled.has(id) ? candidate.settleMinutes! : 0;
+        const after = schedule.clockOrigin + (schedule.steps[step.index - 1].end + settle) * 60000;
         edits.push(...setStepField(text, runbook, step.index, 'start', formatTime(after)));
+        if (settle > 0)
+          changes.push(
+            `start \`${id}\` ${settle} minutes after the hotfix, at ${formatTime(after)}, once the work queued during its restart is worked off`,
+          );
+      } else if (settled.has(id)) {
+        return undefined; // no clock times: a start cannot be written
       } else if (candidate.startAt !== undefined && isFirstTimed(runbook, step, targetSet)) {
         edits.push(...setStepField(text, runbook, step.index, 'start', formatTime(candidate.startAt)));
         changes.push(`start \`${id}\` at ${formatTime(candidate.startAt)}`);
@@ -179,6 +207,51 @@ export function buildCandidate(
   }
   if (text === original.parsed.text && changes.length > 0) return undefined;
   return { candidate, text, analysis, changes };
+}
+
+/**
+ * The runbook's own steps other than moves that have a `start` outside the window, moved to the
+ * window's next opening; a later step with a `start` that did not overlap the steps before it and
+ * now would starts when the step before it ends. Undefined when no step starts outside the window.
+ */
+function shiftIntoWindow(text: string, analysis: Analysis): { edits: TextEdit[]; changes: string[] } | undefined {
+  const { runbook } = analysis;
+  const schedule = analysis.context?.schedule;
+  const window = runbook.window;
+  if (!windowDeclaresTimes(window) || !schedule || schedule.clockOrigin === undefined) return undefined;
+  const origin = schedule.clockOrigin;
+  const edits: TextEdit[] = [];
+  const changes: string[] = [];
+  let shifted = false;
+  // The previous step's end, as written and as planned (epoch ms).
+  let endBefore: number | undefined;
+  let endAfter: number | undefined;
+  for (const step of runbook.steps) {
+    const timing = schedule.steps[step.index];
+    const start = origin + timing.start * 60000;
+    const duration = (timing.end - timing.start) * 60000;
+    let planned = step.start ? start : (endAfter ?? start);
+    let why = '';
+    if (step.start && step.action?.value !== 'move-mailboxes' && !intervalAt(window, start)) {
+      const next = nextInterval(window, start);
+      if (next && next.start > planned) {
+        planned = next.start;
+        why = 'when the window opens';
+        shifted = true;
+      }
+    }
+    if (step.start && endBefore !== undefined && endAfter !== undefined && start >= endBefore && planned < endAfter) {
+      planned = endAfter;
+      why = step.index > 0 ? `when \`${runbook.steps[step.index - 1].id?.value ?? 'the step before it'}\` ends` : why;
+    }
+    if (step.start && planned !== start) {
+      edits.push(...setStepField(text, runbook, step.index, 'start', formatTime(planned)));
+      changes.push(`start \`${step.id?.value ?? `step ${step.index + 1}`}\` at ${formatTime(planned)}, ${why} (was ${formatTime(start)})`);
+    }
+    endBefore = start + duration;
+    endAfter = planned + duration;
+  }
+  return shifted && edits.length > 0 ? { edits, changes } : undefined;
 }
 
 /** Whether two orders move the listed sizes in the same sequence. */

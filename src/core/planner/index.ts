@@ -12,17 +12,19 @@
  */
 import type { RunbookDiagnostic } from '../diagnostics';
 import { analyze, isSimulatable, simulationBlockers, toDiagnostics, type Analysis, type LintOptions } from '../lint';
+import { formatClock } from '../format/duration';
 import { moveMinutes } from '../model/actions';
 import type { Assumptions } from '../model/assumptions';
 import { FLUSH_TIMEOUT_MINUTES } from '../model/facts';
+import { EXHAUSTION_MIN_MINUTES } from '../simulator/episodes';
 import { exposedMoves } from '../model/state';
 import type { MailboxOrder, Runbook } from '../model/types';
 import { intervalAt, nextInterval, windowDeclaresTimes } from '../model/window';
 import { ruleInfo, SIMULATED_CODES, simulationFindings } from '../rules';
-import { exr005 } from '../rules/exr005';
+import { exhaustionCause, exr005 } from '../rules/exr005';
 import { exr008 } from '../rules/exr008';
 import { Simulation, SimulationError } from '../simulator';
-import type { SimulationResult } from '../simulator/result';
+import type { ServerSummary, SimulationResult } from '../simulator/result';
 import { mailboxOrder } from '../simulator/store';
 import { buildCandidate, type BuiltCandidate, type Candidate } from './candidates';
 import { lineDiff, textEditsFromDiff, type DiffHunk } from './diff';
@@ -256,11 +258,19 @@ function byFinishThenChanges(a: PlanOutcome, b: PlanOutcome): number {
   return minute(a) - minute(b) || a.stepsChanged - b.stepsChanged;
 }
 
-/** The closest miss: no exhaustion before exhaustion, then the least time outside the window, then the earliest finish. */
+/**
+ * The closest miss: no exhaustion before exhaustion, then no exhaustion during a move (EXR005 on a
+ * step) before one, then the least time outside the window, then the earliest finish.
+ */
 function byCloseness(a: PlanOutcome, b: PlanOutcome): number {
   const exhausted = (o: PlanOutcome) => Number(o.exposedOrExhausted);
+  const duringMove = (o: PlanOutcome) => Number(o.problems.some((p) => p.code === exr005.code && p.stepIndex !== undefined));
   return (
-    exhausted(a) - exhausted(b) || a.overrunMinutes - b.overrunMinutes || a.problems.length - b.problems.length || byFinishThenChanges(a, b)
+    exhausted(a) - exhausted(b) ||
+    duringMove(a) - duringMove(b) ||
+    a.overrunMinutes - b.overrunMinutes ||
+    a.problems.length - b.problems.length ||
+    byFinishThenChanges(a, b)
   );
 }
 
@@ -281,7 +291,9 @@ function enumerate(analysis: Analysis, targets: readonly string[]): Candidate[] 
   const runbook = analysis.runbook;
   const assumptions = analysis.context!.assumptions;
   const moves = runbook.steps.filter((step) => step.id && targets.includes(step.id.value));
-  if (moves.length === 0) return [];
+  // The runbook's own steps other than moves that start outside the window: moved to its next opening, or not.
+  const shifts = windowShiftMinutes(analysis) > 0 ? [false, true] : [false];
+  if (moves.length === 0) return shifts.includes(true) ? [{ protect: false, intoWindow: true }] : [];
   const exposed = exposedMoves(runbook, analysis.context?.states).some((move) => move.step.id && targets.includes(move.step.id.value));
   const current = moves[0].concurrency?.value ?? 1;
   const schedule = analysis.context!.schedule;
@@ -317,18 +329,29 @@ function enumerate(analysis: Analysis, targets: readonly string[]): Candidate[] 
   // lets the small ones through early. Moves given as a count are all one size, and are not offered it.
   const orders: Candidate['mailboxOrder'][] = [undefined];
   if (moves.some((step) => step.mailboxes?.value.sizesMB)) orders.push('largest-first', 'largest-last');
+  // With protection: the move starts as the hotfix ends, or once the work queued during its restart is worked off.
+  const settles = [undefined, settleMinutes(runbook, exposedSources(analysis, targets), assumptions)];
   const candidates: Candidate[] = [];
   for (const protect of exposed ? [true, false] : [false]) {
-    for (const startAt of starts) {
-      for (const concurrency of concurrencies) {
-        for (const mailboxOrder of orders) {
-          for (const batches of batchOptions) {
-            // Drain batches only help a move whose flushes hold threads; with the hotfix there are none.
-            if (batches?.kind === 'drain' && (protect || !exposed)) continue;
-            // Listed moves are not split into batches (candidates.ts): an order goes with no batches.
-            if (mailboxOrder && batches) continue;
-            if (!protect && !startAt && concurrency === undefined && !batches && !mailboxOrder) continue;
-            candidates.push({ protect, startAt, concurrency, batches, mailboxOrder });
+    for (const settle of protect ? settles : [undefined]) {
+      for (const intoWindow of shifts) {
+        for (const startAt of starts) {
+          // The steps moved into the window carry the moves after them along; a start of its own would undo that.
+          if (intoWindow && startAt !== undefined) continue;
+          for (const concurrency of concurrencies) {
+            for (const mailboxOrder of orders) {
+              for (const batches of batchOptions) {
+                // Drain batches only help a move whose flushes hold threads; with the hotfix there are none.
+                if (batches?.kind === 'drain' && (protect || !exposed)) continue;
+                // Listed moves are not split into batches (candidates.ts): an order goes with no batches.
+                if (mailboxOrder && batches) continue;
+                if (!protect && !startAt && concurrency === undefined && !batches && !mailboxOrder && !intoWindow) continue;
+                const candidate: Candidate = { protect, startAt, concurrency, batches, mailboxOrder };
+                if (settle !== undefined) candidate.settleMinutes = settle;
+                if (intoWindow) candidate.intoWindow = true;
+                candidates.push(candidate);
+              }
+            }
           }
         }
       }
@@ -337,20 +360,67 @@ function enumerate(analysis: Analysis, targets: readonly string[]): Candidate[] 
   return candidates;
 }
 
+/** The servers of the targeted exposed moves: those a protecting hotfix restarts. */
+function exposedSources(analysis: Analysis, targets: readonly string[]): string[] {
+  return exposedMoves(analysis.runbook, analysis.context?.states)
+    .filter((move) => move.step.id && targets.includes(move.step.id.value))
+    .map((move) => move.state.name);
+}
+
+/**
+ * Minutes a protected move waits after the hotfix: the work its restart queues (the load is steady,
+ * so as much at any hour) worked off by the threads the steady load leaves free, rounded up, and
+ * the minute an exhaustion episode needs to count. The most over `sources`.
+ */
+function settleMinutes(runbook: Runbook, sources: readonly string[], assumptions: Assumptions): number {
+  let most = 0;
+  for (const name of sources) {
+    const { pool, busy } = steadyLoad(runbook, name, assumptions);
+    // The restart's minutes of arrivals, in thread-minutes, over the threads the load leaves free.
+    most = Math.max(most, (assumptions.hotfixInstallMinutes * busy) / Math.max(1, pool - busy));
+  }
+  return Math.ceil(most) + EXHAUSTION_MIN_MINUTES;
+}
+
+/**
+ * How much later (minutes) the runbook's own steps other than moves that start outside the window
+ * would start at its next opening: the most over those steps; 0 when none does.
+ */
+function windowShiftMinutes(analysis: Analysis): number {
+  const { runbook } = analysis;
+  const schedule = analysis.context?.schedule;
+  const window = runbook.window;
+  if (!windowDeclaresTimes(window) || schedule?.clockOrigin === undefined) return 0;
+  let most = 0;
+  for (const step of runbook.steps) {
+    if (!step.start || step.action?.value === 'move-mailboxes' || intervalAt(window, step.start.value)) continue;
+    const next = nextInterval(window, step.start.value);
+    if (next) most = Math.max(most, (next.start - step.start.value) / 60000);
+  }
+  return most;
+}
+
 /** Threads a move's source has to spare for flushes: its pool less its steady load and the move itself. */
 function spareThreads(runbook: Runbook, from: string | undefined, assumptions: Assumptions): number {
-  const server = runbook.servers.find((decl) => decl.name && from && decl.name.value.toUpperCase() === from.toUpperCase());
-  const pool = server?.taskThreads?.value ?? assumptions.storeTaskThreads;
+  const { pool, busy } = steadyLoad(runbook, from, assumptions);
+  return Math.max(0, pool - Math.ceil(busy) - 4);
+}
+
+/** A server's thread pool, and the threads its steady delivery and OWA load keeps busy on average. */
+function steadyLoad(runbook: Runbook, name: string | undefined, assumptions: Assumptions): { pool: number; busy: number } {
+  const server = runbook.servers.find((decl) => decl.name && name && decl.name.value.toUpperCase() === name.toUpperCase());
   const load = server?.load;
   const busy =
     ((load?.localDeliveryPerMinute?.value ?? 0) * (load?.deliveryServiceMs?.value ?? assumptions.deliveryServiceMs)) / 60000 +
     ((load?.owaRequestsPerMinute?.value ?? 0) * (load?.owaServiceMs?.value ?? assumptions.owaServiceMs)) / 60000;
-  return Math.max(0, pool - Math.ceil(busy) - 4);
+  return { pool: server?.taskThreads?.value ?? assumptions.storeTaskThreads, busy };
 }
 
 function changeCount(candidate: Candidate): number {
   return (
     Number(candidate.protect) +
+    Number(candidate.settleMinutes !== undefined) +
+    Number(candidate.intoWindow === true) +
     Number(candidate.concurrency !== undefined) +
     Number(candidate.startAt !== undefined) +
     Number(candidate.batches !== undefined) +
@@ -368,7 +438,8 @@ function roughEstimate(analysis: Analysis, targets: readonly string[], candidate
   const context = analysis.context!;
   const assumptions = context.assumptions;
   const exposed = exposedMoves(runbook, context.states).filter((move) => move.step.id && targets.includes(move.step.id.value));
-  let finish = candidate.protect ? assumptions.hotfixInstallMinutes : 0;
+  let finish = candidate.protect ? assumptions.hotfixInstallMinutes + (candidate.settleMinutes ?? 0) : 0;
+  if (candidate.intoWindow) finish += windowShiftMinutes(analysis);
   let plausible = candidate.protect || exposed.length === 0;
   const flush = runbook.simulation.flushTimeout?.value ?? FLUSH_TIMEOUT_MINUTES;
   for (const step of runbook.steps) {
@@ -435,10 +506,7 @@ function outcome(original: Analysis, built: BuiltCandidate, result: SimulationRe
   // Threads that run out anywhere, not only during a move (EXR005's scope), make a plan unsafe.
   for (const summary of summaries) {
     if (summary.exhaustedAt !== null && !problems.some((p) => p.code === exr005.code && p.message.includes(summary.server)))
-      problems.push({
-        code: exr005.code,
-        message: `${summary.server} runs out of store task threads (${summary.exhaustedDuringStep ?? 'between steps'}).`,
-      });
+      problems.push({ code: exr005.code, message: exhaustedOutsideMoves(summary, result.clockOrigin) });
   }
   const lastEnd = result.steps.reduce((latest, step) => Math.max(latest, step.end), 0);
   const finishIsClock = result.clockOrigin !== null;
@@ -464,6 +532,23 @@ function outcome(original: Analysis, built: BuiltCandidate, result: SimulationRe
     edits: textEditsFromDiff(original.parsed.text, hunks, text),
     hunks,
   };
+}
+
+/**
+ * A server that runs out of threads outside a move (EXR005 speaks of moves only): when, during
+ * which step, what held the threads; after a restart, that the load is steady, so the restart
+ * queues as much at any hour.
+ */
+function exhaustedOutsideMoves(summary: ServerSummary, clockOrigin: number | null): string {
+  const record = summary.exhaustions[0];
+  const at = summary.exhaustedAt!;
+  const when = clockOrigin !== null ? `at ${formatClock(clockOrigin + at * 60000)}` : `${Math.round(at)} minutes in`;
+  const during = summary.exhaustedDuringStep ? `during \`${summary.exhaustedDuringStep}\`` : 'between steps';
+  if (!record) return `${summary.server} runs out of store task threads ${when} (${during}).`;
+  const steady = record.afterRestart
+    ? ' The simulated load is steady, so that restart queues as much at any hour: moving it does not help.'
+    : '';
+  return `${summary.server} runs out of store task threads ${when} (${during}): ${exhaustionCause(record)}.${steady}`;
 }
 
 function countOf(analysis: Analysis, code: string): number {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { applyEdits } from '../../../src/core/edits';
-import { lintText, type LintOptions } from '../../../src/core/lint';
+import { analyze, lintText, type LintOptions } from '../../../src/core/lint';
 import { comparePlans, findPlans, unifiedDiff, type PlanOutcome } from '../../../src/core/planner';
+import { buildCandidate } from '../../../src/core/planner/candidates';
 import { lineDiff } from '../../../src/core/planner/diff';
 import { simulate, simulationFindings } from '../../../src/core/simulator';
 import { examplesDir, readExample } from '../../support';
@@ -96,6 +97,57 @@ describe('planner (core/planner)', function () {
     assert.match(search.asWritten!.strain.reason, /while all 40 store threads are busy$/);
   });
 
+  it('moves a hotfix that starts before the window opens into the window, and the move after it along', () => {
+    // kb924567-fixed installs the hotfix at 21:00, an hour before a 22:00–06:00 window opens.
+    const text = withWindow(readExample('kb924567-fixed.runbook.yaml'));
+    const search = findPlans(text, { maxPlans: 1 });
+    assert.ok(search.asWritten && !search.asWritten.safe);
+    assert.ok(search.asWritten.problems.some((p) => p.code === 'EXR008' && /`hotfix`/.test(p.message)));
+    const [best] = search.plans;
+    assert.ok(best, 'a plan');
+    assert.ok(
+      best.changes.includes('start `hotfix` at 2026-12-05T22:00:00Z, when the window opens (was 2026-12-05T21:00:00Z)'),
+      best.changes.join('; '),
+    );
+    // The 30-minute settle wait follows the hotfix; the move, which started at 22:00, now starts when it ends.
+    assert.ok(
+      best.changes.includes('start `wave1` at 2026-12-05T22:40:00Z, when `settle` ends (was 2026-12-05T22:00:00Z)'),
+      best.changes.join('; '),
+    );
+    confirm(best);
+    // Without a window nothing is outside it: no candidate moves the hotfix.
+    const unwindowed = findPlans(readExample('kb924567-fixed.runbook.yaml'), { maxPlans: 1 });
+    assert.ok(unwindowed.asWritten?.safe);
+  });
+
+  it('lets the work queued during the inserted hotfix’s restart drain before the move starts', () => {
+    const text = readExample('multi-wave.runbook.yaml');
+    const original = analyze(text);
+    const run = (planText: string) => {
+      const result = simulate(lintText(planText).runbook, { series: false });
+      return { result, step: (id: string) => result.steps.find((step) => step.id === id)! };
+    };
+    const atOnce = buildCandidate(original, ['wave2a'], { protect: true, concurrency: 16 }, {});
+    const settled = buildCandidate(original, ['wave2a'], { protect: true, concurrency: 16, settleMinutes: 2 }, {});
+    assert.ok(atOnce && settled);
+    assert.ok(
+      settled.changes.includes(
+        'start `wave2a` 2 minutes after the hotfix, at 2026-12-13T09:13:00Z, once the work queued during its restart is worked off',
+      ),
+      settled.changes.join('; '),
+    );
+    const first = run(atOnce.text);
+    const second = run(settled.text);
+    assert.equal(Math.round(second.step('wave2a').start - second.step('kb924567-exch03').end), 2);
+    // Straight after the hotfix, EXCH03 runs out working off its restart's backlog during wave 2a; two minutes later it does not.
+    const duringWave = (result: ReturnType<typeof simulate>) =>
+      result.servers.EXCH03.summary.exhaustions.filter((record) => record.step === 'wave2a');
+    assert.equal(duringWave(first.result)[0]?.afterRestart?.step, 'kb924567-exch03');
+    assert.deepEqual(duringWave(second.result), []);
+    // What is left is the SP2 install's hour of queued mail, which no placement changes: the load is steady.
+    assert.equal(second.result.servers.EXCH03.summary.exhaustions[0].afterRestart?.step, 'sp2-exch03');
+  });
+
   it('tries the largest mailboxes first or last for a move from a list file, and only there', () => {
     // 380 mailboxes of 150 MB, then 20 of 2 GB at the end of the list: as listed they make the tail.
     const rows = ['alias,sizeMB', ...Array.from({ length: 400 }, (_, i) => `user${i},${i < 380 ? 150 : 2000}`)];
@@ -123,7 +175,8 @@ describe('planner (core/planner)', function () {
     // With `{ count, averageSizeMB }` every mailbox is one size: no candidate changes the order.
     const counted = findPlans(readExample('kb924567-exposed.runbook.yaml'), { maxPlans: 5 });
     assert.ok(counted.plans.every((plan) => plan.changes.every((change) => !/largest/.test(change))));
-    assert.equal(counted.candidates, 36, 'as many candidates as before the order existed');
+    // 36 as before the order existed, and the 9 protected ones again with the move waiting for the restart's backlog.
+    assert.equal(counted.candidates, 45, 'as many candidates as before the order existed');
   });
 
   it('ranks plans whose mail stays up before faster ones that cross the line', () => {
