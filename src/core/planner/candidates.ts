@@ -38,9 +38,9 @@ export interface Candidate {
    */
   settleMinutes?: number;
   /**
-   * Move the runbook's own steps other than moves (a hotfix, a service restart) that start outside
-   * the window to its next opening; the steps with a `start` after them that would now overlap
-   * them start when they end.
+   * Move the runbook's own steps (a hotfix, a service restart, a move) whose `start` is outside the
+   * window to its next opening; the steps with a `start` after them that would now overlap them
+   * start when they end.
    */
   intoWindow?: boolean;
 }
@@ -210,8 +210,8 @@ export function buildCandidate(
 }
 
 /**
- * The runbook's own steps other than moves that have a `start` outside the window, moved to the
- * window's next opening; a later step with a `start` that did not overlap the steps before it and
+ * The runbook's own steps that have a `start` outside the window, moved to the window's next
+ * opening; a later step with a `start` that did not overlap the steps before it and
  * now would starts when the step before it ends. Undefined when no step starts outside the window.
  */
 function shiftIntoWindow(text: string, analysis: Analysis): { edits: TextEdit[]; changes: string[] } | undefined {
@@ -232,7 +232,7 @@ function shiftIntoWindow(text: string, analysis: Analysis): { edits: TextEdit[];
     const duration = (timing.end - timing.start) * 60000;
     let planned = step.start ? start : (endAfter ?? start);
     let why = '';
-    if (step.start && step.action?.value !== 'move-mailboxes' && !intervalAt(window, start)) {
+    if (step.start && !intervalAt(window, start)) {
       const next = nextInterval(window, start);
       if (next && next.start > planned) {
         planned = next.start;

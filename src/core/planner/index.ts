@@ -291,7 +291,7 @@ function enumerate(analysis: Analysis, targets: readonly string[]): Candidate[] 
   const runbook = analysis.runbook;
   const assumptions = analysis.context!.assumptions;
   const moves = runbook.steps.filter((step) => step.id && targets.includes(step.id.value));
-  // The runbook's own steps other than moves that start outside the window: moved to its next opening, or not.
+  // The runbook's own steps that start outside the window: moved to its next opening, or not.
   const shifts = windowShiftMinutes(analysis) > 0 ? [false, true] : [false];
   if (moves.length === 0) return shifts.includes(true) ? [{ protect: false, intoWindow: true }] : [];
   const exposed = exposedMoves(runbook, analysis.context?.states).some((move) => move.step.id && targets.includes(move.step.id.value));
@@ -383,8 +383,8 @@ function settleMinutes(runbook: Runbook, sources: readonly string[], assumptions
 }
 
 /**
- * How much later (minutes) the runbook's own steps other than moves that start outside the window
- * would start at its next opening: the most over those steps; 0 when none does.
+ * How much later (minutes) the runbook's own steps that start outside the window would start at
+ * its next opening: the most over those steps; 0 when none does.
  */
 function windowShiftMinutes(analysis: Analysis): number {
   const { runbook } = analysis;
@@ -393,7 +393,7 @@ function windowShiftMinutes(analysis: Analysis): number {
   if (!windowDeclaresTimes(window) || schedule?.clockOrigin === undefined) return 0;
   let most = 0;
   for (const step of runbook.steps) {
-    if (!step.start || step.action?.value === 'move-mailboxes' || intervalAt(window, step.start.value)) continue;
+    if (!step.start || intervalAt(window, step.start.value)) continue;
     const next = nextInterval(window, step.start.value);
     if (next) most = Math.max(most, (next.start - step.start.value) / 60000);
   }

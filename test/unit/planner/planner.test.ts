@@ -120,6 +120,25 @@ describe('planner (core/planner)', function () {
     assert.ok(unwindowed.asWritten?.safe);
   });
 
+  it('moves every step that starts before a 22:00–06:00 window opens into it, not only the first move', () => {
+    // multi-night-consolidation starts its moves at 20:00 and the EXCH03 hotfix at 19:00; clean-long-weekend at noon.
+    for (const [name, moved] of [
+      ['multi-night-consolidation.runbook.yaml', ['fri-exch01', 'sat-hotfix-exch03', 'sat-exch02', 'sun-exch03']],
+      ['clean-long-weekend.runbook.yaml', ['sat-exch01', 'sun-exch02']],
+    ] as const) {
+      const search = findPlans(withWindow(readExample(name)), { maxPlans: 1 });
+      assert.ok(search.asWritten?.problems.some((p) => p.code === 'EXR008'));
+      const [best] = search.plans;
+      assert.ok(best, `a plan for ${name}`);
+      for (const id of moved)
+        assert.ok(
+          best.changes.some((change) => change.startsWith(`start \`${id}\` at `)),
+          `${name}: ${id} starts in the window: ${best.changes.join('; ')}`,
+        );
+      confirm(best);
+    }
+  });
+
   it('lets the work queued during the inserted hotfix’s restart drain before the move starts', () => {
     const text = readExample('multi-wave.runbook.yaml');
     const original = analyze(text);
