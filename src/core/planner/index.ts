@@ -216,12 +216,17 @@ export function* planSearch(text: string, options: PlanOptions = {}): Generator<
   const enough = () =>
     plans.filter((plan) => plan.mailStaysUp).length >= maxPlans ||
     (plans.length >= maxPlans && plans.every((plan) => !plan.mailStaysUp && plan.strain.storeDownFor !== null));
+  // A move that waits for the hotfix's backlog is tried only when the same candidate without the wait
+  // (ranked before it: it finishes sooner) was not safe; otherwise it is the same plan, later.
+  const safeWithoutWait = new Set<string>();
+  const withoutWait = (candidate: Candidate) => JSON.stringify({ ...candidate, settleMinutes: undefined });
   for (const { candidate } of ranked) {
     if (enough()) break;
     if (interrupted()) {
       stopped = stopReason();
       break;
     }
+    if (candidate.settleMinutes !== undefined && safeWithoutWait.has(withoutWait(candidate))) continue;
     const one = buildCandidate(original, targets, candidate, lintOptions);
     if (!one || seen.has(one.text) || !isSimulatable(one.analysis)) continue;
     seen.add(one.text);
@@ -234,6 +239,7 @@ export function* planSearch(text: string, options: PlanOptions = {}): Generator<
     if (result) {
       tried.push(result);
       if (result.safe) plans.push(result);
+      if (result.safe && candidate.settleMinutes === undefined) safeWithoutWait.add(withoutWait(candidate));
     }
     report();
   }
