@@ -59,7 +59,8 @@ export function formatPlans(search: PlanSearch, file: string, text: string, seco
     return lines.join('\n') + '\n';
   }
   const partial = search.bestPartial;
-  lines.push('No safe plan: no candidate the search simulated avoids exhaustion and fits the window.');
+  const windowed = search.asWritten?.runbook.window !== undefined;
+  lines.push(`No safe plan: no candidate the search simulated avoids exhaustion${windowed ? ' and fits the window' : ''}.`);
   if (partial) {
     lines.push(
       partial.changes.length > 0

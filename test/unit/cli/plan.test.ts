@@ -92,7 +92,7 @@ describe('exrunbook plan', function () {
     );
     const { code, stdout } = plan({ 'tight.runbook.yaml': tight }, 'tight.runbook.yaml');
     assert.equal(code, 1);
-    assert.match(stdout, /^No safe plan: /m);
+    assert.match(stdout, /^No safe plan: no candidate the search simulated avoids exhaustion and fits the window\.$/m);
     assert.match(stdout, /^ {2}- EXR008 Step `wave1` is predicted to end at .* after the maintenance window closes/m);
   });
 
