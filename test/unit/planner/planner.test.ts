@@ -167,6 +167,25 @@ describe('planner (core/planner)', function () {
     assert.equal(second.result.servers.EXCH03.summary.exhaustions[0].afterRestart?.step, 'sp2-exch03');
   });
 
+  it('says why no plan is safe on multi-wave: the SP2 install’s hour of queued mail, at any hour', () => {
+    // The best candidates first: KB924567 before wave 2a at 16 mailboxes at once, then the same with the move waiting.
+    const search = findPlans(readExample('multi-wave.runbook.yaml'), { eventBudget: 20_000_000 });
+    assert.equal(search.plans.length, 0);
+    const closest = search.bestPartial!;
+    assert.ok(
+      closest.changes.some((change) => /^start `wave2a` 2 minutes after the hotfix/.test(change)),
+      closest.changes.join('; '),
+    );
+    assert.deepEqual(
+      closest.problems.map((p) => p.code),
+      ['EXR005'],
+    );
+    assert.match(
+      closest.problems[0].message,
+      /^EXCH03 runs out of store task threads at 2026-12-13 09:00 UTC \(during `mta-off-exch03`\): all 40 threads are busy working off the [\d,]+ requests that queued while step `sp2-exch03` had the store down\. The simulated load is steady, so that restart queues as much at any hour: moving it does not help\.$/,
+    );
+  });
+
   it('tries the largest mailboxes first or last for a move from a list file, and only there', () => {
     // 380 mailboxes of 150 MB, then 20 of 2 GB at the end of the list: as listed they make the tail.
     const rows = ['alias,sizeMB', ...Array.from({ length: 400 }, (_, i) => `user${i},${i < 380 ? 150 : 2000}`)];
