@@ -5,6 +5,7 @@ import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
 import { formatCount } from '../format/numbers';
 import { exchangeLabel } from '../model/facts';
+import { commonPrefix, commonSuffix } from '../incremental/incrementalAnalyzer';
 import type { DatabaseDecl, ServerDecl, Step } from '../model/types';
 
 export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';
@@ -179,7 +180,85 @@ export interface FoldingRangeItem {
  * item over its keys; a `key:` over its block, including `- ` items at its own indentation), and a
  * run of two or more comment lines folds as a comment. Works on any text, well-formed or not.
  */
+/**
+ * The shape of the line [start, end) as far as folding reads it: BLANK, COMMENT, or for content its
+ * indentation, whether it is a `-` item and whether it is a `key:` that may open a list, as one number.
+ * Folding is a function of the sequence of line shapes alone.
+ */
+const BLANK = -1;
+const COMMENT = -2;
+function lineShape(text: string, start: number, end: number): number {
+  let indent = start;
+  while (indent < end && text.charCodeAt(indent) === 32) indent++;
+  const first = indent < end ? text.charCodeAt(indent) : -1;
+  if (first === -1) return BLANK;
+  if (first === 35 /* # */) return COMMENT;
+  if (!(first > 32 && first < 127)) {
+    const line = text.slice(start, end);
+    if (/^\s*$/.test(line)) return BLANK;
+    if (/^\s*#/.test(line)) return COMMENT;
+  }
+  const isItem = first === 45 /* - */ && (indent + 1 === end || /\s/.test(text[indent + 1]));
+  // `key:` with nothing after it may hold a list whose `-` items sit at its own indentation.
+  const opensList = !isItem && endsWithColon(text, start, end);
+  return (indent - start) * 4 + (isItem ? 1 : 0) + (opensList ? 2 : 0);
+}
+
+/**
+ * The last text folded and its ranges: asked after every edit, folding is last time's when the
+ * edit keeps the number of lines and the shape of every line it touched (typing inside a value),
+ * checked on the changed lines only.
+ */
+let lastFolding: { text: string; ranges: FoldingRangeItem[] } | undefined;
+
 export function foldingRanges(text: string): FoldingRangeItem[] {
+  const last = lastFolding;
+  if (last && (last.text === text || sameLineShapes(last.text, text))) {
+    lastFolding = { text, ranges: last.ranges };
+    return last.ranges.map((range) => ({ ...range }));
+  }
+  const ranges = foldingRangesAfresh(text);
+  lastFolding = { text, ranges };
+  return ranges.map((range) => ({ ...range }));
+}
+
+/** Whether `after` has the lines of `before`, each of the same shape (lineShape): compared on the changed lines only. */
+function sameLineShapes(before: string, after: string): boolean {
+  const prefix = commonPrefix(before, after);
+  const suffix = commonSuffix(before, after, prefix);
+  // From the start of the line of the first change to the end of the line of the last (a \n or the end in both,
+  // as what follows is common), in both texts; a \r nearby (\r\n or \r line breaks) is left to a full pass.
+  let from = prefix;
+  while (from > 0 && before.charCodeAt(from - 1) !== 10) from--;
+  let beforeEnd = before.length - suffix;
+  while (beforeEnd < before.length && before.charCodeAt(beforeEnd) !== 10) beforeEnd++;
+  const afterEnd = beforeEnd - before.length + after.length;
+  if (afterEnd < prefix) return false;
+  if (from > 0 && before.charCodeAt(from - 1) !== 10) return false;
+  for (const [text, end] of [
+    [before, beforeEnd],
+    [after, afterEnd],
+  ] as const) {
+    for (let i = Math.max(0, from - 1); i < Math.min(text.length, end + 1); i++) if (text.charCodeAt(i) === 13) return false;
+  }
+  let a = from;
+  let b = from;
+  for (;;) {
+    let aEnd = a;
+    while (aEnd < beforeEnd && before.charCodeAt(aEnd) !== 10) aEnd++;
+    let bEnd = b;
+    while (bEnd < afterEnd && after.charCodeAt(bEnd) !== 10) bEnd++;
+    if (lineShape(before, a, aEnd) !== lineShape(after, b, bEnd)) return false;
+    const aDone = aEnd >= beforeEnd;
+    const bDone = bEnd >= afterEnd;
+    if (aDone || bDone) return aDone && bDone;
+    a = aEnd + 1;
+    b = bEnd + 1;
+  }
+}
+
+/** Folding computed over every line, without last time's ranges (what `foldingRanges` must equal). */
+export function foldingRangesAfresh(text: string): FoldingRangeItem[] {
   const ranges: FoldingRangeItem[] = [];
   // Asked after every edit, on every line: lines are read in place (no split) and classified by
   // their first characters, with the regular expressions only for what is not plain ASCII.
@@ -197,28 +276,17 @@ export function foldingRanges(text: string): FoldingRangeItem[] {
     let end = start;
     let c = 0;
     while (end < text.length && (c = text.charCodeAt(end)) !== 10 && c !== 13) end++;
-    let indent = start;
-    while (indent < end && text.charCodeAt(indent) === 32) indent++;
-    const first = indent < end ? text.charCodeAt(indent) : -1;
-    let kind: 'blank' | 'comment' | 'content';
-    if (first === -1) kind = 'blank';
-    else if (first === 35 /* # */) kind = 'comment';
-    else if (first > 32 && first < 127) kind = 'content';
-    else {
-      const line = text.slice(start, end);
-      kind = /^\s*$/.test(line) ? 'blank' : /^\s*#/.test(line) ? 'comment' : 'content';
-    }
-    if (kind === 'comment') comments.push(index);
-    if (kind === 'content') {
-      const width = indent - start;
-      const isItem = first === 45 /* - */ && (indent + 1 === end || /\s/.test(text[indent + 1]));
+    const shape = lineShape(text, start, end);
+    if (shape === COMMENT) comments.push(index);
+    if (shape >= 0) {
+      const width = shape >> 2;
+      const isItem = (shape & 1) !== 0;
       while (open.length > 0) {
         const top = open[open.length - 1];
         if (width > top.indent || (top.opensList && width === top.indent && isItem)) break;
         close(open.pop()!);
       }
-      // `key:` with nothing after it may hold a list whose `-` items sit at its own indentation.
-      open.push({ line: index, indent: width, opensList: !isItem && endsWithColon(text, start, end) });
+      open.push({ line: index, indent: width, opensList: (shape & 2) !== 0 });
       previous = index;
     }
     if (end >= text.length) break;

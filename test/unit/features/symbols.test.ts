@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { documentSymbols, foldingRanges, type DocumentSymbolItem } from '../../../src/core/features';
+import { foldingRangesAfresh } from '../../../src/core/features/symbols';
 import { analyze } from '../../../src/core/lint';
+import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import { readExample, yaml } from '../../support';
 
 function outline(symbols: DocumentSymbolItem[]): string[] {
@@ -127,5 +129,19 @@ describe('folding ranges', () => {
     const ranges = foldingRanges(deep);
     assert.equal(ranges.length, 2999);
     assert.deepEqual(ranges[0], { startLine: 0, endLine: 2999 });
+  });
+
+  it("equals a fresh fold after every edit (last time's ranges kept while the lines keep their shapes)", () => {
+    const random = seededRandom(1414);
+    const pieces = ['x', ' ', '  ', '\n', '- ', '#', ':', 'k: ', '\r', '\r\n', '\u00a0', '\t', '- a:'];
+    let text = generateRunbook({ steps: 40 });
+    for (let round = 0; round < 600; round++) {
+      const at = Math.floor(random() * (text.length + 1));
+      const removed = random() < 0.4 ? Math.floor(random() * 4) : 0;
+      const inserted = random() < 0.7 ? pieces[Math.floor(random() * pieces.length)] : '';
+      text = text.slice(0, at) + inserted + text.slice(at + removed);
+      assert.deepEqual(foldingRanges(text), foldingRangesAfresh(text), `round ${round}`);
+      if (round % 97 === 0) assert.deepEqual(foldingRanges('a:\n  b: 1\n'), foldingRangesAfresh('a:\n  b: 1\n'));
+    }
   });
 });
