@@ -268,9 +268,16 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     for (const rule of SEMANTIC_RULES) for (const finding of rule.check(context)) findings.push(finding);
     return context;
   }
-  // The same findings in the same order as `check`, each step's from the per-step cache.
-  // Only the steps with findings are visited once per rule.
-  const perStep = stepFindings(context, caches.findings).filter((entry) => entry.byRule.length > 0);
+  // The same findings in the same order as `check`, each step's from the per-step cache: one pass
+  // over the steps sorts them by rule (in step order), then the rules are emitted in their order.
+  const byRule: Finding[][] = STEP_RULES.map(() => []);
+  for (const entry of stepFindings(context, caches.findings)) {
+    const found = entry.byRule;
+    for (let r = 0; r < found.length; r++) {
+      const list = found[r];
+      if (list) for (const finding of list) byRule[r].push(finding);
+    }
+  }
   for (const rule of SEMANTIC_RULES) {
     const r = STEP_RULES.indexOf(rule);
     if (r < 0) {
@@ -278,10 +285,7 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
       continue;
     }
     if (rule.checkRunbook) for (const finding of rule.checkRunbook(context)) findings.push(finding);
-    for (const entry of perStep) {
-      const found = entry.byRule[r];
-      if (found) for (const finding of found) findings.push(finding);
-    }
+    for (const finding of byRule[r]) findings.push(finding);
   }
   return context;
 }

@@ -3,7 +3,7 @@ import { setDatabaseGatewayZero, type DatabaseGatewayTarget } from '../edits';
 import { listInWords } from '../format/words';
 import { databaseKey } from '../model/databases';
 import { mtaDisabled, serversOfStep } from '../model/state';
-import type { DatabaseState, ServerState, Step } from '../model/types';
+import { serverKey, type DatabaseState, type ServerState, type Step } from '../model/types';
 import { declaredName, stepLabel, type RuleContext, type SemanticRule } from './rule';
 
 /** KB810489 covers Exchange 2000 and Exchange 2003. */
@@ -49,7 +49,13 @@ export const exr014: SemanticRule = {
   check(context) {
     const findings: Finding[] = [];
     const { runbook, states } = context;
-    const open = new Set<string>(); // server/database pairs already reported and not put right since
+    // Per server, the databases (by databaseKey) already reported and not put right since.
+    const open = new Map<string, Set<string>>();
+    const openOf = (key: string) => {
+      let set = open.get(key);
+      if (!set) open.set(key, (set = new Set()));
+      return set;
+    };
     const report = (key: string, state: ServerState, db: DatabaseState, span: Span, where: string, fix?: DatabaseGatewayTarget) => {
       const server = declaredName(context, key, state.name);
       findings.push({
@@ -69,7 +75,7 @@ export const exr014: SemanticRule = {
       for (const db of missingZero(first.get(key))) {
         const declaration = decl.databases?.find((d) => d.name && databaseKey(d.name.value) === databaseKey(db.name));
         if (!declaration?.name) continue;
-        open.add(`${key}/${databaseKey(db.name)}`);
+        openOf(key).add(databaseKey(db.name));
         report(key, first.get(key)!, db, declaration.name.span, '', { kind: 'inventory', server: key, database: declaration });
       }
     }
@@ -77,15 +83,22 @@ export const exr014: SemanticRule = {
     for (const step of runbook.steps) {
       if (!step.server) continue; // moves change sizes only
       const after = states.before[step.index + 1] ?? states.after;
-      for (const key of serversOfStep(step)) {
+      // Most such steps name only `server`: its key without serversOfStep's arrays.
+      for (const key of step.from || step.to ? serversOfStep(step) : [serverKey(step.server.value)]) {
         const state = after.get(key);
         const short = missingZero(state);
-        const shortKeys = new Set(short.map((db) => `${key}/${databaseKey(db.name)}`));
-        for (const pair of [...open]) if (pair.startsWith(`${key}/`) && !shortKeys.has(pair)) open.delete(pair);
+        const reported = open.get(key);
+        if (short.length === 0) {
+          reported?.clear();
+          continue;
+        }
+        const shortKeys = new Set(short.map((db) => databaseKey(db.name)));
+        if (reported) for (const name of [...reported]) if (!shortKeys.has(name)) reported.delete(name);
         for (const db of short) {
-          const pair = `${key}/${databaseKey(db.name)}`;
-          if (open.has(pair)) continue;
-          open.add(pair);
+          const name = databaseKey(db.name);
+          const set = openOf(key);
+          if (set.has(name)) continue;
+          set.add(name);
           const { span, fix } = placeOnStep(context, step, key, db);
           report(key, state!, db, span, `After step ${stepLabel(step)}, `, fix);
         }
