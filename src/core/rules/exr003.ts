@@ -1,9 +1,10 @@
 import type { Finding } from '../diagnostics';
 import { formatMinutes } from '../format/duration';
 import { stepEffect, type Outage } from '../model/actions';
-import type { StepTiming } from '../model/schedule';
+import type { Schedule, StepTiming } from '../model/schedule';
+import type { ServerStates } from '../model/state';
 import { serverKey, type ServerState, type Step } from '../model/types';
-import { declaredName, stepLabel, type SemanticRule } from './rule';
+import { declaredName, stepLabel, type RuleContext, type SemanticRule } from './rule';
 
 /** EXR003: a store restart scheduled while a move from or to that server is running (static schedule). */
 export const exr003: SemanticRule = {
@@ -19,70 +20,136 @@ export const exr003: SemanticRule = {
     'move from or to that server that is running at that moment is interrupted. The check uses the static schedule: ' +
     'step starts from `start`, durations from mailbox sizes, concurrency and throughput.',
   check(context) {
-    const findings: Finding[] = [];
     const { steps } = context.runbook;
     const timings = context.schedule.steps;
+    let signature = '';
+    for (const [key, server] of context.declared) signature += `${key}\u0000${server.name?.value}\u0000`;
+    const reused = sinceLastRun(context, signature);
+    if (reused) return reused;
     const movesByServer = movesByServerOf(steps, timings);
-    steps.forEach((step, index) => {
-      if (!step.server) return;
-      const key = serverKey(step.server.value);
-      const state = context.states.before[index].get(key);
-      // What the step stops comes from the action table, judged at the step (a hotfix that cannot install stops nothing).
-      const outage = state ? outageOf(step, state) : undefined;
-      if (!outage?.store) return;
-      const at = timings[index].start;
-      const move = runningMove(movesByServer.get(key), at, timings);
-      if (!move) return;
-      const window = timings[move.index];
-      const server = declaredName(context, key, step.server.value);
-      const moveLabel = stepLabel(move);
-      const label = stepLabel(step);
-      // The finding of last time when everything it says is unchanged (its spans are the steps' own, moved with them).
-      const known = FOUND.get(step);
-      if (
-        known &&
-        known.state === state &&
-        known.at === at &&
-        known.move === move &&
-        known.start === window.start &&
-        known.end === window.end &&
-        known.moveLabel === moveLabel &&
-        known.label === label &&
-        known.index === index &&
-        known.moveIndex === move.index &&
-        known.server === server
-      ) {
-        findings.push(known.finding);
-        return;
-      }
-      const finding: Finding = {
-        code: 'EXR003',
-        span: (step.start ?? step.server).span,
-        message:
-          `${outage.cause} ${outage.store} on ${server} ${formatMinutes(at - window.start)} into move ` +
-          `${moveLabel}, which still has ${formatMinutes(window.end - at)} to run: the moves in ` +
-          `flight are interrupted. Schedule step ${label} before the move starts or after it ends.`,
-        related: move.id ? [{ message: `move ${moveLabel}`, span: move.id.span }] : undefined,
-        data: { server, stepIndex: index, moveIndex: move.index },
-      };
-      FOUND.set(step, {
-        state,
-        at,
-        move,
-        start: window.start,
-        end: window.end,
-        moveLabel,
-        label,
-        index,
-        moveIndex: move.index,
-        server,
-        finding,
-      });
-      findings.push(finding);
-    });
+    const findings: Finding[] = [];
+    for (let index = 0; index < steps.length; index++) {
+      const finding = judge(context, steps[index], index, movesByServer);
+      if (finding) findings.push(finding);
+    }
+    lastRun = { steps: steps.slice(), before: context.states.before, schedule: context.schedule, signature, movesByServer, findings };
     return findings;
   },
 };
+
+/** A step's finding, if it stops the store while a move on its server runs. */
+function judge(context: RuleContext, step: Step, index: number, movesByServer: Map<string, MoveWindows>): Finding | undefined {
+  if (!step.server) return undefined;
+  const timings = context.schedule.steps;
+  const key = serverKey(step.server.value);
+  const state = context.states.before[index].get(key);
+  // What the step stops comes from the action table, judged at the step (a hotfix that cannot install stops nothing).
+  const outage = state ? outageOf(step, state) : undefined;
+  if (!outage?.store) return undefined;
+  const at = timings[index].start;
+  const move = runningMove(movesByServer.get(key), at, timings);
+  if (!move) return undefined;
+  const window = timings[move.index];
+  const server = declaredName(context, key, step.server.value);
+  const moveLabel = stepLabel(move);
+  const label = stepLabel(step);
+  // The finding of last time when everything it says is unchanged (its spans are the steps' own, moved with them).
+  const known = FOUND.get(step);
+  if (
+    known &&
+    known.state === state &&
+    known.at === at &&
+    known.move === move &&
+    known.start === window.start &&
+    known.end === window.end &&
+    known.moveLabel === moveLabel &&
+    known.label === label &&
+    known.index === index &&
+    known.moveIndex === move.index &&
+    known.server === server
+  ) {
+    return known.finding;
+  }
+  const finding: Finding = {
+    code: 'EXR003',
+    span: (step.start ?? step.server).span,
+    message:
+      `${outage.cause} ${outage.store} on ${server} ${formatMinutes(at - window.start)} into move ` +
+      `${moveLabel}, which still has ${formatMinutes(window.end - at)} to run: the moves in ` +
+      `flight are interrupted. Schedule step ${label} before the move starts or after it ends.`,
+    related: move.id ? [{ message: `move ${moveLabel}`, span: move.id.span }] : undefined,
+    data: { server, stepIndex: index, moveIndex: move.index },
+  };
+  FOUND.set(step, {
+    state,
+    at,
+    move,
+    start: window.start,
+    end: window.end,
+    moveLabel,
+    label,
+    index,
+    moveIndex: move.index,
+    server,
+    finding,
+  });
+  return finding;
+}
+
+/** How many runs judged only the edited stretch (for tests). */
+export const exr003Memo = { reused: 0 };
+
+/**
+ * The last run's steps, state snapshots, schedule, declared names, move index and findings (in step
+ * order). A memo checked in full, so a second document only misses it.
+ */
+let lastRun:
+  | {
+      steps: Step[];
+      before: readonly ServerStates[];
+      schedule: Schedule;
+      signature: string;
+      movesByServer: Map<string, MoveWindows>;
+      findings: Finding[];
+    }
+  | undefined;
+
+/**
+ * Last run's findings with only the edited stretch judged again, when the edit kept every step's
+ * position and time: the same schedule object (so every step's start and every move's window are
+ * unchanged), the same number of steps, the same declared names, no move among the steps that
+ * changed, and outside them the same step and state snapshot objects at every position (so each of
+ * those steps' findings reads what it read last time: `judge` would give the same object back, its
+ * spans being the steps' own, moved in place). Pointer comparisons only outside the stretch.
+ */
+function sinceLastRun(context: RuleContext, signature: string): Finding[] | undefined {
+  const last = lastRun;
+  const { steps } = context.runbook;
+  const before = context.states.before;
+  if (!last || last.schedule !== context.schedule || last.signature !== signature) return undefined;
+  if (last.steps.length !== steps.length || last.before.length !== before.length) return undefined;
+  let first = 0;
+  while (first < steps.length && steps[first] === last.steps[first]) first++;
+  let end = steps.length;
+  while (end > first && steps[end - 1] === last.steps[end - 1]) end--;
+  for (let i = first; i < end; i++) {
+    if (steps[i].action?.value === 'move-mailboxes' || last.steps[i].action?.value === 'move-mailboxes') return undefined;
+  }
+  for (let i = 0; i < before.length; i++) if ((i < first || i >= end) && before[i] !== last.before[i]) return undefined;
+  const findings: Finding[] = [];
+  let at = 0;
+  const old = last.findings;
+  while (at < old.length && (old[at].data!.stepIndex as number) < first) findings.push(old[at++]);
+  for (let index = first; index < end; index++) {
+    const finding = judge(context, steps[index], index, last.movesByServer);
+    if (finding) findings.push(finding);
+  }
+  while (at < old.length && (old[at].data!.stepIndex as number) < end) at++;
+  while (at < old.length) findings.push(old[at++]);
+  lastRun = { ...last, steps: steps.slice(), before, findings };
+  exr003Memo.reused++;
+  return findings;
+}
 
 /** Move windows per server, sorted by start, with the move that ends last among each prefix (for interval look-ups). */
 /**

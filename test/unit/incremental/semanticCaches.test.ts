@@ -5,6 +5,7 @@ import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
 import { analyze, toDiagnostics, type Analysis, type LintOptions } from '../../../src/core/lint';
 import { sameState, StateCache, statesThroughSteps } from '../../../src/core/model/state';
+import { exr003Memo } from '../../../src/core/rules/exr003';
 import type { ServerState } from '../../../src/core/model/types';
 
 /**
@@ -125,6 +126,39 @@ describe('the semantic caches', () => {
       text = edits[Math.floor(random() * edits.length)](text);
       expectFull(analyzer, text);
     }
+  });
+
+  it('EXR003: after an edit that keeps every step and time, only the edited steps are judged again', () => {
+    const random = seededRandom(303);
+    const base = generateRunbook({ steps: 300, seed: 2, servers: 6 });
+    const analyzer = new IncrementalAnalyzer();
+    assert.ok(analyzer.update(base).findings.some((finding) => finding.code === 'EXR003'));
+    // Edits that move no step and change no time (titles, the services a restart names, ids, hotfixes, servers of non-moves).
+    const edits: ((text: string) => string)[] = [
+      (t) => {
+        const at = t.indexOf('    title: ', stepStart(t, Math.floor(random() * 290)));
+        return at < 0 ? t : t.slice(0, at + 11) + 'y' + t.slice(at + 11);
+      },
+      (t) => t.replace(/services: \[MSExchangeIS, MSSEARCH\]/, 'services: [MSSEARCH]'),
+      (t) => t.replace(/services: \[MSSEARCH\]/, 'services: [MSExchangeIS, MSSEARCH]'),
+      (t) => t.replace(/services: \[MSExchangeIS, MSSEARCH\]/, 'services: [W3SVC]'),
+      (t) =>
+        t.replace(
+          /(action: (?:reboot|restart-services)\n(?:.*\n)??\s+server: EXCH)0(\d)/,
+          (_m, head: string, d: string) => `${head}0${(Number(d) % 4) + 1}`,
+        ),
+      (t) => t.replace(/hotfix: KB924567/, 'hotfix: KB811111'),
+      (t) => t.replace(/hotfix: KB811111/, 'hotfix: KB924567'),
+      (t) => t.replace(/(- id: )(step-\d+)(\n {4}(?:title: .*\n {4})?action: (?:reboot|wait))/, '$1$2x$3'),
+    ];
+    const before = exr003Memo.reused;
+    let text = base;
+    for (let round = 0; round < 40; round++) {
+      // Two updates in a row (analyze() in expectFull runs EXR003 afresh and takes the memo).
+      analyzer.update((text = edits[Math.floor(random() * edits.length)](text)));
+      expectFull(analyzer, (text = edits[Math.floor(random() * edits.length)](text)));
+    }
+    assert.ok(exr003Memo.reused - before >= 10, `${exr003Memo.reused - before} runs reused`);
   });
 
   it('per-step findings: a step inserted before keeps the later findings, moved', () => {
