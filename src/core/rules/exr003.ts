@@ -32,7 +32,7 @@ export const exr003: SemanticRule = {
       const finding = judge(context, steps[index], index, movesByServer);
       if (finding) findings.push(finding);
     }
-    lastRun = { steps: steps.slice(), before: context.states.before, schedule: context.schedule, signature, movesByServer, findings };
+    LAST_RUN.set(context.schedule, { steps: steps.slice(), before: context.states.before, signature, movesByServer, findings });
     return findings;
   },
 };
@@ -100,19 +100,19 @@ function judge(context: RuleContext, step: Step, index: number, movesByServer: M
 export const exr003Memo = { reused: 0 };
 
 /**
- * The last run's steps, state snapshots, schedule, declared names, move index and findings (in step
- * order). A memo checked in full, so a second document only misses it.
+ * The last run's steps, state snapshots, declared names, move index and findings (in step order),
+ * per schedule object: a run reuses only the memo of its own schedule object (the incremental
+ * analyzer's ScheduleCache keeps it while no time changed), and the memo goes with the schedule, so
+ * it keeps no closed document's model alive and each open document has its own.
  */
-let lastRun:
-  | {
-      steps: Step[];
-      before: readonly ServerStates[];
-      schedule: Schedule;
-      signature: string;
-      movesByServer: Map<string, MoveWindows>;
-      findings: Finding[];
-    }
-  | undefined;
+interface LastRun {
+  steps: Step[];
+  before: readonly ServerStates[];
+  signature: string;
+  movesByServer: Map<string, MoveWindows>;
+  findings: Finding[];
+}
+const LAST_RUN = new WeakMap<Schedule, LastRun>();
 
 /**
  * Last run's findings with only the edited stretch judged again, when the edit kept every step's
@@ -123,10 +123,10 @@ let lastRun:
  * spans being the steps' own, moved in place). Pointer comparisons only outside the stretch.
  */
 function sinceLastRun(context: RuleContext, signature: string): Finding[] | undefined {
-  const last = lastRun;
+  const last = LAST_RUN.get(context.schedule);
   const { steps } = context.runbook;
   const before = context.states.before;
-  if (!last || last.schedule !== context.schedule || last.signature !== signature) return undefined;
+  if (!last || last.signature !== signature) return undefined;
   if (last.steps.length !== steps.length || last.before.length !== before.length) return undefined;
   let first = 0;
   while (first < steps.length && steps[first] === last.steps[first]) first++;
@@ -146,7 +146,7 @@ function sinceLastRun(context: RuleContext, signature: string): Finding[] | unde
   }
   while (at < old.length && (old[at].data!.stepIndex as number) < end) at++;
   while (at < old.length) findings.push(old[at++]);
-  lastRun = { ...last, steps: steps.slice(), before, findings };
+  LAST_RUN.set(context.schedule, { ...last, steps: steps.slice(), before, findings });
   exr003Memo.reused++;
   return findings;
 }
