@@ -4,6 +4,7 @@
  * single WorkspaceEdit (one undo). Nothing here analyses the runbook.
  */
 import * as vscode from 'vscode';
+import { describeChange } from '../protocol/panel';
 import type { LspTextEdit } from '../protocol/server';
 import type { PanelServer, RunbookServer } from './client';
 
@@ -59,7 +60,7 @@ export async function findSafePlan(server: RunbookServer, uriArgument?: unknown)
   const items = result.plans.map((plan, i) => ({
     label: `Plan ${i + 1}: ends ${plan.finish}`,
     description: `mail ${plan.mail} · peak ${plan.peakThreadsBusy} of ${plan.threadPool} threads · worst queue ${plan.worstLocalDeliveryQueue.toLocaleString('en-US')} · ${plan.stepsChanged} step${plan.stepsChanged === 1 ? '' : 's'} changed`,
-    detail: plan.changes.length > 0 ? plan.changes.join('; ') : 'the runbook as written is safe',
+    detail: describeChange(plan),
     plan,
   }));
   const picked = await vscode.window.showQuickPick(items, {

@@ -78,6 +78,11 @@ export interface PlanView {
   runbook?: Runbook;
 }
 
+/** A plan's change in one line, as the panel's list and the QuickPick show it. */
+export function describeChange(plan: Pick<PlanView, 'changes'>): string {
+  return plan.changes.length > 0 ? plan.changes.join('; ') : 'the runbook as written is safe';
+}
+
 /** How far the search is (the server's `exrunbook/planProgress`). */
 export interface PlanProgressMessage {
   type: 'planProgress';

@@ -7,7 +7,7 @@
  */
 import { formatCount } from '../core/format/numbers';
 import type { SimulationResult } from '../core/simulator/result';
-import type { PlanProgressMessage, PlansMessage, PlanView } from '../protocol/panel';
+import { describeChange, type PlanProgressMessage, type PlansMessage, type PlanView } from '../protocol/panel';
 import { button, el } from './dom';
 
 /** What the page knows about plans: part of PageState. */
@@ -51,11 +51,6 @@ export const PLAN_COLUMNS: readonly PlanColumn[] = [
   { header: 'Steps changed', cell: (plan) => formatCount(plan.stepsChanged) },
   { header: 'Change', cell: (plan) => describeChange(plan), wide: true },
 ];
-
-/** The change in one line. */
-export function describeChange(plan: PlanView): string {
-  return plan.changes.length > 0 ? plan.changes.join('; ') : 'the runbook as written is safe';
-}
 
 /** The plan on the charts now: hovered or focused first, then the chosen one. */
 export function shownPlan(state: PlansState): number | undefined {
