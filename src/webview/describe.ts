@@ -3,6 +3,7 @@
  * the words are tested without a browser and stay the same wherever they are shown.
  */
 import { formatCount } from '../core/format/numbers';
+import { listInWords } from '../core/format/words';
 import { formatMinutes, formatOffset } from '../core/format/duration';
 import { exhaustionCause } from '../core/rules/exr005';
 import { EXHAUSTION_MIN_MINUTES } from '../core/simulator/episodes';
@@ -157,20 +158,15 @@ export function consequenceSentence(summary: ServerSummary, result?: Pick<Simula
 /** The what-if changes in words: "KB924567 on EXCH01, move concurrency 2". Empty when there are none. */
 export function describeWhatIf(whatIf: WhatIf): string {
   const parts: string[] = [];
-  if (whatIf.hotfix?.length) parts.push(`KB924567 on ${joinWords(whatIf.hotfix)}`);
+  if (whatIf.hotfix?.length) parts.push(`KB924567 on ${listInWords(whatIf.hotfix)}`);
   for (const [server, value] of Object.entries(whatIf.gatewayOutThreads ?? {})) parts.push(`Gateway Out Threads ${value} on ${server}`);
   if (whatIf.concurrency !== undefined) parts.push(`move concurrency ${whatIf.concurrency}`);
   for (const [server, value] of Object.entries(whatIf.taskThreads ?? {})) parts.push(`${value} store threads on ${server}`);
-  return joinWords(parts);
+  return listInWords(parts);
 }
 
 export function hasWhatIf(whatIf: WhatIf): boolean {
   return describeWhatIf(whatIf) !== '';
-}
-
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 /**

@@ -6,6 +6,7 @@
  * the run goes (the series are off while planning), so this module never recomputes them.
  */
 import { formatCount } from '../format/numbers';
+import { listInWords } from '../format/words';
 import type { Analysis } from '../lint';
 import { stepEffect } from '../model/actions';
 import { serversOfStep } from '../model/state';
@@ -100,7 +101,7 @@ function reasonFor(analysis: Analysis, strain: Strain, exhausted: readonly Serve
     return `${queue}; ${threads}`;
   }
   if (strain.worstQueue <= strain.threshold && exhausted.length > 0) {
-    return `${listServers(exhausted)} ${exhausted.length === 1 ? 'runs' : 'run'} out of store task threads; ${threads}`;
+    return `${listInWords(exhausted.map((s) => s.server))} ${exhausted.length === 1 ? 'runs' : 'run'} out of store task threads; ${threads}`;
   }
   const where = `${strain.worstQueueServer}'s local delivery queue reaches ${formatCount(strain.worstQueue)} (above ${line})`;
   const moment = strain.worstQueueWhen ? ` at ${strain.worstQueueWhen}` : '';
@@ -108,11 +109,6 @@ function reasonFor(analysis: Analysis, strain: Strain, exhausted: readonly Serve
     ? `while the store restarts (${outageCause(analysis, strain.storeDownFor, strain.worstQueueServer!)})`
     : `while all ${strain.threadPool} store threads are busy`;
   return `${where}${moment}, ${cause}`;
-}
-
-function listServers(summaries: readonly ServerSummary[]): string {
-  const names = summaries.map((s) => s.server);
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /** "installing KB924567", "the reboot": what the action table says stops the store, for the step `id`. */
