@@ -342,9 +342,17 @@ export function scenarios({ workspace }) {
           assert.equal(read(EXPOSED), exposedOriginal, 'the file on disk is not written by the panel');
         } finally {
           // Leave the workbench as the next scenarios expect it: the runbook as on disk, no editors.
+          // Retried: right after the click the webview may still hold the keyboard and swallow F1 (seen under load),
+          // and a runbook left edited would break every later scenario that opens it.
           if ((await runbookTabs.count()) > 0) {
-            await runbookTabs.first().click();
-            await runCommand(page, 'File: Revert File');
+            await waitUntil(
+              async () => {
+                await runbookTabs.first().click();
+                await runCommand(page, 'File: Revert File');
+                return true;
+              },
+              { ms: 60_000, what: `${EXPOSED} to be reverted` },
+            );
           }
           await runCommand(page, 'View: Close All Editor Groups');
         }
