@@ -197,7 +197,7 @@ function spliceOffsets(offsets: Int32Array, low: number, high: number, inserted:
 }
 
 /** Index of the first value above `offset` in an ascending array (its length when none is). */
-function firstAbove(values: ArrayLike<number>, offset: number): number {
+export function firstAbove(values: ArrayLike<number>, offset: number): number {
   let low = 0;
   let high = values.length;
   while (low < high) {
