@@ -51,6 +51,8 @@ export class SemanticCaches {
   readonly findings = new StepFindingsCache();
   readonly ids = new StepIdIndex();
   readonly schedule = new ScheduleCache();
+  /** The rules' own memos (RuleContext.memos): EXR003's move windows and findings. */
+  readonly rules = new Map<string, unknown>();
 }
 
 /**
@@ -232,7 +234,7 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     schedule: caches ? caches.schedule.of(runbook, assumptions) : buildSchedule(runbook, assumptions),
     assumptions,
     declared,
-    ...(caches ? { repeatedIds: caches.ids.update(runbook.steps) } : {}),
+    ...(caches ? { repeatedIds: caches.ids.update(runbook.steps), memos: caches.rules } : {}),
   };
   // Loops, not push(...spread): a rule can report more findings than a call takes arguments.
   if (!caches) {

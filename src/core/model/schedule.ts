@@ -72,7 +72,7 @@ function sanitize(minutes: number): number {
  * origin; or an explicit start, once the origin is known): from there every time is last time's,
  * shifted by the number of steps inserted or deleted. Unchanged timings keep their objects while
  * the normalisation is the same; a Schedule with every timing, the origin and the end unchanged is
- * last time's object (EXR003 keys its run memo by it).
+ * last time's object.
  */
 export class IncrementalSchedule {
   private steps: Step[] = [];
