@@ -7,6 +7,7 @@ import { formatCount } from '../format/numbers';
 import { exchangeLabel } from '../model/facts';
 import { commonPrefix, commonSuffix } from '../incremental/incrementalAnalyzer';
 import type { DatabaseDecl, ServerDecl, Step } from '../model/types';
+import { sameEnds, StepListMemo } from './stepMemo';
 
 export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';
 
@@ -47,7 +48,7 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
         children,
       });
     } else if (key === 'steps') {
-      const children = analysis.runbook.steps.map((step) => cachedStepSymbol(text, step));
+      const children = stepSymbols(text, analysis.runbook.steps);
       symbols.push({
         name: 'Steps',
         detail: `${formatCount(children.length)} in order`,
@@ -94,41 +95,73 @@ function databaseSymbol(text: string, db: DatabaseDecl, index: number): Document
 }
 
 /**
- * A step's symbol is asked for again after every edit: it is kept per step object (whose text is
- * unchanged while it is the same object: the incremental analyzer re-parses an edited step) and,
- * when the step has moved, moved with it (its spans by the change of its start, its name by its
- * position when it has no id).
+ * The outline is asked for after every edit, and most steps are the objects they were last time:
+ * the steps' symbols of the last outline, by step, so that an edit touches only the steps it
+ * changed (by identity: the unchanged steps before and after them are last time's symbols, the
+ * array copied around the new ones). A step that moved inside the list is found in STEP_SYMBOLS.
  */
-const STEP_SYMBOLS = new WeakMap<Step, { itemStart: number; index: number; symbol: DocumentSymbolItem }>();
+const OUTLINES = new StepListMemo<{ steps: readonly Step[]; children: DocumentSymbolItem[] }>();
+const STEP_SYMBOLS = new WeakMap<Step, DocumentSymbolItem>();
+
+function stepSymbols(text: string, steps: readonly Step[]): DocumentSymbolItem[] {
+  const last = OUTLINES.get(steps);
+  const [prefix, suffix] = last ? sameEnds(last.steps, steps) : [0, 0];
+  if (last && prefix === steps.length && prefix === last.steps.length) return last.children;
+  const children = last && prefix > 0 ? last.children.slice(0, prefix) : [];
+  for (let i = prefix; i < steps.length - suffix; i++) children.push(cachedStepSymbol(text, steps[i]));
+  for (let i = last ? last.steps.length - suffix : 0; i < (last?.steps.length ?? 0); i++) children.push(last!.children[i]);
+  OUTLINES.set({ steps: steps.slice(), children });
+  return children;
+}
 
 function cachedStepSymbol(text: string, step: Step): DocumentSymbolItem {
-  const known = STEP_SYMBOLS.get(step);
-  if (known && (known.index === step.index || nonBlank(step.id?.value) !== undefined)) {
-    const delta = step.itemStart - known.itemStart;
-    if (delta === 0 && known.index === step.index) return known.symbol;
-    const old = known.symbol;
-    const symbol: DocumentSymbolItem = {
-      ...old,
-      span: { start: old.span.start + delta, end: old.span.end + delta },
-      selectionSpan: { start: old.selectionSpan.start + delta, end: old.selectionSpan.end + delta },
-      children: [],
-    };
-    STEP_SYMBOLS.set(step, { itemStart: step.itemStart, index: step.index, symbol });
-    return symbol;
-  }
-  const symbol = stepSymbol(text, step);
-  STEP_SYMBOLS.set(step, { itemStart: step.itemStart, index: step.index, symbol });
+  let symbol = STEP_SYMBOLS.get(step);
+  if (!symbol) STEP_SYMBOLS.set(step, (symbol = stepSymbol(text, step)));
   return symbol;
 }
 
+/**
+ * A step's symbol is a view of the step: its spans are read from the step's `itemStart` and its
+ * positional name from its `index` when asked, so the same object stays right when the incremental
+ * analyzer moves the step (it shifts the step in place; the step's own text, which the offsets
+ * inside it come from, is unchanged while it is the same object). Like the Step objects, the
+ * outline of an earlier analysis follows the latest one.
+ */
 function stepSymbol(text: string, step: Step): DocumentSymbolItem {
-  const span = { start: step.itemStart, end: endOfContent(text, step.span.start, step.span.end) };
+  const base = step.itemStart;
+  const span = { start: base, end: endOfContent(text, step.span.start, step.span.end) };
+  const selection = selectionWithin(text, span, step.id?.span);
+  const end = span.end - base;
+  const selectionStart = selection.start - base;
+  const selectionEnd = selection.end - base;
+  const detail = step.action?.value ?? '';
+  const id = nonBlank(step.id?.value);
+  // Written out twice (no spread, which would read the accessors once): a step with an id is named by it.
+  if (id !== undefined)
+    return {
+      name: id,
+      detail,
+      kind: 'step',
+      get span() {
+        return { start: step.itemStart, end: step.itemStart + end };
+      },
+      get selectionSpan() {
+        return { start: step.itemStart + selectionStart, end: step.itemStart + selectionEnd };
+      },
+      children: [],
+    };
   return {
-    name: nonBlank(step.id?.value) ?? `step ${step.index + 1}`,
-    detail: step.action?.value ?? '',
+    get name() {
+      return `step ${step.index + 1}`;
+    },
+    detail,
     kind: 'step',
-    span,
-    selectionSpan: selectionWithin(text, span, step.id?.span),
+    get span() {
+      return { start: step.itemStart, end: step.itemStart + end };
+    },
+    get selectionSpan() {
+      return { start: step.itemStart + selectionStart, end: step.itemStart + selectionEnd };
+    },
     children: [],
   };
 }
