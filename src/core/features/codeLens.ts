@@ -53,7 +53,9 @@ export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLe
     last.status.simulation === status.simulation &&
     last.status.simulating === status.simulating &&
     last.status.blocked === status.blocked;
-  let [prefix, suffix] = last && sameStatus ? sameEnds(last.steps, steps) : [0, 0];
+  const ends = last && sameStatus ? sameEnds(last.steps, steps) : [0, 0];
+  const prefix = ends[0];
+  let suffix = ends[1];
   // A result's prediction reads the step's index: steps after an insertion or deletion are asked again.
   if (suffix > 0 && steps.length !== last!.steps.length && status.simulation?.result !== undefined) suffix = 0;
   if (last && sameStatus && prefix === steps.length && prefix === last.steps.length) return last.lenses;
