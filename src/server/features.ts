@@ -39,7 +39,7 @@ import type { Analysis } from '../core/lint';
 import { ruleDocPath, ruleInfo } from '../core/rules';
 import { SHOW_RULE_COMMAND } from '../protocol/server';
 import { EARLIER_VERSION, type RunbookState } from './documents';
-import { limitFoldingRanges, limitSymbols } from './limits';
+import { limitSymbols } from './limits';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -191,11 +191,13 @@ export function symbolsFor(state: RunbookState): DocumentSymbol[] {
 
 /** The folding ranges of the text, at most `limit` of them (limits.ts). */
 export function foldingFor(text: string, limit: number): FoldingRange[] {
-  return limitFoldingRanges(foldingRanges(text), limit).map((range) => ({
-    startLine: range.startLine,
-    endLine: range.endLine,
-    ...(range.kind === 'comment' ? { kind: FoldingRangeKind.Comment } : {}),
-  }));
+  return foldingRanges(text)
+    .limited(limit)
+    .map((range) => ({
+      startLine: range.startLine,
+      endLine: range.endLine,
+      ...(range.kind === 'comment' ? { kind: FoldingRangeKind.Comment } : {}),
+    }));
 }
 
 /**
