@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { documentSymbols, foldingRanges, type DocumentSymbolItem } from '../../../src/core/features';
 import { foldingRangesAfresh } from '../../../src/core/features/symbols';
 import { analyze } from '../../../src/core/lint';
+import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
 import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import { readExample, yaml } from '../../support';
 
@@ -55,6 +56,33 @@ describe('document symbols', () => {
       '  hotfix-exch03 [step] install-hotfix',
       '  wave2b [step] move-mailboxes',
     ]);
+  });
+
+  it("keeps last time's step symbols for the steps an edit did not change, their spans and names moved with them", () => {
+    let text = generateRunbook({ steps: 40, seed: 2 });
+    const analyzer = new IncrementalAnalyzer();
+    const steps = (symbols: DocumentSymbolItem[]) => symbols.find((symbol) => symbol.name === 'Steps')!.children;
+    const before = steps(documentSymbols(analyzer.update(text)));
+    const at = text.indexOf('  - id: step-20\n');
+    // An item without an id is named by its position: inserted above, the later ones' names change.
+    text = text.slice(0, at) + '  - action: wait\n    duration: 1h\n' + text.slice(at);
+    const analysis = analyzer.update(text);
+    const after = steps(documentSymbols(analysis));
+    assert.equal(after[0], before[0]);
+    assert.equal(after[after.length - 1], before[before.length - 1]);
+    assert.deepEqual(documentSymbols(analysis), documentSymbols(analyze(text)));
+    // A step inserted above it: the same symbol object, named by its new position.
+    const position = after.findIndex((symbol) => symbol.detail === 'wait' && symbol.name.startsWith('step '));
+    const unnamed = after[position];
+    assert.equal(unnamed.name, `step ${position + 1}`);
+    const top = text.indexOf('  - id: step-5\n');
+    text = text.slice(0, top) + '  - id: added\n    action: reboot\n    server: EXCH01\n' + text.slice(top);
+    const moved = steps(documentSymbols(analyzer.update(text)));
+    assert.equal(moved[position + 1], unnamed);
+    assert.equal(unnamed.name, `step ${position + 2}`);
+    assert.deepEqual(documentSymbols(analyzer.update(text)), documentSymbols(analyze(text)));
+    text = text.replace('  - action: wait\n    duration: 1h\n', '');
+    assert.deepEqual(documentSymbols(analyzer.update(text)), documentSymbols(analyze(text)));
   });
 
   it('ranges cover the entry from its key or dash to its last character, selection inside it', () => {
