@@ -136,23 +136,10 @@ function stepSymbol(text: string, step: Step): DocumentSymbolItem {
   const selectionEnd = selection.end - base;
   const detail = step.action?.value ?? '';
   const id = nonBlank(step.id?.value);
-  // Written out twice (no spread, which would read the accessors once): a step with an id is named by it.
-  if (id !== undefined)
-    return {
-      name: id,
-      detail,
-      kind: 'step',
-      get span() {
-        return { start: step.itemStart, end: step.itemStart + end };
-      },
-      get selectionSpan() {
-        return { start: step.itemStart + selectionStart, end: step.itemStart + selectionEnd };
-      },
-      children: [],
-    };
   return {
+    // A step without an id is named by its position.
     get name() {
-      return `step ${step.index + 1}`;
+      return id ?? `step ${step.index + 1}`;
     },
     detail,
     kind: 'step',
