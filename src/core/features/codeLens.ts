@@ -58,7 +58,10 @@ export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLe
   let suffix = ends[1];
   // A result's prediction reads the step's index: steps after an insertion or deletion are asked again.
   if (suffix > 0 && steps.length !== last!.steps.length && status.simulation?.result !== undefined) suffix = 0;
-  if (last && sameStatus && prefix === steps.length && prefix === last.steps.length) return last.lenses;
+  if (last && sameStatus && prefix === steps.length && prefix === last.steps.length) {
+    moveWithSteps(steps, last.lenses, last.offsets);
+    return last.lenses;
+  }
   const lenses = last && prefix > 0 ? last.lenses.slice(0, last.offsets[prefix]) : [];
   const offsets = new Int32Array(steps.length + 1);
   if (last && prefix > 0) offsets.set(last.offsets.subarray(0, prefix));
@@ -73,33 +76,45 @@ export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLe
     for (let i = last.offsets[from]; i < last.lenses.length; i++) lenses.push(last.lenses[i]);
   }
   offsets[steps.length] = lenses.length;
+  moveWithSteps(steps, lenses, offsets);
   LAST_LENSES.set({ steps: steps.slice(), status: { ...status }, lenses, offsets });
   return lenses;
 }
 
 /**
- * A move step's lenses. Each is a view of the step: its span and index are read from the step
- * when asked (the incremental analyzer moves steps in place; `runbook.steps[i].index` is i), so
- * last time's lens stays right for a step that only moved.
+ * Kept lenses brought to where their steps are now (the incremental analyzer shifts a Step in
+ * place and sets its index): one pass of number comparisons, written only where a step moved. Like
+ * the Step objects, the lenses of an earlier analysis follow the latest one.
  */
+function moveWithSteps(steps: readonly Step[], lenses: CodeLensItem[], offsets: Int32Array): void {
+  for (let stepIndex = 0; stepIndex < steps.length; stepIndex++) {
+    const from = offsets[stepIndex];
+    const to = offsets[stepIndex + 1];
+    if (from === to) continue;
+    const at = steps[stepIndex].itemStart;
+    for (let i = from; i < to; i++) {
+      const lens = lenses[i];
+      // A step's lenses share one span: moved once.
+      if (lens.span.start !== at) {
+        lens.span.start = at;
+        lens.span.end = at;
+      }
+      if (lens.stepIndex !== stepIndex) lens.stepIndex = stepIndex;
+    }
+  }
+}
+
+/** A move step's lenses, on its `-` line. */
 function stepLenses(step: Step, stepIndex: number, status: SimulationStatus, into: CodeLensItem[]): void {
   if (step.action?.value !== 'move-mailboxes') return;
-  const lens = (title: string, command?: typeof SIMULATE_COMMAND): CodeLensItem => ({
-    get span() {
-      return { start: step.itemStart, end: step.itemStart };
-    },
-    get stepIndex() {
-      return step.index;
-    },
-    title,
-    ...(command ? { command } : {}),
-  });
-  into.push(lens('▶ Simulate', SIMULATE_COMMAND));
+  const span = { start: step.itemStart, end: step.itemStart };
+  into.push({ span, stepIndex, title: '▶ Simulate', command: SIMULATE_COMMAND });
   const prediction = predictionFor(step, stepIndex, status);
   // A typo must not turn the prediction off silently: the last one stays, marked stale, with the reason.
-  if (prediction && status.blocked && status.simulation?.stale) into.push(lens(`${prediction} (stale: ${firstSentence(status.blocked)})`));
-  else if (prediction) into.push(lens(prediction));
-  else if (status.blocked) into.push(lens(`no prediction: ${firstSentence(status.blocked)}`));
+  if (prediction && status.blocked && status.simulation?.stale)
+    into.push({ span, stepIndex, title: `${prediction} (stale: ${firstSentence(status.blocked)})` });
+  else if (prediction) into.push({ span, stepIndex, title: prediction });
+  else if (status.blocked) into.push({ span, stepIndex, title: `no prediction: ${firstSentence(status.blocked)}` });
 }
 
 /**

@@ -96,21 +96,54 @@ function databaseSymbol(text: string, db: DatabaseDecl, index: number): Document
 
 /**
  * The outline is asked for after every edit, and most steps are the objects they were last time:
- * the steps' symbols of the last outline, by step, so that an edit touches only the steps it
- * changed (by identity: the unchanged steps before and after them are last time's symbols, the
- * array copied around the new ones). A step that moved inside the list is found in STEP_SYMBOLS.
+ * the steps' symbols of the last outline, by step, so that an edit builds symbols only for the
+ * steps it changed (by identity: the unchanged steps before and after them keep last time's
+ * symbols, the array copied around the new ones; a step that moved inside the list is found in
+ * STEP_SYMBOLS). A kept symbol is moved in place with its step (`moveWithStep`): one pass of
+ * number comparisons, and plain objects (accessors per object would be slow to make and to read).
  */
-const OUTLINES = new StepListMemo<{ steps: readonly Step[]; children: DocumentSymbolItem[] }>();
+const OUTLINES = new StepListMemo<{
+  steps: readonly Step[];
+  children: DocumentSymbolItem[];
+  /** Each symbol's start as last answered (its step's `itemStart` then), and whether it is named by position. */
+  starts: Int32Array;
+  positional: Uint8Array;
+}>();
 const STEP_SYMBOLS = new WeakMap<Step, DocumentSymbolItem>();
 
 function stepSymbols(text: string, steps: readonly Step[]): DocumentSymbolItem[] {
   const last = OUTLINES.get(steps);
   const [prefix, suffix] = last ? sameEnds(last.steps, steps) : [0, 0];
-  if (last && prefix === steps.length && prefix === last.steps.length) return last.children;
+  if (last && prefix === steps.length && prefix === last.steps.length) {
+    moveWithSteps(steps, last.children, last.starts, last.positional, 0, steps.length, false);
+    return last.children;
+  }
   const children = last && prefix > 0 ? last.children.slice(0, prefix) : [];
-  for (let i = prefix; i < steps.length - suffix; i++) children.push(cachedStepSymbol(text, steps[i]));
-  for (let i = last ? last.steps.length - suffix : 0; i < (last?.steps.length ?? 0); i++) children.push(last!.children[i]);
-  OUTLINES.set({ steps: steps.slice(), children });
+  const starts = new Int32Array(steps.length);
+  const positional = new Uint8Array(steps.length);
+  if (last && prefix > 0) {
+    starts.set(last.starts.subarray(0, prefix));
+    positional.set(last.positional.subarray(0, prefix));
+  }
+  const middleEnd = steps.length - suffix;
+  for (let i = prefix; i < middleEnd; i++) {
+    const symbol = cachedStepSymbol(text, steps[i]);
+    children.push(symbol);
+    starts[i] = symbol.span.start;
+    positional[i] = symbol.name === steps[i].id?.value ? 0 : 1;
+  }
+  if (last && suffix > 0) {
+    const from = last.steps.length - suffix;
+    for (let i = from; i < last.steps.length; i++) children.push(last.children[i]);
+    starts.set(last.starts.subarray(from), middleEnd);
+    positional.set(last.positional.subarray(from), middleEnd);
+  }
+  // A step found in STEP_SYMBOLS may have moved too; after the edit, indices change with the number of steps.
+  const renamedTo = last && steps.length === last.steps.length ? middleEnd : steps.length;
+  moveWithSteps(steps, children, starts, positional, 0, prefix, false);
+  moveWithSteps(steps, children, starts, positional, prefix, renamedTo, true);
+  moveWithSteps(steps, children, starts, positional, renamedTo, steps.length, false);
+  OUTLINES.set({ steps: steps.slice(), children, starts, positional });
   return children;
 }
 
@@ -121,34 +154,46 @@ function cachedStepSymbol(text: string, step: Step): DocumentSymbolItem {
 }
 
 /**
- * A step's symbol is a view of the step: its spans are read from the step's `itemStart` and its
- * positional name from its `index` when asked, so the same object stays right when the incremental
- * analyzer moves the step (it shifts the step in place; the step's own text, which the offsets
- * inside it come from, is unchanged while it is the same object). Like the Step objects, the
- * outline of an earlier analysis follows the latest one.
+ * Kept symbols brought to where their steps are now: the incremental analyzer shifts a Step in
+ * place when text before it changes (its own text, which the offsets inside the symbol come from,
+ * is unchanged while it is the same object), and sets its index, which names a step without an id
+ * (`names`: for the steps whose index may have changed). One pass reading each step's start
+ * against the recorded one (`starts`), writing only the symbols that moved: plain objects
+ * (accessors per object would be slow to make and to read). Like the Step objects, the outline of
+ * an earlier analysis follows the latest one.
  */
+function moveWithSteps(
+  steps: readonly Step[],
+  children: DocumentSymbolItem[],
+  starts: Int32Array,
+  positional: Uint8Array,
+  from: number,
+  to: number,
+  names: boolean,
+): void {
+  for (let i = from; i < to; i++) {
+    const step = steps[i];
+    const delta = step.itemStart - starts[i];
+    if (delta !== 0) {
+      const symbol = children[i];
+      symbol.span.start += delta;
+      symbol.span.end += delta;
+      symbol.selectionSpan.start += delta;
+      symbol.selectionSpan.end += delta;
+      starts[i] = step.itemStart;
+    }
+    if (names && positional[i] === 1) children[i].name = `step ${step.index + 1}`;
+  }
+}
+
 function stepSymbol(text: string, step: Step): DocumentSymbolItem {
-  const base = step.itemStart;
-  const span = { start: base, end: endOfContent(text, step.span.start, step.span.end) };
-  const selection = selectionWithin(text, span, step.id?.span);
-  const end = span.end - base;
-  const selectionStart = selection.start - base;
-  const selectionEnd = selection.end - base;
-  const detail = step.action?.value ?? '';
-  const id = nonBlank(step.id?.value);
+  const span = { start: step.itemStart, end: endOfContent(text, step.span.start, step.span.end) };
   return {
-    // A step without an id is named by its position.
-    get name() {
-      return id ?? `step ${step.index + 1}`;
-    },
-    detail,
+    name: nonBlank(step.id?.value) ?? `step ${step.index + 1}`,
+    detail: step.action?.value ?? '',
     kind: 'step',
-    get span() {
-      return { start: step.itemStart, end: step.itemStart + end };
-    },
-    get selectionSpan() {
-      return { start: step.itemStart + selectionStart, end: step.itemStart + selectionEnd };
-    },
+    span,
+    selectionSpan: selectionWithin(text, span, step.id?.span),
     children: [],
   };
 }
