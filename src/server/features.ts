@@ -31,6 +31,7 @@ import {
   documentSymbols,
   foldingRanges,
   hover,
+  type CodeLensItem,
   type CompletionKind,
   type DocumentSymbolItem,
   type SymbolKind as CoreSymbolKind,
@@ -39,7 +40,7 @@ import type { Analysis } from '../core/lint';
 import { ruleDocPath, ruleInfo } from '../core/rules';
 import { SHOW_RULE_COMMAND } from '../protocol/server';
 import { EARLIER_VERSION, type RunbookState } from './documents';
-import { limitFoldingRanges, limitSymbols } from './limits';
+import { limitSymbols } from './limits';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -191,11 +192,13 @@ export function symbolsFor(state: RunbookState): DocumentSymbol[] {
 
 /** The folding ranges of the text, at most `limit` of them (limits.ts). */
 export function foldingFor(text: string, limit: number): FoldingRange[] {
-  return limitFoldingRanges(foldingRanges(text), limit).map((range) => ({
-    startLine: range.startLine,
-    endLine: range.endLine,
-    ...(range.kind === 'comment' ? { kind: FoldingRangeKind.Comment } : {}),
-  }));
+  return foldingRanges(text)
+    .limited(limit)
+    .map((range) => ({
+      startLine: range.startLine,
+      endLine: range.endLine,
+      ...(range.kind === 'comment' ? { kind: FoldingRangeKind.Comment } : {}),
+    }));
 }
 
 /**
@@ -206,12 +209,37 @@ export function codeLensesFor(state: RunbookState, uri: string, client: { simula
   const { analysis } = state;
   const simulating = state.settings.simulationEnabled && state.simulatable;
   const blocked = state.settings.simulationEnabled ? state.blocked : undefined;
-  return codeLenses(analysis, { simulation: state.simulation, simulating, blocked })
-    .filter((lens) => client.simulateCommand || !lens.command)
-    .map((lens) => ({
-      range: rangeOf(analysis, lens.span),
+  const lines = analysis.parsed.lines;
+  const result: CodeLens[] = [];
+  for (const lens of codeLenses(analysis, { simulation: state.simulation, simulating, blocked })) {
+    if (!client.simulateCommand && lens.command) continue;
+    const offset = lens.span.start;
+    const stepIndex = lens.stepIndex;
+    const known = LSP_LENSES.get(lens);
+    // Last time's CodeLens while it is at the same line and character (a lens per move, asked after every edit).
+    if (
+      known &&
+      known.uri === uri &&
+      known.stepIndex === stepIndex &&
+      known.line < lines.lineCount &&
+      lines.lineStart(known.line) + known.character === offset &&
+      offset <= lines.lineEnd(known.line)
+    ) {
+      result.push(known.lens);
+      continue;
+    }
+    const start = lines.positionAt(offset);
+    const converted: CodeLens = {
+      range: { start, end: { ...start } },
       command: lens.command
-        ? { title: lens.title, command: lens.command, arguments: [uri, lens.stepIndex] }
+        ? { title: lens.title, command: lens.command, arguments: [uri, stepIndex] }
         : { title: lens.title, command: '' },
-    }));
+    };
+    LSP_LENSES.set(lens, { lens: converted, uri, stepIndex, line: start.line, character: start.character });
+    result.push(converted);
+  }
+  return result;
 }
+
+/** Each core lens's CodeLens as last sent (core lenses are reused from edit to edit: codeLens.ts). */
+const LSP_LENSES = new WeakMap<CodeLensItem, { lens: CodeLens; uri: string; stepIndex: number; line: number; character: number }>();

@@ -7,6 +7,7 @@ import { formatCount } from '../format/numbers';
 import { exchangeLabel } from '../model/facts';
 import { commonPrefix, commonSuffix } from '../incremental/incrementalAnalyzer';
 import type { DatabaseDecl, ServerDecl, Step } from '../model/types';
+import { sameEnds, StepListMemo } from './stepMemo';
 
 export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';
 
@@ -47,7 +48,7 @@ export function documentSymbols(analysis: Analysis): DocumentSymbolItem[] {
         children,
       });
     } else if (key === 'steps') {
-      const children = analysis.runbook.steps.map((step) => cachedStepSymbol(text, step));
+      const children = stepSymbols(text, analysis.runbook.steps);
       symbols.push({
         name: 'Steps',
         detail: `${formatCount(children.length)} in order`,
@@ -94,31 +95,95 @@ function databaseSymbol(text: string, db: DatabaseDecl, index: number): Document
 }
 
 /**
- * A step's symbol is asked for again after every edit: it is kept per step object (whose text is
- * unchanged while it is the same object: the incremental analyzer re-parses an edited step) and,
- * when the step has moved, moved with it (its spans by the change of its start, its name by its
- * position when it has no id).
+ * The outline is asked for after every edit, and most steps are the objects they were last time:
+ * the steps' symbols of the last outline, by step, so that an edit builds symbols only for the
+ * steps it changed (by identity: the unchanged steps before and after them keep last time's
+ * symbols, the array copied around the new ones; a step that moved inside the list is found in
+ * STEP_SYMBOLS). A kept symbol is moved in place with its step (`moveWithStep`): one pass of
+ * number comparisons, and plain objects (accessors per object would be slow to make and to read).
  */
-const STEP_SYMBOLS = new WeakMap<Step, { itemStart: number; index: number; symbol: DocumentSymbolItem }>();
+const OUTLINES = new StepListMemo<{
+  steps: readonly Step[];
+  children: DocumentSymbolItem[];
+  /** Each symbol's start as last answered (its step's `itemStart` then), and whether it is named by position. */
+  starts: Int32Array;
+  positional: Uint8Array;
+}>();
+const STEP_SYMBOLS = new WeakMap<Step, DocumentSymbolItem>();
+
+function stepSymbols(text: string, steps: readonly Step[]): DocumentSymbolItem[] {
+  const last = OUTLINES.get(steps);
+  const [prefix, suffix] = last ? sameEnds(last.steps, steps) : [0, 0];
+  if (last && prefix === steps.length && prefix === last.steps.length) {
+    moveWithSteps(steps, last.children, last.starts, last.positional, 0, steps.length, false);
+    return last.children;
+  }
+  const children = last && prefix > 0 ? last.children.slice(0, prefix) : [];
+  const starts = new Int32Array(steps.length);
+  const positional = new Uint8Array(steps.length);
+  if (last && prefix > 0) {
+    starts.set(last.starts.subarray(0, prefix));
+    positional.set(last.positional.subarray(0, prefix));
+  }
+  const middleEnd = steps.length - suffix;
+  for (let i = prefix; i < middleEnd; i++) {
+    const symbol = cachedStepSymbol(text, steps[i]);
+    children.push(symbol);
+    starts[i] = symbol.span.start;
+    positional[i] = symbol.name === steps[i].id?.value ? 0 : 1;
+  }
+  if (last && suffix > 0) {
+    const from = last.steps.length - suffix;
+    for (let i = from; i < last.steps.length; i++) children.push(last.children[i]);
+    starts.set(last.starts.subarray(from), middleEnd);
+    positional.set(last.positional.subarray(from), middleEnd);
+  }
+  // A step found in STEP_SYMBOLS may have moved too; after the edit, indices change with the number of steps.
+  const renamedTo = last && steps.length === last.steps.length ? middleEnd : steps.length;
+  moveWithSteps(steps, children, starts, positional, 0, prefix, false);
+  moveWithSteps(steps, children, starts, positional, prefix, renamedTo, true);
+  moveWithSteps(steps, children, starts, positional, renamedTo, steps.length, false);
+  OUTLINES.set({ steps: steps.slice(), children, starts, positional });
+  return children;
+}
 
 function cachedStepSymbol(text: string, step: Step): DocumentSymbolItem {
-  const known = STEP_SYMBOLS.get(step);
-  if (known && (known.index === step.index || nonBlank(step.id?.value) !== undefined)) {
-    const delta = step.itemStart - known.itemStart;
-    if (delta === 0 && known.index === step.index) return known.symbol;
-    const old = known.symbol;
-    const symbol: DocumentSymbolItem = {
-      ...old,
-      span: { start: old.span.start + delta, end: old.span.end + delta },
-      selectionSpan: { start: old.selectionSpan.start + delta, end: old.selectionSpan.end + delta },
-      children: [],
-    };
-    STEP_SYMBOLS.set(step, { itemStart: step.itemStart, index: step.index, symbol });
-    return symbol;
-  }
-  const symbol = stepSymbol(text, step);
-  STEP_SYMBOLS.set(step, { itemStart: step.itemStart, index: step.index, symbol });
+  let symbol = STEP_SYMBOLS.get(step);
+  if (!symbol) STEP_SYMBOLS.set(step, (symbol = stepSymbol(text, step)));
   return symbol;
+}
+
+/**
+ * Kept symbols brought to where their steps are now: the incremental analyzer shifts a Step in
+ * place when text before it changes (its own text, which the offsets inside the symbol come from,
+ * is unchanged while it is the same object), and sets its index, which names a step without an id
+ * (`names`: for the steps whose index may have changed). One pass reading each step's start
+ * against the recorded one (`starts`), writing only the symbols that moved: plain objects
+ * (accessors per object would be slow to make and to read). Like the Step objects, the outline of
+ * an earlier analysis follows the latest one.
+ */
+function moveWithSteps(
+  steps: readonly Step[],
+  children: DocumentSymbolItem[],
+  starts: Int32Array,
+  positional: Uint8Array,
+  from: number,
+  to: number,
+  names: boolean,
+): void {
+  for (let i = from; i < to; i++) {
+    const step = steps[i];
+    const delta = step.itemStart - starts[i];
+    if (delta !== 0) {
+      const symbol = children[i];
+      symbol.span.start += delta;
+      symbol.span.end += delta;
+      symbol.selectionSpan.start += delta;
+      symbol.selectionSpan.end += delta;
+      starts[i] = step.itemStart;
+    }
+    if (names && positional[i] === 1) children[i].name = `step ${step.index + 1}`;
+  }
 }
 
 function stepSymbol(text: string, step: Step): DocumentSymbolItem {
@@ -176,11 +241,6 @@ export interface FoldingRangeItem {
 }
 
 /**
- * Folding from the block structure: a line folds over the lines indented deeper than it (a `- `
- * item over its keys; a `key:` over its block, including `- ` items at its own indentation), and a
- * run of two or more comment lines folds as a comment. Works on any text, well-formed or not.
- */
-/**
  * The shape of the line [start, end) as far as folding reads it: BLANK, COMMENT, or for content its
  * indentation, whether it is a `-` item and whether it is a `key:` that may open a list, as one number.
  * Folding is a function of the sequence of line shapes alone.
@@ -205,59 +265,357 @@ function lineShape(text: string, start: number, end: number): number {
 }
 
 /**
- * The last text folded and its ranges: asked after every edit, folding is last time's when the
- * edit keeps the number of lines and the shape of every line it touched (typing inside a value),
- * checked on the changed lines only.
+ * A document's folding ranges, in the order of their start lines (at most one range starts on a
+ * line: a structural one on a content line, a comment one on a comment line), kept as a number
+ * per line rather than an object per range: asked after every edit, the editor is sent at most
+ * its `rangeLimit` of them (`limited`), and no object is made for the others.
  */
-let lastFolding: { text: string; ranges: FoldingRangeItem[] } | undefined;
+export class FoldingRanges implements Iterable<FoldingRangeItem> {
+  /**
+   * @param shapes each line's `lineShape`
+   * @param ends for each line, how many lines the range that starts there spans after it, or -1
+   *   (relative, so that the lines after an edit keep their numbers when lines are inserted above)
+   * @param length how many ranges there are (lines whose end is not -1)
+   */
+  constructor(
+    private readonly shapes: Int32Array,
+    private readonly ends: Int32Array,
+    readonly length: number,
+  ) {}
 
-export function foldingRanges(text: string): FoldingRangeItem[] {
+  /** Each line's relative end (see the constructor): read by the next fold. */
+  get relativeEnds(): Int32Array {
+    return this.ends;
+  }
+
+  [Symbol.iterator](): Iterator<FoldingRangeItem> {
+    return this.toArray()[Symbol.iterator]();
+  }
+
+  toArray(): FoldingRangeItem[] {
+    const items: FoldingRangeItem[] = [];
+    for (let line = 0; line < this.ends.length; line++) if (this.ends[line] >= 0) items.push(this.item(line));
+    return items;
+  }
+
+  /**
+   * At most `limit` ranges: the outermost first (by nesting depth), then in the order of the text,
+   * returned in the order of the text. The same choice as `limitFoldingRanges` (src/server/limits.ts)
+   * makes over the whole list, in passes over the lines.
+   */
+  limited(limit: number): FoldingRangeItem[] {
+    if (this.length <= limit) return this.toArray();
+    if (limit <= 0) return [];
+    const { ends } = this;
+    const depths = new Int32Array(this.length);
+    const openEnds = new Int32Array(this.length);
+    const perDepth: number[] = [];
+    let open = 0;
+    let index = 0;
+    for (let line = 0; line < ends.length; line++) {
+      if (ends[line] < 0) continue;
+      while (open > 0 && openEnds[open - 1] < line) open--;
+      depths[index++] = open;
+      perDepth[open] = (perDepth[open] ?? 0) + 1;
+      openEnds[open++] = line + ends[line];
+    }
+    // Every range shallower than `depth`, and the first `left` at `depth`.
+    let depth = 0;
+    let left = limit;
+    while (left > perDepth[depth]) left -= perDepth[depth++];
+    const items: FoldingRangeItem[] = [];
+    index = 0;
+    for (let line = 0; line < ends.length; line++) {
+      if (ends[line] < 0) continue;
+      const at = depths[index++];
+      if (at < depth || (at === depth && left-- > 0)) items.push(this.item(line));
+    }
+    return items;
+  }
+
+  private item(line: number): FoldingRangeItem {
+    const endLine = line + this.ends[line];
+    return this.shapes[line] === COMMENT ? { startLine: line, endLine, kind: 'comment' } : { startLine: line, endLine };
+  }
+}
+
+/**
+ * The last text folded, its line starts and its ranges (with its lines' shapes). Asked after every
+ * edit, folding reads again only the lines the edit touched (found by comparing the texts), takes
+ * every other line's shape from last time, and folds the shapes (numbers, no text) again, unless
+ * the lines kept their number and their shapes, when the ranges are last time's object. A text with
+ * a `\r` is folded afresh (and not kept), as `\r` and `\r\n` break lines too.
+ */
+let lastFolding: { text: string; lineStarts: Int32Array; shapes: Int32Array; ranges: FoldingRanges } | undefined;
+
+export function foldingRanges(text: string): FoldingRanges {
   const last = lastFolding;
-  if (last && (last.text === text || sameLineShapes(last.text, text))) {
-    lastFolding = { text, ranges: last.ranges };
-    return last.ranges.map((range) => ({ ...range }));
-  }
-  const ranges = foldingRangesAfresh(text);
-  lastFolding = { text, ranges };
-  return ranges.map((range) => ({ ...range }));
+  if (last && last.text === text) return last.ranges;
+  const folded = (last && refold(last, text)) ?? foldText(text);
+  lastFolding = folded.lineStarts ? { ...folded, lineStarts: folded.lineStarts, text } : undefined;
+  return folded.ranges;
 }
 
-/** Whether `after` has the lines of `before`, each of the same shape (lineShape): compared on the changed lines only. */
-function sameLineShapes(before: string, after: string): boolean {
-  const prefix = commonPrefix(before, after);
-  const suffix = commonSuffix(before, after, prefix);
-  // From the start of the line of the first change to the end of the line of the last (a \n or the end in both,
-  // as what follows is common), in both texts; a \r nearby (\r\n or \r line breaks) is left to a full pass.
-  let from = prefix;
-  while (from > 0 && before.charCodeAt(from - 1) !== 10) from--;
-  let beforeEnd = before.length - suffix;
-  while (beforeEnd < before.length && before.charCodeAt(beforeEnd) !== 10) beforeEnd++;
-  const afterEnd = beforeEnd - before.length + after.length;
-  if (afterEnd < prefix) return false;
-  if (from > 0 && before.charCodeAt(from - 1) !== 10) return false;
-  for (const [text, end] of [
-    [before, beforeEnd],
-    [after, afterEnd],
-  ] as const) {
-    for (let i = Math.max(0, from - 1); i < Math.min(text.length, end + 1); i++) if (text.charCodeAt(i) === 13) return false;
-  }
-  let a = from;
-  let b = from;
+type Folded = { lineStarts?: Int32Array; shapes: Int32Array; ranges: FoldingRanges };
+
+/** Every line's shape read from the text; the line starts too when the text has no `\r`. */
+function foldText(text: string): Folded {
+  const starts: number[] = [];
+  const shapes: number[] = [];
+  let cr = false;
+  let start = 0;
   for (;;) {
-    let aEnd = a;
-    while (aEnd < beforeEnd && before.charCodeAt(aEnd) !== 10) aEnd++;
-    let bEnd = b;
-    while (bEnd < afterEnd && after.charCodeAt(bEnd) !== 10) bEnd++;
-    if (lineShape(before, a, aEnd) !== lineShape(after, b, bEnd)) return false;
-    const aDone = aEnd >= beforeEnd;
-    const bDone = bEnd >= afterEnd;
-    if (aDone || bDone) return aDone && bDone;
-    a = aEnd + 1;
-    b = bEnd + 1;
+    // The line's end: lines break at \r\n, \r or \n (as split(/\r\n|\r|\n/)).
+    let end = start;
+    let c = 0;
+    while (end < text.length && (c = text.charCodeAt(end)) !== 10 && c !== 13) end++;
+    starts.push(start);
+    shapes.push(lineShape(text, start, end));
+    if (end >= text.length) break;
+    if (c === 13) cr = true;
+    start = end + (c === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+  const lineShapes = Int32Array.from(shapes);
+  return { lineStarts: cr ? undefined : Int32Array.from(starts), shapes: lineShapes, ranges: foldShapes(lineShapes) };
+}
+
+/** `text` folded from `last` (a text without `\r`): undefined when the edit brings a `\r`. */
+function refold(
+  last: { text: string; lineStarts: Int32Array; shapes: Int32Array; ranges: FoldingRanges },
+  text: string,
+): Folded | undefined {
+  const before = last.text;
+  const prefix = commonPrefix(before, text);
+  const suffix = commonSuffix(before, text, prefix);
+  const oldEnd = before.length - suffix;
+  const newEnd = text.length - suffix;
+  for (let i = prefix; i < newEnd; i++) if (text.charCodeAt(i) === 13) return undefined;
+  const starts = last.lineStarts;
+  // Lines first .. oldLast of the old text are first .. newLast of the new one; the lines before and after are the same.
+  const first = lineAt(starts, prefix);
+  const oldLast = lineAt(starts, oldEnd);
+  const regionStarts: number[] = [];
+  for (let i = starts[first]; i < newEnd; i++) if (text.charCodeAt(i) === 10) regionStarts.push(i + 1);
+  const newLast = first + regionStarts.length;
+  const lineCount = starts.length + newLast - oldLast;
+  const lineStarts = new Int32Array(lineCount);
+  lineStarts.set(starts.subarray(0, first + 1));
+  for (let k = 0; k < regionStarts.length; k++) lineStarts[first + 1 + k] = regionStarts[k];
+  const delta = text.length - before.length;
+  for (let line = oldLast + 1, to = newLast + 1; line < starts.length; line++, to++) lineStarts[to] = starts[line] + delta;
+  const regionShapes = new Int32Array(newLast - first + 1);
+  let sameShapes = newLast === oldLast;
+  for (let line = first; line <= newLast; line++) {
+    const start = lineStarts[line];
+    const end = line + 1 < lineCount ? lineStarts[line + 1] - 1 : text.length;
+    regionShapes[line - first] = lineShape(text, start, end);
+    sameShapes &&= regionShapes[line - first] === last.shapes[line];
+  }
+  if (sameShapes) return { lineStarts, shapes: last.shapes, ranges: last.ranges };
+  const shapes = new Int32Array(lineCount);
+  shapes.set(last.shapes.subarray(0, first));
+  shapes.set(regionShapes, first);
+  shapes.set(last.shapes.subarray(oldLast + 1), newLast + 1);
+  return { lineStarts, shapes, ranges: refoldShapes(last.shapes, last.ranges, shapes, first, oldLast, newLast) };
+}
+
+/**
+ * The folding of `shapes`, which are `oldShapes` with lines first..oldLast replaced by first..newLast:
+ * the lines before `first` fold as before, except the blocks still open there (and a comment run
+ * reaching it), whose ends are found again. Two folders, one over the old lines and one over the
+ * new, start from the blocks open at `first` and go through the changed lines, then on together
+ * over the same lines until their open blocks are alike (indentation and kind, level by level):
+ * from there everything folds as before, so the ranges of the later lines are last time's (their
+ * ends are relative) and a block open then ends where its old counterpart ended, moved.
+ */
+function refoldShapes(
+  oldShapes: Int32Array,
+  old: FoldingRanges,
+  shapes: Int32Array,
+  first: number,
+  oldLast: number,
+  newLast: number,
+): FoldingRanges {
+  const oldEnds = old.relativeEnds;
+  const count = shapes.length;
+  const moved = newLast - oldLast;
+  const ends = new Int32Array(count);
+  ends.set(oldEnds.subarray(0, first));
+  const start = Folder.openAt(shapes, first);
+  const before = start.copy(oldShapes, undefined);
+  const after = start.copy(shapes, ends);
+  for (let line = first; line <= oldLast; line++) before.line(line);
+  for (let line = first; line <= newLast; line++) {
+    ends[line] = -1;
+    after.line(line);
+  }
+  let line = newLast + 1;
+  let synced = false;
+  for (; line < count; line++) {
+    ends[line] = -1;
+    before.line(line - moved);
+    after.line(line);
+    if (shapes[line] >= 0 && after.alike(before)) {
+      synced = true;
+      break;
+    }
+  }
+  if (!synced) {
+    before.finish(oldShapes.length);
+    after.finish(count);
+    return new FoldingRanges(shapes, ends, old.length - before.emitted + after.emitted);
+  }
+  // Lines after `line` are last time's (relative ends); each open block ends where its counterpart did, moved.
+  ends.set(oldEnds.subarray(line - moved + 1), line + 1);
+  for (let level = 0; level < after.depth; level++) {
+    const was = before.openLine(level);
+    const is = after.openLine(level);
+    const end = oldEnds[was];
+    ends[is] = end < 0 ? -1 : was + end + moved - is;
+  }
+  // Every old range the old folder closed is gone and every one the new folder closed is new; the rest are
+  // last time's (an open block's range has an old counterpart, moved).
+  return new FoldingRanges(shapes, ends, old.length - before.emitted + after.emitted);
+}
+
+/** The line whose start is the last at or before `offset`. */
+function lineAt(starts: Int32Array, offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * The fold of the lines' shapes, one line at a time: the stack of open blocks (a line folds over the
+ * following lines indented deeper than it: a `- ` item over its keys, a `key:` over its block,
+ * including `- ` items at its own indentation), the last content line, and the comment run going
+ * on (two or more comment lines fold as a comment). Writes each range's relative end into `ends`
+ * (and -1 for a block or run that closes without one) and counts the ranges it closes.
+ */
+class Folder {
+  emitted = 0;
+  private constructor(
+    private readonly shapes: Int32Array,
+    private readonly ends: Int32Array | undefined,
+    private readonly openLines: number[],
+    private readonly openShapes: number[],
+    private previous: number,
+    private commentRun: number,
+  ) {}
+
+  /**
+   * The folder as it is before `line`: the blocks open there found walking back (a line is open when
+   * no content line after it closes it), the last content line, and the comment run reaching it.
+   */
+  static openAt(shapes: Int32Array, line: number): Folder {
+    const lines: number[] = [];
+    let previous = -1;
+    let commentRun = -1;
+    for (let at = line - 1; at >= 0 && shapes[at] === COMMENT; at--) commentRun = at;
+    // The narrowest content line seen since (walking back), and whether every line that narrow is a `-` item.
+    let narrowest = Infinity;
+    let onlyItems = true;
+    for (let at = line - 1; at >= 0; at--) {
+      const shape = shapes[at];
+      if (shape < 0) continue;
+      if (previous < 0) previous = at;
+      const width = shape >> 2;
+      // Open when no content line after it closes it: none at most as wide, but `- ` items under a `key:` as wide.
+      if (width < narrowest || (width === narrowest && onlyItems && (shape & 2) !== 0)) lines.push(at);
+      if (width < narrowest) {
+        narrowest = width;
+        onlyItems = (shape & 1) !== 0;
+      } else if (width === narrowest) onlyItems &&= (shape & 1) !== 0;
+      if (narrowest === 0 && !onlyItems) break;
+    }
+    lines.reverse();
+    return new Folder(
+      shapes,
+      undefined,
+      lines,
+      lines.map((at) => shapes[at]),
+      previous,
+      commentRun,
+    );
+  }
+
+  copy(shapes: Int32Array, ends: Int32Array | undefined): Folder {
+    return new Folder(shapes, ends, [...this.openLines], [...this.openShapes], this.previous, this.commentRun);
+  }
+
+  get depth(): number {
+    return this.openLines.length;
+  }
+
+  openLine(level: number): number {
+    return this.openLines[level];
+  }
+
+  /** Whether the open blocks are alike: from here on, the same lines fold the same way. */
+  alike(other: Folder): boolean {
+    if (other.openShapes.length !== this.openShapes.length) return false;
+    for (let level = 0; level < this.openShapes.length; level++) if (other.openShapes[level] !== this.openShapes[level]) return false;
+    return true;
+  }
+
+  line(line: number): void {
+    const shape = this.shapes[line];
+    if (shape === COMMENT) {
+      if (this.commentRun < 0) this.commentRun = line;
+      return;
+    }
+    if (this.commentRun >= 0) this.close(this.commentRun, line - 1);
+    this.commentRun = -1;
+    if (shape < 0) return;
+    const width = shape >> 2;
+    const isItem = (shape & 1) !== 0;
+    const { openLines, openShapes } = this;
+    while (openLines.length > 0) {
+      const top = openShapes[openShapes.length - 1];
+      const indent = top >> 2;
+      if (width > indent || ((top & 2) !== 0 && width === indent && isItem)) break;
+      openShapes.pop();
+      this.close(openLines.pop()!, this.previous);
+    }
+    openLines.push(line);
+    openShapes.push(shape);
+    this.previous = line;
+  }
+
+  /** Closes what is open at the end of the text (`count` lines). */
+  finish(count: number): void {
+    if (this.commentRun >= 0) this.close(this.commentRun, count - 1);
+    this.commentRun = -1;
+    while (this.openLines.length > 0) {
+      this.openShapes.pop();
+      this.close(this.openLines.pop()!, this.previous);
+    }
+  }
+
+  private close(start: number, end: number): void {
+    if (end > start) this.emitted++;
+    if (this.ends) this.ends[start] = end > start ? end - start : -1;
   }
 }
 
-/** Folding computed over every line, without last time's ranges (what `foldingRanges` must equal). */
+/** Folding from the lines' shapes, every line. */
+function foldShapes(shapes: Int32Array): FoldingRanges {
+  const ends = new Int32Array(shapes.length).fill(-1);
+  const folder = Folder.openAt(shapes, 0).copy(shapes, ends);
+  for (let line = 0; line < shapes.length; line++) folder.line(line);
+  folder.finish(shapes.length);
+  return new FoldingRanges(shapes, ends, folder.emitted);
+}
+
+/**
+ * Folding computed from the text, over every line, without last time's anything (what `foldingRanges`
+ * must equal; the tests' reference). Works on any text, well-formed or not.
+ */
 export function foldingRangesAfresh(text: string): FoldingRangeItem[] {
   const ranges: FoldingRangeItem[] = [];
   // Asked after every edit, on every line: lines are read in place (no split) and classified by

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { codeLenses } from '../../../src/core/features';
 import { analyze } from '../../../src/core/lint';
+import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
+import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
+import type { SimulationStatus } from '../../../src/core/features';
 import type { ExhaustionRecord, SimulationResult } from '../../../src/core/simulator/result';
 import { readExample } from '../../support';
 
@@ -140,5 +143,68 @@ describe('CodeLens', () => {
     assert.equal(stale[1].title, `no exhaustion (stale: ${blocked.slice(0, 100)}…)`);
     const none = codeLenses(analysis, { simulating: false, blocked });
     assert.equal(none[1].title, `no prediction: ${blocked.slice(0, 100)}…`);
+  });
+
+  it("after edits, last time's lenses (reused for the unchanged steps) equal a fresh computation, for every status", () => {
+    const random = seededRandom(31);
+    let text = generateRunbook({ steps: 60, seed: 3 });
+    const analyzer = new IncrementalAnalyzer();
+    const first = analyzer.update(text);
+    const servers = first.runbook.servers.map((server) => server.name!.value);
+    const moveIndexes = first.runbook.steps.flatMap((step, index) => (step.action?.value === 'move-mailboxes' ? [index] : []));
+    const record = (stepIndex: number | null, step: string) => ({
+      at: 90,
+      stepIndex,
+      step,
+      flushThreads: 2,
+      threadPool: 40,
+      busy: { delivery: 0, owa: 0, move: 38, flush: 2 },
+      afterRestart: null,
+    });
+    // Exhaustions by position (they move to another step when steps are inserted above) and one by id only.
+    const exhaustions = Object.fromEntries(
+      servers.map((server, i) => [
+        server,
+        [
+          record(moveIndexes[i % moveIndexes.length], 'x'),
+          record(null, first.runbook.steps[moveIndexes[(i + 3) % moveIndexes.length]].id!.value),
+        ],
+      ]),
+    );
+    const result = resultWith(exhaustions, servers);
+    const blocked = '1 error blocks the simulation: something.';
+    const statuses: SimulationStatus[] = [
+      { simulating: false },
+      { simulating: true },
+      { simulating: false, blocked },
+      { simulation: { result }, simulating: true },
+      { simulation: { result, stale: true }, simulating: false, blocked },
+      { simulation: { error: 'It failed.' }, simulating: true },
+    ];
+    const move = (id: string) =>
+      `  - id: ${id}\n    action: move-mailboxes\n    from: ${servers[0]}\n    to: ${servers[1]}\n    mailboxes: { count: 10, averageSizeMB: 100 }\n`;
+    for (let round = 0; round < 60; round++) {
+      const starts = [...text.matchAll(/^ {2}- /gm)].map((match) => match.index!);
+      const at = starts[Math.floor(random() * starts.length)];
+      const next = starts.find((start) => start > at) ?? text.length;
+      const kind = round % 4;
+      if (kind === 0) text = text.slice(0, at) + move(`m${round}`) + text.slice(at);
+      else if (kind === 1) text = text.slice(0, at) + text.slice(next);
+      else if (kind === 2) text = text.replace(/(title: [^\n]*)/, `$1${round % 10}`);
+      else text = text.slice(0, at) + text.slice(at, next) + text.slice(at);
+      const analysis = analyzer.update(text);
+      const fresh = analyze(text);
+      // Ten edits under each status, so that last time's lenses are of the same status.
+      const status = statuses[Math.floor(round / 10) % statuses.length];
+      const lenses = codeLenses(analysis, status);
+      assert.deepEqual(lenses, codeLenses(fresh, status), `round ${round}, status ${JSON.stringify(status).slice(0, 80)}`);
+      // Asked again unchanged: the same lenses.
+      assert.equal(codeLenses(analysis, status), lenses);
+    }
+    // A title edit at the end keeps the first step's lenses (the same objects).
+    const before = codeLenses(analyzer.update(text), statuses[1]);
+    const last = text.lastIndexOf('title: ');
+    const after = codeLenses(analyzer.update(text.slice(0, last + 7) + 'x' + text.slice(last + 7)), statuses[1]);
+    assert.equal(after[0], before[0]);
   });
 });

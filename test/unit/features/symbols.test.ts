@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { documentSymbols, foldingRanges, type DocumentSymbolItem } from '../../../src/core/features';
 import { foldingRangesAfresh } from '../../../src/core/features/symbols';
 import { analyze } from '../../../src/core/lint';
+import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
 import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import { readExample, yaml } from '../../support';
 
@@ -57,6 +58,33 @@ describe('document symbols', () => {
     ]);
   });
 
+  it("keeps last time's step symbols for the steps an edit did not change, their spans and names moved with them", () => {
+    let text = generateRunbook({ steps: 40, seed: 2 });
+    const analyzer = new IncrementalAnalyzer();
+    const steps = (symbols: DocumentSymbolItem[]) => symbols.find((symbol) => symbol.name === 'Steps')!.children;
+    const before = steps(documentSymbols(analyzer.update(text)));
+    const at = text.indexOf('  - id: step-20\n');
+    // An item without an id is named by its position: inserted above, the later ones' names change.
+    text = text.slice(0, at) + '  - action: wait\n    duration: 1h\n' + text.slice(at);
+    const analysis = analyzer.update(text);
+    const after = steps(documentSymbols(analysis));
+    assert.equal(after[0], before[0]);
+    assert.equal(after[after.length - 1], before[before.length - 1]);
+    assert.deepEqual(documentSymbols(analysis), documentSymbols(analyze(text)));
+    // A step inserted above it: the same symbol object, named by its new position.
+    const position = after.findIndex((symbol) => symbol.detail === 'wait' && symbol.name.startsWith('step '));
+    const unnamed = after[position];
+    assert.equal(unnamed.name, `step ${position + 1}`);
+    const top = text.indexOf('  - id: step-5\n');
+    text = text.slice(0, top) + '  - id: added\n    action: reboot\n    server: EXCH01\n' + text.slice(top);
+    const moved = steps(documentSymbols(analyzer.update(text)));
+    assert.equal(moved[position + 1], unnamed);
+    assert.equal(unnamed.name, `step ${position + 2}`);
+    assert.deepEqual(documentSymbols(analyzer.update(text)), documentSymbols(analyze(text)));
+    text = text.replace('  - action: wait\n    duration: 1h\n', '');
+    assert.deepEqual(documentSymbols(analyzer.update(text)), documentSymbols(analyze(text)));
+  });
+
   it('ranges cover the entry from its key or dash to its last character, selection inside it', () => {
     const text = readExample('multi-wave.runbook.yaml');
     const symbols = documentSymbols(analyze(text));
@@ -110,7 +138,7 @@ describe('folding ranges', () => {
       '  action: wait', //        15
       '  duration: 1h', //        16
     );
-    assert.deepEqual(foldingRanges(text), [
+    assert.deepEqual(foldingRanges(text).toArray(), [
       { startLine: 0, endLine: 1, kind: 'comment' },
       { startLine: 3, endLine: 10 },
       { startLine: 4, endLine: 10 },
@@ -119,14 +147,14 @@ describe('folding ranges', () => {
       { startLine: 12, endLine: 13 },
       { startLine: 14, endLine: 16 },
     ]);
-    assert.deepEqual(foldingRanges(text.replace(/\n/g, '\r\n')), foldingRanges(text), 'CRLF folds the same');
+    assert.deepEqual(foldingRanges(text.replace(/\n/g, '\r\n')).toArray(), foldingRanges(text).toArray(), 'CRLF folds the same');
   });
 
   it('handles any text and stays linear on deep nesting', () => {
-    assert.deepEqual(foldingRanges(''), []);
-    assert.deepEqual(foldingRanges('a: [\n'), []);
+    assert.deepEqual(foldingRanges('').toArray(), []);
+    assert.deepEqual(foldingRanges('a: [\n').toArray(), []);
     const deep = Array.from({ length: 3000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n');
-    const ranges = foldingRanges(deep);
+    const ranges = foldingRanges(deep).toArray();
     assert.equal(ranges.length, 2999);
     assert.deepEqual(ranges[0], { startLine: 0, endLine: 2999 });
   });
@@ -140,8 +168,50 @@ describe('folding ranges', () => {
       const removed = random() < 0.4 ? Math.floor(random() * 4) : 0;
       const inserted = random() < 0.7 ? pieces[Math.floor(random() * pieces.length)] : '';
       text = text.slice(0, at) + inserted + text.slice(at + removed);
-      assert.deepEqual(foldingRanges(text), foldingRangesAfresh(text), `round ${round}`);
-      if (round % 97 === 0) assert.deepEqual(foldingRanges('a:\n  b: 1\n'), foldingRangesAfresh('a:\n  b: 1\n'));
+      assert.deepEqual(foldingRanges(text).toArray(), foldingRangesAfresh(text), `round ${round}`);
+      if (round % 97 === 0) assert.deepEqual(foldingRanges('a:\n  b: 1\n').toArray(), foldingRangesAfresh('a:\n  b: 1\n'));
+    }
+  });
+
+  it('equals a fresh fold after lines are inserted, deleted, indented and commented out (the ranges refolded near the edit)', () => {
+    const random = seededRandom(2718);
+    const lines = [
+      'key:',
+      '- item',
+      '- a: 1',
+      '  b:',
+      '  - x',
+      '',
+      '# note',
+      '  # indented note',
+      '    deep: 1',
+      '  - id: s',
+      '    action: wait',
+      '      more: 2',
+      'top: 1',
+      '\u00a0 odd',
+      '   ',
+    ];
+    const base = generateRunbook({ steps: 30 }).split('\n');
+    for (const start of [base, lines]) {
+      let text = start.join('\n');
+      const other = 'a:\n  b:\n    c: 1\n';
+      for (let round = 0; round < 400; round++) {
+        const all = text.split('\n');
+        const at = Math.floor(random() * (all.length + 1));
+        const kind = Math.floor(random() * 5);
+        const line = lines[Math.floor(random() * lines.length)];
+        if (kind === 0) all.splice(at, 0, ...Array.from({ length: 1 + Math.floor(random() * 4) }, () => line));
+        else if (kind === 1) all.splice(at, 1 + Math.floor(random() * 6));
+        else if (kind === 2 && at < all.length) all[at] = '  ' + all[at];
+        else if (kind === 3 && at < all.length) all[at] = all[at].replace(/^ {1,2}/, '');
+        else if (at < all.length) all[at] = `# ${all[at]}`;
+        text = all.join('\n');
+        assert.deepEqual(foldingRanges(text).toArray(), foldingRangesAfresh(text), `round ${round}:\n${text}`);
+        assert.equal(foldingRanges(text).length, foldingRangesAfresh(text).length);
+        // Another document in between: the next edit folds from scratch, and equals again.
+        if (round % 53 === 0) assert.deepEqual(foldingRanges(other).toArray(), foldingRangesAfresh(other));
+      }
     }
   });
 });

@@ -29,7 +29,7 @@ function observable(analysis: Analysis, options: LintOptions) {
     simulatable: isSimulatable(analysis),
     runbook: JSON.parse(JSON.stringify(analysis.runbook)),
     symbols: documentSymbols(analysis),
-    folding: foldingRanges(text),
+    folding: foldingRanges(text).toArray(),
     lenses: codeLenses(analysis, { simulating: false }),
     actions: codeActions(analysis, diagnostics),
     hovers: [...offsets].map((offset) => hover(analysis, offset, { diagnostics })),

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { DocumentSymbol, FoldingRange } from 'vscode-languageserver/node';
 import type { RunbookDiagnostic } from '../../../src/core/diagnostics';
-import type { DocumentSymbolItem } from '../../../src/core/features';
+import { foldingRanges, type DocumentSymbolItem } from '../../../src/core/features';
+import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import {
   DEFAULT_FOLDING_RANGE_LIMIT,
   limitDiagnostics,
@@ -183,5 +184,18 @@ describe('what the server sends about a huge runbook is bounded (src/server/limi
     assert.deepEqual(limitFoldingRanges(ranges, 3), [ranges[1], ranges[3], ranges[4]]);
     assert.deepEqual(limitFoldingRanges(ranges, 4), [ranges[1], ranges[2], ranges[3], ranges[4]]);
     assert.deepEqual(limitFoldingRanges(ranges, 0), []);
+  });
+
+  it("the core's `limited` folding ranges are the ones limitFoldingRanges keeps", () => {
+    const random = seededRandom(77);
+    const deep = Array.from({ length: 60 }, (_, i) => ' '.repeat(i % 17) + (i % 5 === 0 ? '# c' : i % 3 === 0 ? '- k:' : 'k:')).join('\n');
+    for (const text of [generateRunbook({ steps: 80 }), deep, manySteps(50, '# about it\n  # and more')]) {
+      const ranges = foldingRanges(text);
+      const all = ranges.toArray();
+      for (let round = 0; round < 40; round++) {
+        const limit = round < 3 ? [0, 1, all.length][round] : Math.floor(random() * (all.length + 2));
+        assert.deepEqual(ranges.limited(limit), limitFoldingRanges(all, limit), `limit ${limit}`);
+      }
+    }
   });
 });

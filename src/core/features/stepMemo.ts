@@ -1,0 +1,33 @@
+/** What the outline and the code lenses keep of their last answer, to redo only the steps an edit changed. */
+import type { Step } from '../model/types';
+
+/**
+ * Last time's answer for a document's steps, found again by its first or its last step object (an
+ * edit rarely replaces both), and held weakly: it goes with the steps, not with a module variable
+ * that would keep a closed document's steps alive.
+ */
+export class StepListMemo<T extends { steps: readonly Step[] }> {
+  private readonly byStep = new WeakMap<Step, T>();
+
+  get(steps: readonly Step[]): T | undefined {
+    if (steps.length === 0) return undefined;
+    return this.byStep.get(steps[0]) ?? this.byStep.get(steps[steps.length - 1]);
+  }
+
+  set(memo: T): void {
+    const { steps } = memo;
+    if (steps.length === 0) return;
+    this.byStep.set(steps[0], memo);
+    this.byStep.set(steps[steps.length - 1], memo);
+  }
+}
+
+/** How many items at the start and at the end (not overlapping) are the same objects in both lists. */
+export function sameEnds<T>(before: readonly T[], after: readonly T[]): [number, number] {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before[prefix] === after[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+  return [prefix, suffix];
+}
