@@ -4,9 +4,8 @@ import { checkSchema } from './format/schemaCheck';
 import type { LineIndex } from './format/text';
 import { explainSyntaxErrors } from './format/yamlErrors';
 import { withAssumptions, type Assumptions } from './model/assumptions';
-import { stepMinutes } from './model/actions';
 import { buildRunbook } from './model/build';
-import { buildSchedule, type Schedule } from './model/schedule';
+import { buildSchedule, IncrementalSchedule, type Schedule } from './model/schedule';
 import { StateCache, statesThroughSteps, type ServerStates } from './model/state';
 import { serverKey, type Runbook, type ServerDecl, type ServerState, type Step } from './model/types';
 import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext, type SemanticRule } from './rules';
@@ -53,50 +52,24 @@ export class SemanticCaches {
   readonly ids = new StepIdIndex();
   readonly schedule = new ScheduleCache();
   readonly diagnostics = new DiagnosticsCache();
+  /** The rules' own memos (RuleContext.memos): EXR003's move windows and findings. */
+  readonly rules = new Map<string, unknown>();
 }
 
 /** The caches an analysis's semantic pass used, for toDiagnostics to find the document's diagnostics cache. */
 const CACHES_OF = new WeakMap<RuleContext, SemanticCaches>();
 
 /**
- * The static schedule is last time's object while every step has the duration and the `start` it
- * had at its position (same step count; a step object unchanged since is not asked again, unless it
- * reads a mailbox list file) and the assumptions are the same numbers: after a title or a server
- * edit. Otherwise it is built again (an inserted step moves every later step's times).
+ * The static schedule, updated from the edited steps (model/schedule.ts IncrementalSchedule): the
+ * chain recomputed from the first changed step until it meets last time's, unchanged timings kept
+ * as objects, and last time's Schedule object when no time changed (after a title or a server edit).
  */
 class ScheduleCache {
-  private last?: { steps: Step[]; durations: number[]; assumptions: Assumptions; schedule: Schedule };
+  private readonly schedule = new IncrementalSchedule();
 
   of(runbook: Runbook, assumptions: Assumptions): Schedule {
-    const steps = runbook.steps;
-    const last = this.last;
-    if (last && last.steps.length === steps.length && sameNumbers(last.assumptions, assumptions)) {
-      let same = true;
-      for (let i = 0; i < steps.length && same; i++) {
-        const step = steps[i];
-        const old = last.steps[i];
-        if (step === old && !step.mailboxFile) continue;
-        same = step.start?.value === old.start?.value && stepMinutes(step, assumptions) === last.durations[i];
-      }
-      if (same) {
-        last.steps = steps.slice();
-        return last.schedule;
-      }
-    }
-    const durations: number[] = [];
-    const schedule = buildSchedule(runbook, assumptions, (step) => {
-      const minutes = stepMinutes(step, assumptions);
-      durations.push(minutes);
-      return minutes;
-    });
-    this.last = { steps: steps.slice(), durations, assumptions, schedule };
-    return schedule;
+    return this.schedule.of(runbook, assumptions);
   }
-}
-
-function sameNumbers(a: Assumptions, b: Assumptions): boolean {
-  for (const key of Object.keys(a) as (keyof Assumptions)[]) if (a[key] !== b[key]) return false;
-  return Object.keys(a).length === Object.keys(b).length;
 }
 
 /**
@@ -314,7 +287,7 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     schedule: caches ? caches.schedule.of(runbook, assumptions) : buildSchedule(runbook, assumptions),
     assumptions,
     declared,
-    ...(caches ? { repeatedIds: caches.ids.update(runbook.steps) } : {}),
+    ...(caches ? { repeatedIds: caches.ids.update(runbook.steps), memos: caches.rules } : {}),
   };
   if (caches) CACHES_OF.set(context, caches);
   // Loops, not push(...spread): a rule can report more findings than a call takes arguments.

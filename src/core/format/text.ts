@@ -2,12 +2,12 @@ import type { Position, Range, Span } from '../diagnostics';
 
 /** Maps string offsets to LSP positions (0-based line, UTF-16 character) and back. */
 export class LineIndex {
-  private readonly lineStarts: number[];
+  private readonly lineStarts: ArrayLike<number>;
 
   /** `knownLineStarts`: the offsets of the lines' starts when the caller has them already (the incremental analyzer). */
   constructor(
     private readonly text: string,
-    knownLineStarts?: number[],
+    knownLineStarts?: ArrayLike<number>,
   ) {
     if (knownLineStarts) {
       this.lineStarts = knownLineStarts;

@@ -27,7 +27,7 @@ import {
 } from '../lint';
 import { buildRunbook, buildStep, placeholderStep } from '../model/build';
 import type { Step } from '../model/types';
-import { rescanLayout, scanLayout, type Layout, type TopBlock } from './layout';
+import { firstAbove, rescanLayout, scanLayout, type Layout, type TopBlock } from './layout';
 
 /** One item of `steps`, parsed alone; offsets are absolute in the text of the latest update. */
 interface ItemRecord {
@@ -35,6 +35,8 @@ interface ItemRecord {
   end: number;
   /** The step model, when the item is a mapping. Its spans are shifted in place when text before it changes. */
   step?: Step;
+  /** Every span object of the step (its own, each field's and key's), each once: what a shift moves. */
+  spans: Span[];
   /** The item's `-` and the end of its value: the `steps` sequence's span runs from the first to the last. */
   dash: number;
   valueEnd: number;
@@ -67,6 +69,8 @@ export class IncrementalAnalyzer {
   private items: (ItemRecord | undefined)[] = [];
   private blocks = new Map<string, BlockRecord>();
   private layout: Layout | undefined;
+  /** How many of `items` could not be analysed alone (undefined). */
+  private broken = 0;
   private semantic = new SemanticCaches();
   /**
    * How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze().
@@ -82,6 +86,7 @@ export class IncrementalAnalyzer {
     this.text = '';
     this.layout = undefined;
     this.items = [];
+    this.broken = 0;
     this.blocks.clear();
     this.semantic = new SemanticCaches();
   }
@@ -119,7 +124,9 @@ export class IncrementalAnalyzer {
     }
     this.text = text;
     this.layout = layout;
-    const safeItems = layout.steps ? this.updateItems(previousText, text, layout, prefix, suffix) : ((this.items = []), true);
+    const safeItems = layout.steps
+      ? this.updateItems(previousText, text, layout, prefix, suffix)
+      : ((this.items = []), (this.broken = 0), true);
     // A broken piece keeps the others cached: the edit that repairs it is incremental again.
     if (!safeItems) return undefined;
     const skeleton = this.buildSkeleton(text, layout);
@@ -141,42 +148,51 @@ export class IncrementalAnalyzer {
     return { parsed, runbook, context, findings };
   }
 
-  /** Brings the item records up to date with `text`; false when an item cannot be analysed alone. */
+  /**
+   * Brings the item records up to date with `text`; false when an item cannot be analysed alone.
+   * The records wholly before the change stay as they are, those wholly after it are shifted in
+   * place (a few number writes each), and only the items in between are parsed: the array is
+   * spliced, not rebuilt.
+   */
   private updateItems(previousText: string, text: string, layout: Layout, prefix: number, suffix: number): boolean {
     const starts = layout.steps!.itemStarts;
     const stepsEnd = layout.blocks[layout.steps!.blockIndex].end;
     const delta = text.length - previousText.length;
     const unchangedAfter = text.length - suffix;
-    const old = this.items;
-    const items: (ItemRecord | undefined)[] = new Array(starts.length);
-    let safe = true;
-    let cursor = 0;
-    for (let index = 0; index < starts.length; index++) {
+    const items = this.items;
+    const count = starts.length;
+    const oldCount = items.length;
+    const endOf = (index: number) => (index + 1 < count ? starts[index + 1] : stepsEnd);
+    // Before the change: the items that end at or before it (their lines are the same text), the last one checked.
+    const atOrBefore = firstAbove(starts, prefix);
+    let head = Math.min(oldCount, atOrBefore === count && stepsEnd <= prefix ? count : Math.max(0, atOrBefore - 1));
+    while (head > 0 && !sameRecord(items[head - 1], starts[head - 1], endOf(head - 1))) head--;
+    // After it: from the last item back, while each is the old record at the same place from the end, moved by delta.
+    // Each is shifted and renumbered as it is found (a shifted record is past, never compared again).
+    const moved = count - oldCount;
+    let tail = 0;
+    for (let index = count - 1; index >= head && index - moved >= head; index--) {
       const start = starts[index];
-      const end = index + 1 < starts.length ? starts[index + 1] : stepsEnd;
-      let item: ItemRecord | undefined;
-      if (end <= prefix || start >= unchangedAfter) {
-        const shift = end <= prefix ? 0 : delta;
-        while (cursor < old.length && (old[cursor] === undefined || old[cursor]!.start < start - shift)) cursor++;
-        const candidate = old[cursor];
-        if (candidate && candidate.start === start - shift && candidate.end === end - shift) {
-          item = candidate;
-          // Past it before shifting it in place: a shifted record must not pass for a later old one.
-          cursor++;
-          if (shift !== 0) shiftItem(item, shift);
-        }
-      }
-      item ??= parseItem(text, start, end, index);
-      if (item) {
-        if (item.step) item.step.index = index;
-        if (item.findingsIndex !== index) refreshPositionalFindings(item, index);
-      } else {
-        safe = false;
-      }
-      items[index] = item;
+      const item = items[index - moved];
+      if (start < unchangedAfter || !sameRecord(item, start - delta, endOf(index) - delta)) break;
+      if (delta !== 0) shiftItem(item!, delta);
+      if (item!.step) item!.step.index = index;
+      if (item!.findingsIndex !== index) refreshPositionalFindings(item!, index);
+      tail++;
     }
-    this.items = items;
-    return safe;
+    const parsed: (ItemRecord | undefined)[] = [];
+    for (let index = head; index < count - tail; index++) parsed.push(parseItem(text, starts[index], endOf(index), index));
+    const removed = oldCount - tail - head;
+    // A splice moves the later records in place; a long run of new ones (the first update) is concatenated instead.
+    if (parsed.length < 4096) items.splice(head, removed, ...parsed);
+    else this.items = items.slice(0, head).concat(parsed, items.slice(head + removed));
+    // A broken item before the change is tried again (the edit may be elsewhere, the text is the same).
+    if (this.broken > 0)
+      for (let index = 0; index < head; index++) this.items[index] ??= parseItem(text, starts[index], endOf(index), index);
+    let broken = 0;
+    if (this.broken > 0 || parsed.includes(undefined)) for (const item of this.items) if (!item) broken++;
+    this.broken = broken;
+    return broken === 0;
   }
 
   /** The top-level mapping with every block but the steps items: what the whole-document schema check and model read. */
@@ -308,13 +324,15 @@ function parseItem(text: string, start: number, end: number, index: number): Ite
   const node = doc.contents.items[0];
   const stepData = (parsed.data as unknown[])[0];
   const step: Step = isMap(node) ? buildStep(doc, source, node as YAMLMap, index) : placeholderStep(source, node, index);
-  shiftStep(step, start);
+  const spans = spansOf(step);
+  shiftStep(step, spans, start);
   const valid = validateStep(stepData) as boolean;
   const errors = valid ? [] : ([...((validateStep as unknown as { errors?: SchemaError[] }).errors ?? [])] as SchemaError[]);
   const item: ItemRecord = {
     start,
     end,
     step,
+    spans,
     dash: doc.contents.range[0] + start,
     valueEnd: doc.contents.range[1] + start,
     findings: [],
@@ -358,26 +376,37 @@ function shiftItem(item: ItemRecord, delta: number): void {
   item.end += delta;
   item.dash += delta;
   item.valueEnd += delta;
-  if (item.step) shiftStep(item.step, delta);
+  if (item.step) shiftStep(item.step, item.spans, delta);
   if (item.findings.length > 0) item.findings = item.findings.map((finding) => shiftFinding(finding, delta));
 }
 
-function shiftSpan(span: Span, delta: number): void {
-  span.start += delta;
-  span.end += delta;
-}
-
-/** Shifts every span of a step model (the step's own and each field's value and key) in place. */
-function shiftStep(step: Step, delta: number): void {
-  shiftSpan(step.span, delta);
-  step.itemStart += delta;
+/**
+ * The span objects of a step model as parsed: its own and each field's value and key, each once.
+ * Fields set later (a list file's `mailboxes`, rules/exr009.ts) take the span of a field read here.
+ */
+function spansOf(step: Step): Span[] {
+  const spans = [step.span];
   const fields = step as unknown as Record<string, { span?: Span; keySpan?: Span } | undefined>;
   for (const key in fields) {
     const field = fields[key];
     if (field === undefined || field === null || typeof field !== 'object' || !field.span) continue;
-    shiftSpan(field.span, delta);
-    if (field.keySpan) shiftSpan(field.keySpan, delta);
+    if (!spans.includes(field.span)) spans.push(field.span);
+    if (field.keySpan && !spans.includes(field.keySpan)) spans.push(field.keySpan);
   }
+  return spans;
+}
+
+/** Shifts every span of a step model in place (number writes only), and its item start. */
+function shiftStep(step: Step, spans: readonly Span[], delta: number): void {
+  step.itemStart += delta;
+  for (let i = 0; i < spans.length; i++) {
+    spans[i].start += delta;
+    spans[i].end += delta;
+  }
+}
+
+function sameRecord(item: ItemRecord | undefined, start: number, end: number): boolean {
+  return item !== undefined && item.start === start && item.end === end;
 }
 
 function shiftFinding(finding: Finding, delta: number): Finding {

@@ -80,7 +80,7 @@ export class StateCache {
   initial = new Map<string, ServerState>();
   readonly steps = new WeakMap<Step, StepStateMemo>();
   /** The last call's steps and timeline: its snapshots before and after the edited stretch are reused as they are. */
-  last?: { steps: readonly Step[]; timeline: StateTimeline; slots: ReadonlyMap<string, number> };
+  last?: { steps: readonly Step[]; timeline: StateTimeline; slots: ReadonlyMap<string, number>; special: readonly number[] };
 }
 
 interface StepStateMemo {
@@ -111,19 +111,30 @@ export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateT
   let first = 0;
   let suffixStart = steps.length;
   let shift = 0;
+  const old = last?.steps ?? [];
+  // The steps the same objects as last time before and after the edit (pointer comparisons only).
+  const limit = Math.min(old.length, steps.length);
+  let head = 0;
+  while (head < limit && steps[head] === old[head]) head++;
+  let tail = 0;
+  while (tail < limit - head && steps[steps.length - 1 - tail] === old[old.length - 1 - tail]) tail++;
+  // The steps with a list file or whose effect reads their index, by position: last time's outside the edit.
+  const special: number[] = [];
+  if (last) for (const at of last.special) if (at < head) special.push(at);
+  if (cache) for (let i = head; i < steps.length - tail; i++) if (isSpecial(steps[i])) special.push(i);
+  if (last) for (const at of last.special) if (at >= old.length - tail) special.push(at + steps.length - old.length);
   if (reuse) {
-    // The unchanged steps before the edit: their snapshots are last time's.
-    const old = last.steps;
-    const limit = Math.min(old.length, steps.length);
-    while (first < limit && steps[first] === old[first] && !steps[first].mailboxFile) first++;
+    // The unchanged steps before the edit (up to the first with a list file): their snapshots are last time's.
+    first = head;
+    for (const at of special) if (at < first && steps[at].mailboxFile) first = at;
     before = last.timeline.before.slice(0, first);
     current = (first < old.length ? last.timeline.before[first] : last.timeline.after) as StateSnapshot;
-    // The unchanged steps after it: once the state meets last time's there, so do all later ones.
+    // The unchanged steps after it: once the state meets last time's there, so do all later ones
+    // (none after it with a list file, nor, when steps moved, one whose effect reads its index).
     shift = steps.length - old.length;
-    while (suffixStart > first && suffixStart - shift > first) {
-      const step = steps[suffixStart - 1];
-      if (step !== old[suffixStart - 1 - shift] || step.mailboxFile || (shift !== 0 && readsItsIndex(step))) break;
-      suffixStart--;
+    suffixStart = Math.max(first, steps.length - tail, first + shift);
+    for (const at of special) {
+      if (at >= suffixStart && (steps[at].mailboxFile || shift !== 0)) suffixStart = at + 1;
     }
   }
   let after: ServerStates | undefined;
@@ -182,8 +193,13 @@ export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateT
     if (fresh) cache!.steps.set(step, fresh);
   }
   const timeline = { before, after: after ?? current };
-  if (cache) cache.last = { steps: steps.slice(), timeline, slots };
+  if (cache) cache.last = { steps: steps.slice(), timeline, slots, special };
   return timeline;
+}
+
+/** A step whose snapshots cannot be last time's for its identity alone: a list file's mailboxes, or an effect that reads its position. */
+function isSpecial(step: Step): boolean {
+  return step.mailboxFile !== undefined || readsItsIndex(step);
 }
 
 /** Whether a step's effect reads its own position (a created database records the step that created it). */

@@ -71,6 +71,11 @@ export interface RuleContext {
    * incremental analyzer (lint.ts StepIdIndex); when absent, EXR011 finds them (`repeatedStepIds`).
    */
   repeatedIds?: ReadonlyMap<string, readonly Step[]>;
+  /**
+   * What a rule keeps between analyses of one document, by rule code (the incremental analyzer's,
+   * lint.ts SemanticCaches.rules); absent in analyze(), where every rule computes afresh.
+   */
+  memos?: Map<string, unknown>;
 }
 
 /** A rule the semantic pass runs over the model; codes produced elsewhere (parser, schema, simulator) are plain RuleInfo. */

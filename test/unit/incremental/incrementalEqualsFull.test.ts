@@ -233,6 +233,23 @@ describe('IncrementalAnalyzer equals a full analysis', function () {
     }
   });
 
+  it('with moves that read mailbox list files, after steps inserted, removed and edited around them', () => {
+    // A list file's `mailboxes` takes the span of its `file` value: one span object, shifted once.
+    const random = seededRandom(4242);
+    const options: LintOptions = { mailboxFiles: { 'wave1.csv': { text: 'name,sizeMB\nann,300\nbob,700\n' } } };
+    const move = (n: number) =>
+      `  - id: listed-${n}\n    action: move-mailboxes\n    from: EXCH01\n    to: EXCH02\n    mailboxes: { file: wave1.csv }\n`;
+    let text = generateRunbook({ steps: 30, servers: 4, seed: 21 });
+    const items = stepItemStarts(text);
+    text = replace(text, items[20], items[20], move(2));
+    text = replace(text, items[10], items[10], move(1));
+    const analyzer = new IncrementalAnalyzer();
+    for (let round = 0; round < 40; round++) {
+      text = pick(random, [EDITS.addStep, EDITS.removeStep, EDITS.typeInsideStep, EDITS.duplicateStep])(text, random);
+      assert.deepEqual(fromAnalyzer(analyzer, text, options), observable(analyze(text, options), options), `round ${round}`);
+    }
+  });
+
   it('after duplicating one of many steps of the same length (shifted records must not pass for later ones)', () => {
     const head = 'runbook: 1\nname: Same lengths\nservers:\n  - name: EXCH01\n    exchange: 2003\nsteps:\n';
     const line = (n: number) => `  - { id: s${n}, action: reboot, server: EXCH0${n % 3}, start: 2026-02-30T00:00:00Z }\n`;
