@@ -10,7 +10,7 @@ import { StateCache, statesThroughSteps, type ServerStates } from './model/state
 import { serverKey, type Runbook, type ServerDecl, type ServerState, type Step } from './model/types';
 import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext, type SemanticRule } from './rules';
 import { resolveMailboxFiles, type MailboxFileContent } from './rules/exr009';
-import { applySuppressions, findSuppressions, unusedSuppressionFindings } from './suppressions';
+import { findSuppressions, suppressionFilter, unusedSuppressionFindings } from './suppressions';
 
 export interface LintOptions {
   /** Per-code severity, or 'off' (the `exrunbook.rules` setting). */
@@ -51,9 +51,13 @@ export class SemanticCaches {
   readonly findings = new StepFindingsCache();
   readonly ids = new StepIdIndex();
   readonly schedule = new ScheduleCache();
+  readonly diagnostics = new DiagnosticsCache();
   /** The rules' own memos (RuleContext.memos): EXR003's move windows and findings. */
   readonly rules = new Map<string, unknown>();
 }
+
+/** The caches an analysis's semantic pass used, for toDiagnostics to find the document's diagnostics cache. */
+const CACHES_OF = new WeakMap<RuleContext, SemanticCaches>();
 
 /**
  * The static schedule, updated from the edited steps (model/schedule.ts IncrementalSchedule): the
@@ -125,10 +129,15 @@ class StepIdIndex {
  * cache, the declared servers' names and `simulation.flushTimeout`. The findings are the cache's own
  * copies: when the step has moved in the text (its `itemStart`) or in the list, their spans and
  * `stepIndex` are moved with it in place.
+ *
+ * `last` is the last update's steps, state snapshots and entries, position for position: a step that
+ * is the same object with the same snapshot before it as last time (before the edit, or after it
+ * once the states met last time's again) keeps its entry without its key being checked.
  */
 class StepFindingsCache {
   signature = '';
   steps = new WeakMap<Step, StepFindings>();
+  last?: { steps: readonly Step[]; before: readonly ServerStates[]; entries: StepFindings[] };
 }
 
 interface StepFindings {
@@ -139,7 +148,7 @@ interface StepFindings {
   from: ServerState | undefined;
   to: ServerState | undefined;
   mailboxes: Step['mailboxes'];
-  /** By position in STEP_RULES; undefined where a rule found nothing. */
+  /** By position in STEP_RULES; undefined where a rule found nothing (empty when none found anything). */
   byRule: (Finding[] | undefined)[];
 }
 
@@ -149,47 +158,91 @@ function stateOf(states: ServerStates, field: Step['server']): ServerState | und
   return field ? states.get(serverKey(field.value)) : undefined;
 }
 
-/** Each step's findings of the rules with `checkStep`, from the cache where what they read is unchanged. */
-function stepFindings(context: RuleContext, cache: StepFindingsCache): StepFindings[] {
+/**
+ * Each step's findings of the rules with `checkStep`, from the cache where what they read is
+ * unchanged, appended rule by rule (in step order) to `byRule`. Only the steps between the unchanged
+ * stretches before and after the edit (same step object, same snapshot object before it) have their
+ * key checked; in those stretches an entry is asked again only where what the snapshot does not
+ * say may have changed (its predecessor at the stretch's start, its position, a mailbox list).
+ */
+function stepFindings(context: RuleContext, cache: StepFindingsCache, byRule: Finding[][]): void {
   const { runbook } = context;
   let signature = `${runbook.simulation.flushTimeout?.value}`;
   for (const server of context.declared.values()) signature += `\u0000${server.name!.value}`;
   if (signature !== cache.signature) {
     cache.signature = signature;
     cache.steps = new WeakMap();
+    cache.last = undefined;
   }
   const steps = runbook.steps;
-  const result: StepFindings[] = new Array(steps.length);
-  for (let i = 0; i < steps.length; i++) {
+  const before = context.states.before;
+  const count = steps.length;
+  const last = cache.last;
+  const oldSteps = last?.steps ?? [];
+  const oldBefore = last?.before ?? [];
+  const oldEntries = last?.entries ?? [];
+  // [first, tail): the edited stretch, where every key is checked.
+  let first = 0;
+  const limit = Math.min(count, oldSteps.length);
+  while (first < limit && steps[first] === oldSteps[first] && before[first] === oldBefore[first]) first++;
+  const shift = count - oldSteps.length;
+  let tail = count;
+  while (
+    tail > first &&
+    tail - 1 - shift >= first &&
+    steps[tail - 1] === oldSteps[tail - 1 - shift] &&
+    before[tail - 1] === oldBefore[tail - 1 - shift]
+  )
+    tail--;
+  const entries: StepFindings[] = new Array(count);
+  for (let i = 0; i < count; i++) {
     const step = steps[i];
     const previous = i > 0 ? steps[i - 1] : undefined;
-    const states = context.states.before[i];
-    const server = stateOf(states, step.server);
-    const from = stateOf(states, step.from);
-    const to = stateOf(states, step.to);
-    let entry = cache.steps.get(step);
-    const positional = !step.id || (previous !== undefined && !previous.id);
-    if (
-      !entry ||
-      entry.previous !== previous ||
-      entry.server !== server ||
-      entry.from !== from ||
-      entry.to !== to ||
-      entry.mailboxes !== step.mailboxes ||
-      (positional && entry.index !== i)
-    ) {
-      entry = { index: i, itemStart: step.itemStart, previous, server, from, to, mailboxes: step.mailboxes, byRule: [] };
-      for (let r = 0; r < STEP_RULES.length; r++) {
-        const found = STEP_RULES[r].checkStep!(context, step);
-        if (found.length > 0) entry.byRule[r] = found.map(ownCopy);
-      }
-      cache.steps.set(step, entry);
-    } else if (entry.itemStart !== step.itemStart || entry.index !== i) {
-      moveFindings(entry, step.itemStart - entry.itemStart, i);
+    let entry: StepFindings | undefined;
+    if (i < first || i >= tail) {
+      entry = oldEntries[i < first ? i : i - shift];
+      const positional = !step.id || (previous !== undefined && !previous.id);
+      if (step.mailboxFile || entry.previous !== previous || (positional && entry.index !== i)) entry = undefined;
+      else if (entry.itemStart !== step.itemStart || entry.index !== i) moveFindings(entry, step.itemStart - entry.itemStart, i);
     }
-    result[i] = entry;
+    entry ??= checkedEntry(context, cache, step, i, previous);
+    entries[i] = entry;
+    const found = entry.byRule;
+    for (let r = 0; r < found.length; r++) {
+      const list = found[r];
+      if (list) for (let k = 0; k < list.length; k++) byRule[r].push(list[k]);
+    }
   }
-  return result;
+  cache.last = { steps: steps.slice(), before: before.slice(), entries };
+}
+
+/** A step's entry after checking its whole key: last time's (moved with the step) when unchanged, else its findings afresh. */
+function checkedEntry(context: RuleContext, cache: StepFindingsCache, step: Step, i: number, previous: Step | undefined): StepFindings {
+  const states = context.states.before[i];
+  const server = stateOf(states, step.server);
+  const from = stateOf(states, step.from);
+  const to = stateOf(states, step.to);
+  let entry = cache.steps.get(step);
+  const positional = !step.id || (previous !== undefined && !previous.id);
+  if (
+    !entry ||
+    entry.previous !== previous ||
+    entry.server !== server ||
+    entry.from !== from ||
+    entry.to !== to ||
+    entry.mailboxes !== step.mailboxes ||
+    (positional && entry.index !== i)
+  ) {
+    entry = { index: i, itemStart: step.itemStart, previous, server, from, to, mailboxes: step.mailboxes, byRule: [] };
+    for (let r = 0; r < STEP_RULES.length; r++) {
+      const found = STEP_RULES[r].checkStep!(context, step);
+      if (found.length > 0) entry.byRule[r] = found.map(ownCopy);
+    }
+    cache.steps.set(step, entry);
+  } else if (entry.itemStart !== step.itemStart || entry.index !== i) {
+    moveFindings(entry, step.itemStart - entry.itemStart, i);
+  }
+  return entry;
 }
 
 /** A finding whose spans are its own (a rule may hand out a step field's span, which the analyzer shifts in place). */
@@ -236,6 +289,7 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     declared,
     ...(caches ? { repeatedIds: caches.ids.update(runbook.steps), memos: caches.rules } : {}),
   };
+  if (caches) CACHES_OF.set(context, caches);
   // Loops, not push(...spread): a rule can report more findings than a call takes arguments.
   if (!caches) {
     for (const rule of SEMANTIC_RULES) for (const finding of rule.check(context)) findings.push(finding);
@@ -244,13 +298,7 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
   // The same findings in the same order as `check`, each step's from the per-step cache: one pass
   // over the steps sorts them by rule (in step order), then the rules are emitted in their order.
   const byRule: Finding[][] = STEP_RULES.map(() => []);
-  for (const entry of stepFindings(context, caches.findings)) {
-    const found = entry.byRule;
-    for (let r = 0; r < found.length; r++) {
-      const list = found[r];
-      if (list) for (const finding of list) byRule[r].push(finding);
-    }
-  }
+  stepFindings(context, caches.findings, byRule);
   for (const rule of SEMANTIC_RULES) {
     const r = STEP_RULES.indexOf(rule);
     if (r < 0) {
@@ -288,8 +336,15 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
   };
   const enabled = (finding: Finding) => severityOf(finding.code) !== 'off';
   const suppressions = findSuppressions(text, lines, analysis.runbook.steps);
-  const all = options.extraFindings?.length ? [...analysis.findings, ...options.extraFindings] : analysis.findings;
-  const kept = applySuppressions(all.filter(enabled), suppressions);
+  const unsuppressed = suppressions.length > 0 ? suppressionFilter(suppressions) : undefined;
+  // The analysis's own findings, enabled and converted, in place order: from the document's cache when it has one.
+  const cache = analysis.context && CACHES_OF.get(analysis.context)?.diagnostics;
+  const base = cache?.sorted(analysis, options.severities, severityOf) ?? sortedAfresh(analysis, severityOf);
+  const kept: RunbookDiagnostic[] = [];
+  for (let i = 0; i < base.length; i++) if (!unsuppressed || unsuppressed(base[i].finding)) kept.push(base[i].diagnostic!);
+  // Findings from elsewhere (the simulation's) and unused suppressions: converted afresh, merged in after the analysis's at a tie.
+  const later: Finding[] = [];
+  for (const finding of options.extraFindings ?? []) if (enabled(finding) && (!unsuppressed || unsuppressed(finding))) later.push(finding);
   // While the YAML does not parse, nothing but EXR101 is judged: a suppression's silence means nothing yet.
   if (analysis.context && suppressions.length > 0) {
     const notYetKnown = new Set([...(options.pendingCodes ?? []), ...[...KNOWN_CODES].filter((code) => severityOf(code) === 'off')]);
@@ -298,10 +353,35 @@ export function toDiagnostics(analysis: Analysis, options: DiagnosticsOptions = 
       [...notYetKnown].filter((code) => options.severities?.[code] !== undefined || defaultSeverity(code) !== 'off'),
     );
     for (const finding of unusedSuppressionFindings(suppressions, KNOWN_CODES, notYetKnown, bareNotYetKnown))
-      if (enabled(finding)) kept.push(finding);
+      if (enabled(finding)) later.push(finding);
   }
-  const diagnostics = kept.map((finding) => convert(analysis, finding, severityOf(finding.code) as Severity));
-  return withoutRepeats(diagnostics.sort(byPlace));
+  if (later.length === 0) return withoutRepeats(kept);
+  const converted = later.map((finding) => toDiagnostic(analysis, finding, severityOf(finding.code) as Severity)).sort(byPlace);
+  return withoutRepeats(mergeSorted(kept, converted, byPlace));
+}
+
+/** The two sorted lists as one sorted list; at a tie, `first`'s element first (as a stable sort of first then second). */
+function mergeSorted<T>(first: readonly T[], second: readonly T[], compare: (a: T, b: T) => number): T[] {
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length && j < second.length) merged.push(compare(second[j], first[i]) < 0 ? second[j++] : first[i++]);
+  while (i < first.length) merged.push(first[i++]);
+  while (j < second.length) merged.push(second[j++]);
+  return merged;
+}
+
+/** The enabled findings of an analysis converted, in place order (a stable sort: equal places in finding order). */
+function sortedAfresh(
+  analysis: Analysis,
+  severityOf: (code: string) => Severity | 'off',
+): { finding: Finding; diagnostic?: RunbookDiagnostic }[] {
+  const converted: { finding: Finding; diagnostic: RunbookDiagnostic }[] = [];
+  for (const finding of analysis.findings) {
+    const severity = severityOf(finding.code);
+    if (severity !== 'off') converted.push({ finding, diagnostic: toDiagnostic(analysis, finding, severity) });
+  }
+  return converted.sort((a, b) => byPlace(a.diagnostic, b.diagnostic));
 }
 
 function byPlace(a: RunbookDiagnostic, b: RunbookDiagnostic): number {
@@ -331,67 +411,204 @@ function withoutRepeats(sorted: RunbookDiagnostic[]): RunbookDiagnostic[] {
   return result;
 }
 
-/** How far a line starting at `offset` now has moved: 0 or `lineCountChange` lines, or undefined when neither holds. */
-function lineMove(lines: LineIndex, line: number, offset: number, lineCountChange: number): number | undefined {
-  for (const move of lineCountChange === 0 ? [0] : [0, lineCountChange]) {
-    const moved = line + move;
-    if (moved >= 0 && moved < lines.lineCount && lines.lineStart(moved) === offset) return move;
-  }
-  return undefined;
-}
-
 /**
- * What a finding without related information became last time it was converted, and where: the
- * per-step findings cache (runSemanticRules) hands out the same Finding objects while their step is
- * unchanged, moving their spans when the step moves, so most of an edit's diagnostics are last
- * time's, or last time's moved by whole lines, checked in constant time against the new line index.
+ * What a finding became the last time the document's diagnostics were made, and where: the caches
+ * of the semantic pass hand out the same Finding objects while their step is unchanged, moving their
+ * spans when the step moves, so most of an edit's diagnostics are last time's, or last time's moved
+ * by whole lines, checked in constant time against the new line index.
  */
 interface Converted {
+  finding: Finding;
+  /** Its position in the findings of the call that last saw it (`stamp`). */
+  index: number;
+  stamp: number;
+  severity: Severity | 'off';
+  /** What follows is unset while the severity is 'off'. */
+  diagnostic?: RunbookDiagnostic;
   start: number;
   end: number;
-  severity: Severity;
   lineCount: number;
   startLineOffset: number;
   endLineOffset: number;
   /** The same for each related span (each lies inside a step of its own, unchanged while the finding is the same object). */
-  related: { start: number; end: number; startLineOffset: number; endLineOffset: number }[];
-  diagnostic: RunbookDiagnostic;
+  related: SpanPlace[];
 }
-const CONVERTED = new WeakMap<Finding, Converted>();
 
-function convert(analysis: Analysis, finding: Finding, severity: Severity): RunbookDiagnostic {
+interface SpanPlace {
+  start: number;
+  end: number;
+  startLineOffset: number;
+  endLineOffset: number;
+}
+
+/**
+ * The diagnostics of one document's analyses, kept between calls (the incremental analyzer's
+ * SemanticCaches; `analyze()` has none): for each finding its Converted record, last call's findings
+ * with their records position for position (a finding at the same position is its record without a
+ * look-up), and last call's enabled records in place order. A call converts what is new, moves what
+ * moved, and merges the new into last time's order, which must still be in order (it is checked, and
+ * sorted again otherwise). Severity settings other than last call's start it afresh.
+ */
+class DiagnosticsCache {
+  private severities = '';
+  private records = new WeakMap<Finding, Converted>();
+  private findings: readonly Finding[] = [];
+  private converted: Converted[] = [];
+  private inOrder: Converted[] = [];
+  private stamp = 0;
+
+  /** The enabled findings of the analysis converted, in place order (equal places in finding order); undefined when a finding is listed twice. */
+  sorted(
+    analysis: Analysis,
+    settings: DiagnosticsOptions['severities'],
+    severityOf: (code: string) => Severity | 'off',
+  ): readonly Converted[] | undefined {
+    const key = settings ? JSON.stringify(settings) : '';
+    if (key !== this.severities) this.reset(key);
+    const { lines } = analysis.parsed;
+    const found = analysis.findings;
+    const now = ++this.stamp;
+    const oldFindings = this.findings;
+    const oldConverted = this.converted;
+    const converted: Converted[] = new Array(found.length);
+    const added: Converted[] = [];
+    let j = 0;
+    for (let i = 0; i < found.length; i++) {
+      const finding = found[i];
+      let record: Converted | undefined;
+      if (j < oldFindings.length && oldFindings[j] === finding) record = oldConverted[j++];
+      else {
+        record = this.records.get(finding);
+        // Past what was dropped since: the next findings are looked up by position again.
+        if (record !== undefined && record.stamp === now - 1 && record.index >= j) j = record.index + 1;
+      }
+      if (record === undefined) {
+        record = newRecord(finding, severityOf(finding.code), i, now);
+        if (record.severity !== 'off') {
+          convertAfresh(analysis, record);
+          added.push(record);
+        }
+        this.records.set(finding, record);
+      } else {
+        if (record.stamp === now) {
+          this.reset(key);
+          return undefined;
+        }
+        // Last call's records are in last call's order already.
+        const listed = record.stamp === now - 1;
+        record.stamp = now;
+        record.index = i;
+        if (record.severity !== 'off') {
+          if (!moveConverted(lines, record)) convertAfresh(analysis, record);
+          if (!listed) added.push(record);
+        }
+      }
+      converted[i] = record;
+    }
+    const survivors: Converted[] = [];
+    let ordered = true;
+    for (const record of this.inOrder) {
+      if (record.stamp !== now) continue;
+      if (ordered && survivors.length > 0 && inPlaceOrder(survivors[survivors.length - 1], record) > 0) ordered = false;
+      survivors.push(record);
+    }
+    const inOrder = ordered ? mergeSorted(survivors, added.sort(inPlaceOrder), inPlaceOrder) : [...survivors, ...added].sort(inPlaceOrder);
+    this.findings = found.slice();
+    this.converted = converted;
+    this.inOrder = inOrder;
+    return inOrder;
+  }
+
+  private reset(severities: string): void {
+    this.severities = severities;
+    this.records = new WeakMap();
+    this.findings = [];
+    this.converted = [];
+    this.inOrder = [];
+  }
+}
+
+/** byPlace, then the order of the findings (what a stable sort keeps): a total order. */
+function inPlaceOrder(a: Converted, b: Converted): number {
+  return byPlace(a.diagnostic!, b.diagnostic!) || a.index - b.index;
+}
+
+function newRecord(finding: Finding, severity: Severity | 'off', index: number, stamp: number): Converted {
+  return { finding, index, stamp, severity, start: 0, end: 0, lineCount: 0, startLineOffset: 0, endLineOffset: 0, related: [] };
+}
+
+function convertAfresh(analysis: Analysis, record: Converted): void {
+  const diagnostic = toDiagnostic(analysis, record.finding, record.severity as Severity);
   const { lines } = analysis.parsed;
-  const known = CONVERTED.get(finding);
-  const moved = known && known.severity === severity ? movedRange(lines, known, finding.span, known.diagnostic.range, known) : undefined;
-  if (known && moved) {
-    const old = known.diagnostic;
-    const related = finding.related?.map((item, i) => {
-      const range = movedRange(lines, known, item.span, old.related![i].range, known.related[i]);
-      return range && { message: old.related![i].message, range };
-    });
-    if (!related?.includes(undefined)) {
-      const delta = finding.span.start - known.start;
-      if (
-        delta === 0 &&
-        moved === old.range &&
-        old.data === finding.data &&
-        (related ?? []).every((item, i) => item!.range === old.related![i].range)
-      )
-        return old;
-      const diagnostic: RunbookDiagnostic = {
-        ...old,
-        span: { start: old.span.start + delta, end: old.span.end + delta },
-        range: moved,
-        related: related as RunbookDiagnostic['related'],
-        data: finding.data,
-      };
-      remember(finding, severity, analysis, diagnostic);
-      return diagnostic;
+  const { finding } = record;
+  record.diagnostic = diagnostic;
+  record.start = finding.span.start;
+  record.end = finding.span.end;
+  record.lineCount = lines.lineCount;
+  record.startLineOffset = lines.lineStart(diagnostic.range.start.line);
+  record.endLineOffset = lines.lineStart(diagnostic.range.end.line);
+  record.related = (finding.related ?? []).map((related, i) => ({
+    start: related.span.start,
+    end: related.span.end,
+    startLineOffset: lines.lineStart(diagnostic.related![i].range.start.line),
+    endLineOffset: lines.lineStart(diagnostic.related![i].range.end.line),
+  }));
+}
+
+/**
+ * Brings a record's diagnostic up to date when its finding (the same object) is where it was or has
+ * moved with its text: the same diagnostic object when nothing changed, a moved copy when it moved
+ * (a diagnostic handed out is never changed). False when that cannot be told cheaply.
+ */
+function moveConverted(lines: LineIndex, record: Converted): boolean {
+  const { finding } = record;
+  const old = record.diagnostic!;
+  const relatedCount = finding.related?.length ?? 0;
+  if (relatedCount !== record.related.length) return false;
+  const range = movedRange(lines, record.lineCount, finding.span, old.range, record);
+  if (!range) return false;
+  let related: RunbookDiagnostic['related'] = old.related;
+  for (let i = 0; i < relatedCount; i++) {
+    const was = old.related![i];
+    const moved = movedRange(lines, record.lineCount, finding.related![i].span, was.range, record.related[i]);
+    if (!moved) return false;
+    if (moved !== was.range) {
+      if (related === old.related) related = old.related!.slice();
+      related![i] = { message: was.message, range: moved };
     }
   }
-  const diagnostic = toDiagnostic(analysis, finding, severity);
-  remember(finding, severity, analysis, diagnostic);
-  return diagnostic;
+  const delta = finding.span.start - record.start;
+  record.lineCount = lines.lineCount;
+  if (delta === 0 && range === old.range && related === old.related && old.data === finding.data) return true;
+  const diagnostic: RunbookDiagnostic = {
+    ...old,
+    span: delta === 0 ? old.span : { start: old.span.start + delta, end: old.span.end + delta },
+    range,
+    related,
+    data: finding.data,
+  };
+  record.diagnostic = diagnostic;
+  record.start = finding.span.start;
+  record.end = finding.span.end;
+  record.startLineOffset = lines.lineStart(range.start.line);
+  record.endLineOffset = lines.lineStart(range.end.line);
+  for (let i = 0; i < relatedCount; i++) {
+    const place = record.related[i];
+    const span = finding.related![i].span;
+    place.start = span.start;
+    place.end = span.end;
+    place.startLineOffset = lines.lineStart(related![i].range.start.line);
+    place.endLineOffset = lines.lineStart(related![i].range.end.line);
+  }
+  return true;
+}
+
+/** How far a line starting at `offset` now has moved: 0 or `lineCountChange` lines, or undefined when neither holds. */
+function lineMove(lines: LineIndex, line: number, offset: number, lineCountChange: number): number | undefined {
+  if (line < lines.lineCount && lines.lineStart(line) === offset) return 0;
+  const moved = line + lineCountChange;
+  if (lineCountChange !== 0 && moved >= 0 && moved < lines.lineCount && lines.lineStart(moved) === offset) return lineCountChange;
+  return undefined;
 }
 
 /**
@@ -399,43 +616,19 @@ function convert(analysis: Analysis, finding: Finding, severity: Severity): Runb
  * step): its old range moved by the change in lines before it, which the new line index must
  * confirm; the same range object when nothing moved; undefined when it cannot be told so cheaply.
  */
-function movedRange(
-  lines: LineIndex,
-  known: Converted,
-  span: Span,
-  range: Range,
-  was: { start: number; end: number; startLineOffset: number; endLineOffset: number },
-): Range | undefined {
+function movedRange(lines: LineIndex, lineCount: number, span: Span, range: Range, was: SpanPlace): Range | undefined {
   if (span.end - span.start !== was.end - was.start) return undefined;
   const delta = span.start - was.start;
-  const change = lines.lineCount - known.lineCount;
+  const change = lines.lineCount - lineCount;
   const startMove = lineMove(lines, range.start.line, was.startLineOffset + delta, change);
+  if (startMove === undefined) return undefined;
   const endMove = lineMove(lines, range.end.line, was.endLineOffset + delta, change);
-  if (startMove === undefined || endMove === undefined) return undefined;
+  if (endMove === undefined) return undefined;
   if (startMove === 0 && endMove === 0) return range;
   return {
     start: { line: range.start.line + startMove, character: range.start.character },
     end: { line: range.end.line + endMove, character: range.end.character },
   };
-}
-
-function remember(finding: Finding, severity: Severity, analysis: Analysis, diagnostic: RunbookDiagnostic): void {
-  const { lines } = analysis.parsed;
-  CONVERTED.set(finding, {
-    start: finding.span.start,
-    end: finding.span.end,
-    severity,
-    lineCount: lines.lineCount,
-    startLineOffset: lines.lineStart(diagnostic.range.start.line),
-    endLineOffset: lines.lineStart(diagnostic.range.end.line),
-    related: (finding.related ?? []).map((related, i) => ({
-      start: related.span.start,
-      end: related.span.end,
-      startLineOffset: lines.lineStart(diagnostic.related![i].range.start.line),
-      endLineOffset: lines.lineStart(diagnostic.related![i].range.end.line),
-    })),
-    diagnostic,
-  });
 }
 
 function toDiagnostic(analysis: Analysis, finding: Finding, severity: Severity): RunbookDiagnostic {

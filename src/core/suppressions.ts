@@ -44,11 +44,10 @@ export function findSuppressions(text: string, lines: LineIndex, steps: readonly
   return suppressions;
 }
 
-/** Drops the findings a suppression covers, recording which suppressions were used. */
-export function applySuppressions(findings: Finding[], suppressions: Suppression[]): Finding[] {
-  if (suppressions.length === 0) return findings;
+/** Whether a finding is not silenced by any of the suppressions; one that is marks the first that covers it as used. */
+export function suppressionFilter(suppressions: Suppression[]): (finding: Finding) => boolean {
   const named = suppressions.map((suppression) => new Set(suppression.codes));
-  return findings.filter((finding) => {
+  return (finding) => {
     for (let i = 0; i < suppressions.length; i++) {
       const suppression = suppressions[i];
       if (finding.span.start < suppression.covers.start || finding.span.start > suppression.covers.end) continue;
@@ -57,7 +56,7 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
       return false;
     }
     return true;
-  });
+  };
 }
 
 /** EXR102 for each named code (or whole comment) that silenced nothing. */

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
-import { analyze, toDiagnostics, type Analysis, type LintOptions } from '../../../src/core/lint';
+import type { Finding } from '../../../src/core/diagnostics';
+import { analyze, toDiagnostics, type Analysis, type DiagnosticsOptions, type LintOptions } from '../../../src/core/lint';
 import { sameState, StateCache, statesThroughSteps } from '../../../src/core/model/state';
 import { exr003Memo } from '../../../src/core/rules/exr003';
 import type { ServerState } from '../../../src/core/model/types';
@@ -40,6 +41,8 @@ function expectFull(analyzer: IncrementalAnalyzer, text: string, options: LintOp
   assert.deepEqual(analysis.context!.schedule, full.context!.schedule);
   return analysis;
 }
+
+const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
 function stepStart(text: string, n: number): number {
   let at = text.indexOf('\nsteps:\n');
@@ -250,6 +253,72 @@ describe('the semantic caches', () => {
     expectFull(analyzer, text.replace(/start: 20/, 'start: 19'));
     expectFull(analyzer, text, { assumptions: { rebootMinutes: 77, moveThroughputMBPerMinute: 3 } });
     expectFull(analyzer, text);
+  });
+
+  it('diagnostics: kept per document across edits and calls with other options (severities, suppressions, extra findings)', () => {
+    const random = seededRandom(21);
+    let text = generateRunbook({ steps: 150, seed: 12 });
+    const analyzer = new IncrementalAnalyzer();
+    analyzer.update(text);
+    const extra = (analysis: Analysis): Finding[] =>
+      analysis.runbook.steps
+        .filter((step) => step.index % 7 === 3)
+        .map((step) => ({ code: 'EXR005', span: { start: step.itemStart, end: step.itemStart + 4 }, message: `flush ${step.index}` }));
+    const optionSets: DiagnosticsOptions[] = [
+      {},
+      { severities: { EXR016: 'hint', EXR002: 'off' } },
+      { pendingCodes: ['EXR005'] },
+      { extraFindings: [] },
+    ];
+    const edits: ((text: string) => string)[] = [
+      (t) => {
+        const at = t.indexOf('    title: ', stepStart(t, Math.floor(random() * 140)));
+        return at < 0 ? t : t.slice(0, at + 11) + 'z' + t.slice(at + 11);
+      },
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 140));
+        return t.slice(0, at) + '  - action: reboot\n    server: EXCH02\n' + t.slice(at);
+      },
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 140));
+        const end = t.indexOf('\n  - ', at + 1);
+        return end < 0 ? t : t.slice(0, at) + t.slice(end + 1);
+      },
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 140));
+        return t.slice(0, at) + `  # exrunbook-disable-next-line ${random() < 0.5 ? 'EXR016, EXR002' : ''}\n` + t.slice(at);
+      },
+      (t) => t.replace(/ {2}# exrunbook-disable-next-line.*\n/, ''),
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 140));
+        return t.slice(0, at) + '  # a comment\n\n' + t.slice(at);
+      },
+      (t) => t.replace(/from: EXCH0(\d)/, (_m, d: string) => `from: EXCH0${(Number(d) % 4) + 1}`),
+    ];
+    for (let round = 0; round < 40; round++) {
+      text = edits[Math.floor(random() * edits.length)](text);
+      const analysis = analyzer.update(text);
+      assert.equal(analyzer.lastUpdate, 'incremental');
+      const full = analyze(text);
+      // Several calls per analysis, as the extension makes (again once the simulation's findings are in).
+      for (let call = 0; call < 3; call++) {
+        const options = pick(random, optionSets);
+        const withExtra = random() < 0.4;
+        const expected = toDiagnostics(full, withExtra ? { ...options, extraFindings: extra(full) } : options);
+        assert.deepEqual(toDiagnostics(analysis, withExtra ? { ...options, extraFindings: extra(analysis) } : options), expected);
+      }
+    }
+  });
+
+  it('diagnostics: one handed out is never changed by a later edit', () => {
+    const text = generateRunbook({ steps: 120, seed: 5 });
+    const analyzer = new IncrementalAnalyzer();
+    const first = toDiagnostics(analyzer.update(text));
+    const copy = JSON.parse(JSON.stringify(first)) as unknown;
+    const at = stepStart(text, 40);
+    toDiagnostics(analyzer.update(text.slice(0, at) + '  - id: extra\n    action: wait\n    duration: 5m\n' + text.slice(at)));
+    toDiagnostics(analyzer.update(text.slice(0, at + 12) + 'x' + text.slice(at + 12)));
+    assert.deepEqual(JSON.parse(JSON.stringify(first)), copy);
   });
 
   it('diagnostics: unchanged findings give the same diagnostics, moved ones the moved ranges', () => {
