@@ -71,6 +71,10 @@ export class IncrementalAnalyzer {
   private layout: Layout | undefined;
   /** How many of `items` could not be analysed alone (undefined). */
   private broken = 0;
+  /** Each item's step, spliced with `items` (every parsed item has one): the runbook's steps without a pass over the items. */
+  private steps: Step[] = [];
+  /** How many items have schema findings (few do): the findings are gathered only when some have. */
+  private itemsWithFindings = 0;
   private semantic = new SemanticCaches();
   /**
    * How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze().
@@ -86,6 +90,8 @@ export class IncrementalAnalyzer {
     this.text = '';
     this.layout = undefined;
     this.items = [];
+    this.steps = [];
+    this.itemsWithFindings = 0;
     this.broken = 0;
     this.blocks.clear();
     this.semantic = new SemanticCaches();
@@ -126,7 +132,7 @@ export class IncrementalAnalyzer {
     this.layout = layout;
     const safeItems = layout.steps
       ? this.updateItems(previousText, text, layout, prefix, suffix)
-      : ((this.items = []), (this.broken = 0), true);
+      : ((this.items = []), (this.steps = []), (this.itemsWithFindings = 0), (this.broken = 0), true);
     // A broken piece keeps the others cached: the edit that repairs it is incremental again.
     if (!safeItems) return undefined;
     const skeleton = this.buildSkeleton(text, layout);
@@ -135,11 +141,9 @@ export class IncrementalAnalyzer {
     const findings = checkSchema(skeleton.doc, skeleton.data);
     const runbook = buildRunbook(skeleton.doc, text);
     if (layout.steps) {
-      runbook.steps = [];
-      for (const item of this.items) {
-        for (const finding of item!.findings) findings.push(finding);
-        if (item!.step) runbook.steps.push(item!.step);
-      }
+      // A copy: the caches keep last time's array to compare with.
+      runbook.steps = this.steps.slice();
+      if (this.itemsWithFindings > 0) for (const item of this.items) for (const finding of item!.findings) findings.push(finding);
     }
     const context = runSemanticRules(runbook, options, findings, this.semantic);
     const parsed = lazyParsedText(text, layout, this.wholeParses);
@@ -183,12 +187,26 @@ export class IncrementalAnalyzer {
     const parsed: (ItemRecord | undefined)[] = [];
     for (let index = head; index < count - tail; index++) parsed.push(parseItem(text, starts[index], endOf(index), index));
     const removed = oldCount - tail - head;
+    for (let index = head; index < head + removed; index++) if (items[index]?.findings.length) this.itemsWithFindings--;
+    for (const item of parsed) if (item?.findings.length) this.itemsWithFindings++;
+    const parsedSteps = parsed.map((item) => item?.step as Step);
     // A splice moves the later records in place; a long run of new ones (the first update) is concatenated instead.
-    if (parsed.length < 4096) items.splice(head, removed, ...parsed);
-    else this.items = items.slice(0, head).concat(parsed, items.slice(head + removed));
+    if (parsed.length < 4096) {
+      items.splice(head, removed, ...parsed);
+      this.steps.splice(head, removed, ...parsedSteps);
+    } else {
+      this.items = items.slice(0, head).concat(parsed, items.slice(head + removed));
+      this.steps = this.steps.slice(0, head).concat(parsedSteps, this.steps.slice(head + removed));
+    }
     // A broken item before the change is tried again (the edit may be elsewhere, the text is the same).
     if (this.broken > 0)
-      for (let index = 0; index < head; index++) this.items[index] ??= parseItem(text, starts[index], endOf(index), index);
+      for (let index = 0; index < head; index++) {
+        if (this.items[index]) continue;
+        const item = parseItem(text, starts[index], endOf(index), index);
+        this.items[index] = item;
+        this.steps[index] = item?.step as Step;
+        if (item?.findings.length) this.itemsWithFindings++;
+      }
     let broken = 0;
     if (this.broken > 0 || parsed.includes(undefined)) for (const item of this.items) if (!item) broken++;
     this.broken = broken;
