@@ -1,7 +1,8 @@
 /** CodeLens above each move step: "▶ Simulate" and a one-line prediction from the last simulation. */
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
-import { sameEnds, StepListMemo } from './stepMemo';
+import { unchangedEnds } from '../incremental/arrays';
+import { StepListMemo } from './stepMemo';
 import { serverKey, type Step } from '../model/types';
 import { formatMoment } from '../simulator/moments';
 import type { SimulationResult } from '../simulator/result';
@@ -53,7 +54,7 @@ export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLe
     last.status.simulation === status.simulation &&
     last.status.simulating === status.simulating &&
     last.status.blocked === status.blocked;
-  const ends = last && sameStatus ? sameEnds(last.steps, steps) : [0, 0];
+  const ends = last && sameStatus ? unchangedEnds(last.steps, steps) : [0, 0];
   const prefix = ends[0];
   let suffix = ends[1];
   // A result's prediction reads the step's index: steps after an insertion or deletion are asked again.

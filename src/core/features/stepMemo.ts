@@ -21,13 +21,3 @@ export class StepListMemo<T extends { steps: readonly Step[] }> {
     this.byStep.set(steps[steps.length - 1], memo);
   }
 }
-
-/** How many items at the start and at the end (not overlapping) are the same objects in both lists. */
-export function sameEnds<T>(before: readonly T[], after: readonly T[]): [number, number] {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before[prefix] === after[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
-  return [prefix, suffix];
-}

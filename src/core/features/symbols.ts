@@ -7,7 +7,8 @@ import { formatCount } from '../format/numbers';
 import { exchangeLabel } from '../model/facts';
 import { commonPrefix, commonSuffix } from '../incremental/incrementalAnalyzer';
 import type { DatabaseDecl, ServerDecl, Step } from '../model/types';
-import { sameEnds, StepListMemo } from './stepMemo';
+import { lastAtOrBefore, unchangedEnds } from '../incremental/arrays';
+import { StepListMemo } from './stepMemo';
 
 export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';
 
@@ -113,7 +114,7 @@ const STEP_SYMBOLS = new WeakMap<Step, DocumentSymbolItem>();
 
 function stepSymbols(text: string, steps: readonly Step[]): DocumentSymbolItem[] {
   const last = OUTLINES.get(steps);
-  const [prefix, suffix] = last ? sameEnds(last.steps, steps) : [0, 0];
+  const [prefix, suffix] = last ? unchangedEnds(last.steps, steps) : [0, 0];
   if (last && prefix === steps.length && prefix === last.steps.length) {
     moveWithSteps(steps, last.children, last.starts, last.positional, 0, steps.length, false);
     return last.children;
@@ -392,8 +393,8 @@ function refold(
   for (let i = prefix; i < newEnd; i++) if (text.charCodeAt(i) === 13) return undefined;
   const starts = last.lineStarts;
   // Lines first .. oldLast of the old text are first .. newLast of the new one; the lines before and after are the same.
-  const first = lineAt(starts, prefix);
-  const oldLast = lineAt(starts, oldEnd);
+  const first = lastAtOrBefore(starts, prefix);
+  const oldLast = lastAtOrBefore(starts, oldEnd);
   const regionStarts: number[] = [];
   for (let i = starts[first]; i < newEnd; i++) if (text.charCodeAt(i) === 10) regionStarts.push(i + 1);
   const newLast = first + regionStarts.length;
@@ -476,18 +477,6 @@ function refoldShapes(
   // Every old range the old folder closed is gone and every one the new folder closed is new; the rest are
   // last time's (an open block's range has an old counterpart, moved).
   return new FoldingRanges(shapes, ends, old.length - before.emitted + after.emitted);
-}
-
-/** The line whose start is the last at or before `offset`. */
-function lineAt(starts: Int32Array, offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }
 
 /**

@@ -27,7 +27,8 @@ import {
 } from '../lint';
 import { buildRunbook, buildStep, placeholderStep } from '../model/build';
 import type { Step } from '../model/types';
-import { firstAbove, rescanLayout, scanLayout, type Layout, type TopBlock } from './layout';
+import { firstAbove, lastAtOrBefore } from './arrays';
+import { rescanLayout, scanLayout, type Layout, type TopBlock } from './layout';
 
 /** One item of `steps`, parsed alone; offsets are absolute in the text of the latest update. */
 interface ItemRecord {
@@ -251,20 +252,12 @@ export class IncrementalAnalyzer {
     const block = layout.blocks[index];
     const starts = layout.steps?.blockIndex === index ? layout.steps.itemStarts : undefined;
     if (starts && offset >= starts[0]) {
-      // The last item at or before the offset: a binary search over the items' starts.
-      let low = 0;
-      let high = starts.length - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid] <= offset) low = mid;
-        else high = mid - 1;
-      }
-      const item = this.items[low];
+      const stepIndex = lastAtOrBefore(starts, offset);
+      const item = this.items[stepIndex];
       if (!item) return undefined;
       const parsed = parseAlone(text.slice(item.start, item.end));
       if (!parsed) return undefined;
       shiftNode(parsed.doc.contents as Node, item.start);
-      const stepIndex = low;
       return { doc: parsed.doc, rootPath: (path) => ['steps', stepIndex, ...path.slice(1)] };
     }
     const record = this.blocks.get(block.key);

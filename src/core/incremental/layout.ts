@@ -6,6 +6,8 @@
  * keys that are not plain words, duplicate top-level keys); the caller then parses the whole text.
  */
 
+import { firstAbove, lastAtOrBefore } from './arrays';
+
 export interface TopBlock {
   key: string;
   /** Offset of the key's line; the block runs to the next top-level key (or the end). */
@@ -194,23 +196,6 @@ function spliceOffsets(offsets: Int32Array, low: number, high: number, inserted:
   const at = head + inserted.length - tail;
   for (let i = tail; i < offsets.length; i++) result[at + i] = offsets[i] + delta;
   return result;
-}
-
-/** Index of the first value above `offset` in an ascending array (its length when none is). */
-export function firstAbove(values: ArrayLike<number>, offset: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (values[mid] <= offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** Index of the last value at or before `offset` in an ascending array whose first value is at or before it. */
-function lastAtOrBefore(values: ArrayLike<number>, offset: number): number {
-  return firstAbove(values, offset) - 1;
 }
 
 function indentAt(text: string, lineStart: number): number {

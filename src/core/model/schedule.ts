@@ -1,3 +1,4 @@
+import { unchangedEnds } from '../incremental/arrays';
 import { stepMinutes } from './actions';
 import type { Assumptions } from './assumptions';
 import type { Runbook, Step } from './types';
@@ -98,11 +99,7 @@ export class IncrementalSchedule {
     if (!this.schedule || !this.assumptions || !sameNumbers(this.assumptions, assumptions)) return this.build(steps, assumptions);
     const count = steps.length;
     const oldCount = old.length;
-    const limit = Math.min(count, oldCount);
-    let head = 0;
-    while (head < limit && steps[head] === old[head]) head++;
-    let tail = 0;
-    while (tail < limit - head && steps[count - 1 - tail] === old[oldCount - 1 - tail]) tail++;
+    const [head, tail] = unchangedEnds(old, steps);
     const shift = count - oldCount;
     // Durations and starts per position: last time's, with the steps that differ asked again.
     const middle = steps.slice(head, count - tail);

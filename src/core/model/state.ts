@@ -1,3 +1,4 @@
+import { unchangedEnds } from '../incremental/arrays';
 import { stepEffect } from './actions';
 import { inventoryDatabases, moveGatewayOut } from './databases';
 import { isExchange2003Sp2, KB924567 } from './facts';
@@ -113,11 +114,7 @@ export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateT
   let shift = 0;
   const old = last?.steps ?? [];
   // The steps the same objects as last time before and after the edit (pointer comparisons only).
-  const limit = Math.min(old.length, steps.length);
-  let head = 0;
-  while (head < limit && steps[head] === old[head]) head++;
-  let tail = 0;
-  while (tail < limit - head && steps[steps.length - 1 - tail] === old[old.length - 1 - tail]) tail++;
+  const [head, tail] = unchangedEnds(old, steps);
   // The steps with a list file or whose effect reads their index, by position: last time's outside the edit.
   const special: number[] = [];
   if (last) for (const at of last.special) if (at < head) special.push(at);

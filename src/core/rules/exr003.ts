@@ -1,3 +1,4 @@
+import { unchangedEnds } from '../incremental/arrays';
 import type { Finding } from '../diagnostics';
 import { formatMinutes } from '../format/duration';
 import { stepEffect, type Outage } from '../model/actions';
@@ -246,11 +247,7 @@ class Exr003Memo {
     const oldEnds = this.ends;
     const oldBefore = this.before;
     const n = steps.length;
-    const limit = Math.min(n, old.length);
-    let first = 0;
-    while (first < limit && steps[first] === old[first]) first++;
-    let tail = 0;
-    while (tail < limit - first && steps[n - 1 - tail] === old[old.length - 1 - tail]) tail++;
+    const [first, tail] = unchangedEnds(old, steps);
     const endNew = n - tail;
     const endOld = old.length - tail;
     const shift = n - old.length;
