@@ -3,6 +3,8 @@
  * prints, and the minimal text edits an editor applies (whole lines, so comments and formatting
  * outside them stay byte for byte).
  */
+
+import { unchangedEnds } from '../incremental/arrays';
 import type { TextEdit } from '../edits';
 
 /** Lines `[aStart, aEnd)` of the old text became lines `[bStart, bEnd)` of the new one (0-based). */
@@ -25,10 +27,7 @@ const MAX_TABLE_CELLS = 4_000_000;
 export function lineDiff(a: string, b: string): DiffHunk[] {
   const x = splitKeepingBreaks(a);
   const y = splitKeepingBreaks(b);
-  let head = 0;
-  while (head < x.length && head < y.length && x[head] === y[head]) head++;
-  let tail = 0;
-  while (tail < x.length - head && tail < y.length - head && x[x.length - 1 - tail] === y[y.length - 1 - tail]) tail++;
+  const [head, tail] = unchangedEnds(x, y);
   const n = x.length - head - tail;
   const m = y.length - head - tail;
   if (n === 0 && m === 0) return [];
