@@ -1,6 +1,6 @@
-import { unchangedEnds } from '../incremental/arrays';
 import type { Finding } from '../diagnostics';
 import { formatMinutes } from '../format/duration';
+import { unchangedEnds } from '../incremental/arrays';
 import { stepEffect, type Outage } from '../model/actions';
 import type { StepTiming } from '../model/schedule';
 import type { ServerStates } from '../model/state';
