@@ -128,19 +128,36 @@ class StepIdIndex {
  * (only when its label or its predecessor's is positional: steps without an id), and, for the whole
  * cache, the declared servers' names and `simulation.flushTimeout`. The findings are the cache's own
  * copies: when the step has moved in the text (its `itemStart`) or in the list, their spans and
- * `stepIndex` are moved with it in place.
+ * `stepIndex` are moved with it in place (an entry's `itemStart` and `index` always say where its
+ * findings are).
  *
- * `last` is the last update's steps, state snapshots and entries, position for position: a step that
- * is the same object with the same snapshot before it as last time (before the edit, or after it
- * once the states met last time's again) keeps its entry without its key being checked.
+ * `last` is the last update's steps and snapshots, the entries that have findings (by position),
+ * each rule's findings in step order with each one's entry, and the positions whose entry is asked
+ * again even outside the edited stretch. An update checks the keys of the edited stretch only (the
+ * steps between the same objects with the same snapshot objects before and after it); each rule's
+ * list is last time's with the stretch's findings spliced in, so the steps before and after the
+ * edit are not read, only the entries with findings that moved.
  */
 class StepFindingsCache {
   signature = '';
   steps = new WeakMap<Step, StepFindings>();
-  last?: { steps: readonly Step[]; before: readonly ServerStates[]; entries: StepFindings[] };
+  last?: LastStepFindings;
+}
+
+interface LastStepFindings {
+  /** The runbook's steps and snapshots (arrays made afresh at each analysis: kept, not copied). */
+  steps: readonly Step[];
+  before: readonly ServerStates[];
+  /** The entries with findings, in step order. */
+  withFindings: StepFindings[];
+  /** By position in STEP_RULES: the rule's findings in step order (so in text order by step: each lies in its step). */
+  lists: Finding[][];
+  /** The positions whose entry is asked again outside the edited stretch: a mailbox list file, or positional (no id, or its predecessor has none). */
+  volatile: number[];
 }
 
 interface StepFindings {
+  /** Where its findings are: the step's position and `itemStart` they were made or last moved for. */
   index: number;
   itemStart: number;
   previous: Step | undefined;
@@ -148,8 +165,9 @@ interface StepFindings {
   from: ServerState | undefined;
   to: ServerState | undefined;
   mailboxes: Step['mailboxes'];
-  /** By position in STEP_RULES; undefined where a rule found nothing (empty when none found anything). */
-  byRule: (Finding[] | undefined)[];
+  /** Its findings of every rule, rule by rule (in STEP_RULES order), and each one's position in STEP_RULES. */
+  found: Finding[];
+  rules: number[];
 }
 
 const STEP_RULES: readonly SemanticRule[] = SEMANTIC_RULES.filter((rule) => rule.checkStep !== undefined);
@@ -158,14 +176,33 @@ function stateOf(states: ServerStates, field: Step['server']): ServerState | und
   return field ? states.get(serverKey(field.value)) : undefined;
 }
 
+/** Whether a step's entry is asked again outside the edited stretch (see LastStepFindings.volatile). */
+function isVolatile(step: Step, previous: Step | undefined): boolean {
+  return step.mailboxFile !== undefined || !step.id || (previous !== undefined && !previous.id);
+}
+
+/** The first of `entries` (in step order) at or after position `index`. */
+function firstEntryFrom(entries: readonly StepFindings[], index: number): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (entries[mid].index < index) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /**
- * Each step's findings of the rules with `checkStep`, from the cache where what they read is
- * unchanged, appended rule by rule (in step order) to `byRule`. Only the steps between the unchanged
- * stretches before and after the edit (same step object, same snapshot object before it) have their
- * key checked; in those stretches an entry is asked again only where what the snapshot does not
- * say may have changed (its predecessor at the stretch's start, its position, a mailbox list).
+ * Each step's findings of the rules with `checkStep`, by rule (each in step order), from the cache
+ * where what they read is unchanged. Only the steps between the unchanged stretches before and after
+ * the edit (same step object, same snapshot object before it) have their key checked, and the first
+ * step after them (its predecessor changed); outside, only the volatile positions are asked again.
+ * Each rule's list is last time's, the stretch's findings spliced in; the entries with findings
+ * after the edit are moved with their steps (before it, only those whose step moved in the text:
+ * found by a binary search, as the steps' text before the edit either stayed or moved as a whole).
  */
-function stepFindings(context: RuleContext, cache: StepFindingsCache, byRule: Finding[][]): void {
+function stepFindings(context: RuleContext, cache: StepFindingsCache): Finding[][] {
   const { runbook } = context;
   let signature = `${runbook.simulation.flushTimeout?.value}`;
   for (const server of context.declared.values()) signature += `\u0000${server.name!.value}`;
@@ -178,9 +215,9 @@ function stepFindings(context: RuleContext, cache: StepFindingsCache, byRule: Fi
   const before = context.states.before;
   const count = steps.length;
   const last = cache.last;
-  const oldSteps = last?.steps ?? [];
-  const oldBefore = last?.before ?? [];
-  const oldEntries = last?.entries ?? [];
+  if (!last) return (cache.last = allStepFindings(context, cache)).lists;
+  const oldSteps = last.steps;
+  const oldBefore = last.before;
   // [first, tail): the edited stretch, where every key is checked.
   let first = 0;
   const limit = Math.min(count, oldSteps.length);
@@ -194,26 +231,142 @@ function stepFindings(context: RuleContext, cache: StepFindingsCache, byRule: Fi
     before[tail - 1] === oldBefore[tail - 1 - shift]
   )
     tail--;
-  const entries: StepFindings[] = new Array(count);
-  for (let i = 0; i < count; i++) {
+  // The step after the stretch has another predecessor when anything was edited: checked too.
+  const end = tail < count && (tail > first || shift !== 0) ? tail + 1 : tail;
+  const oldEnd = end - shift;
+  // Where the stretch was last time, in the entries and in each rule's list (by last time's positions).
+  const entries = last.withFindings;
+  const a = firstEntryFrom(entries, first);
+  const b = firstEntryFrom(entries, oldEnd);
+  const lists = last.lists;
+  // A step's findings start at or after its itemStart, before the next step's (entries and findings moved together).
+  const headEnds = lists.map((list) => (a < entries.length ? firstFindingFrom(list, entries[a].itemStart) : list.length));
+  const tailStarts = lists.map((list) => (b < entries.length ? firstFindingFrom(list, entries[b].itemStart) : list.length));
+  // Before the stretch: the entries whose step moved in the text (a suffix of them, when the edit lies before the steps' ends).
+  let low = 0;
+  let high = a;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (entries[mid].itemStart === steps[entries[mid].index].itemStart) low = mid + 1;
+    else high = mid;
+  }
+  for (let m = low; m < a; m++) {
+    const entry = entries[m];
+    moveFindings(entry, steps[entry.index].itemStart - entry.itemStart, entry.index);
+  }
+  // After it: every entry with findings, moved with its step. The steps' text there stayed or moved
+  // as a whole, or (an edit after them) stayed up to some step and moved from there: when the first
+  // and the last moved alike, all did.
+  const deltaOf = (m: number) => steps[entries[m].index + shift].itemStart - entries[m].itemStart;
+  const uniform = b < entries.length && deltaOf(b) === deltaOf(entries.length - 1) ? deltaOf(b) : undefined;
+  for (let m = b; m < entries.length; m++) {
+    const entry = entries[m];
+    const delta = uniform ?? steps[entry.index + shift].itemStart - entry.itemStart;
+    if (delta !== 0 || shift !== 0) moveFindings(entry, delta, entry.index + shift);
+  }
+  // The stretch, every key checked.
+  const middle: StepFindings[] = [];
+  const middleVolatile: number[] = [];
+  for (let i = first; i < end; i++) {
     const step = steps[i];
     const previous = i > 0 ? steps[i - 1] : undefined;
-    let entry: StepFindings | undefined;
-    if (i < first || i >= tail) {
-      entry = oldEntries[i < first ? i : i - shift];
-      const positional = !step.id || (previous !== undefined && !previous.id);
-      if (step.mailboxFile || entry.previous !== previous || (positional && entry.index !== i)) entry = undefined;
-      else if (entry.itemStart !== step.itemStart || entry.index !== i) moveFindings(entry, step.itemStart - entry.itemStart, i);
-    }
-    entry ??= checkedEntry(context, cache, step, i, previous);
-    entries[i] = entry;
-    const found = entry.byRule;
-    for (let r = 0; r < found.length; r++) {
-      const list = found[r];
-      if (list) for (let k = 0; k < list.length; k++) byRule[r].push(list[k]);
+    const entry = checkedEntry(context, cache, step, i, previous);
+    if (entry.found.length > 0) middle.push(entry);
+    if (isVolatile(step, previous)) middleVolatile.push(i);
+  }
+  // The volatile positions outside it: asked again when they read a list file, or are positional and moved.
+  const volatile: number[] = [];
+  const replaced: { index: number; old: StepFindings | undefined; entry: StepFindings }[] = [];
+  const again = (i: number, moved: boolean): void => {
+    const step = steps[i];
+    const previous = i > 0 ? steps[i - 1] : undefined;
+    volatile.push(i);
+    if (!step.mailboxFile && !moved) return;
+    const old = cache.steps.get(step);
+    // A positional step that moved is judged afresh (its entry may have been moved to its new place above).
+    if (moved && (!step.id || (previous !== undefined && !previous.id))) cache.steps.delete(step);
+    const entry = checkedEntry(context, cache, step, i, previous);
+    if (entry !== old && (entry.found.length > 0 || (old !== undefined && old.found.length > 0))) replaced.push({ index: i, old, entry });
+  };
+  let v = 0;
+  const oldVolatile = last.volatile;
+  for (; v < oldVolatile.length && oldVolatile[v] < first; v++) again(oldVolatile[v], false);
+  for (const i of middleVolatile) volatile.push(i);
+  for (; v < oldVolatile.length; v++) if (oldVolatile[v] >= oldEnd) again(oldVolatile[v] + shift, shift !== 0);
+  // Each rule's list: last time's before and after the stretch, the stretch's own in between.
+  const withFindings = entries.slice(0, a).concat(middle, entries.slice(b));
+  const newLists: Finding[][] = [];
+  const stretchLists: Finding[][] = STEP_RULES.map(() => []);
+  for (const entry of middle) addFindings(entry, stretchLists);
+  // concat copies the unchanged parts as blocks.
+  for (let r = 0; r < lists.length; r++)
+    newLists.push(lists[r].slice(0, headEnds[r]).concat(stretchLists[r], lists[r].slice(tailStarts[r])));
+  const next: LastStepFindings = { steps, before, withFindings, lists: newLists, volatile };
+  if (replaced.length > 0) replaceEntries(next, replaced);
+  cache.last = next;
+  return newLists;
+}
+
+/** Every step's entry checked (the first update, or after the whole cache was emptied). */
+function allStepFindings(context: RuleContext, cache: StepFindingsCache): LastStepFindings {
+  const steps = context.runbook.steps;
+  const withFindings: StepFindings[] = [];
+  const volatile: number[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const previous = i > 0 ? steps[i - 1] : undefined;
+    const entry = checkedEntry(context, cache, steps[i], i, previous);
+    if (entry.found.length > 0) withFindings.push(entry);
+    if (isVolatile(steps[i], previous)) volatile.push(i);
+  }
+  const last: LastStepFindings = { steps, before: context.states.before, withFindings, lists: [], volatile };
+  listsFromEntries(last);
+  return last;
+}
+
+/** Each rule's list made from the entries with findings, in order. */
+function listsFromEntries(last: LastStepFindings): void {
+  last.lists = STEP_RULES.map(() => []);
+  for (const entry of last.withFindings) addFindings(entry, last.lists);
+}
+
+/** Appends an entry's findings to the lists of their rules. */
+function addFindings(entry: StepFindings, lists: Finding[][]): void {
+  for (let k = 0; k < entry.found.length; k++) lists[entry.rules[k]].push(entry.found[k]);
+}
+
+/** The first of a rule's findings (in step order) at or after `offset`: a step's findings start at or after its itemStart. */
+function firstFindingFrom(findings: readonly Finding[], offset: number): number {
+  let low = 0;
+  let high = findings.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (findings[mid].span.start < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Puts the entries of volatile positions asked again in place of their old ones (the lists spliced, or made again when many changed). */
+function replaceEntries(
+  last: LastStepFindings,
+  replaced: readonly { index: number; old: StepFindings | undefined; entry: StepFindings }[],
+): void {
+  const entries = last.withFindings;
+  for (const { index, old, entry } of replaced) {
+    const m = firstEntryFrom(entries, index);
+    const listed = m < entries.length && entries[m] === old;
+    if (entry.found.length > 0) entries.splice(m, listed ? 1 : 0, entry);
+    else if (listed) entries.splice(m, 1);
+    if (replaced.length > 32) continue;
+    // The old entry's findings (moved to the step's place) give way to the new one's.
+    for (let r = 0; r < last.lists.length; r++) {
+      const list = last.lists[r];
+      const from = firstFindingFrom(list, entry.itemStart);
+      const count = listed ? old!.rules.filter((rule) => rule === r).length : 0;
+      list.splice(from, count, ...entry.found.filter((_, k) => entry.rules[k] === r));
     }
   }
-  cache.last = { steps: steps.slice(), before: before.slice(), entries };
+  if (replaced.length > 32) listsFromEntries(last);
 }
 
 /** A step's entry after checking its whole key: last time's (moved with the step) when unchanged, else its findings afresh. */
@@ -233,11 +386,12 @@ function checkedEntry(context: RuleContext, cache: StepFindingsCache, step: Step
     entry.mailboxes !== step.mailboxes ||
     (positional && entry.index !== i)
   ) {
-    entry = { index: i, itemStart: step.itemStart, previous, server, from, to, mailboxes: step.mailboxes, byRule: [] };
-    for (let r = 0; r < STEP_RULES.length; r++) {
-      const found = STEP_RULES[r].checkStep!(context, step);
-      if (found.length > 0) entry.byRule[r] = found.map(ownCopy);
-    }
+    entry = { index: i, itemStart: step.itemStart, previous, server, from, to, mailboxes: step.mailboxes, found: [], rules: [] };
+    for (let r = 0; r < STEP_RULES.length; r++)
+      for (const finding of STEP_RULES[r].checkStep!(context, step)) {
+        entry.found.push(ownCopy(finding));
+        entry.rules.push(r);
+      }
     cache.steps.set(step, entry);
   } else if (entry.itemStart !== step.itemStart || entry.index !== i) {
     moveFindings(entry, step.itemStart - entry.itemStart, i);
@@ -254,20 +408,23 @@ function ownCopy(finding: Finding): Finding {
 }
 
 function moveFindings(entry: StepFindings, delta: number, index: number): void {
-  for (const findings of entry.byRule) {
-    if (!findings) continue;
-    for (const finding of findings) {
-      if (delta !== 0) {
-        finding.span.start += delta;
-        finding.span.end += delta;
-        for (const related of finding.related ?? []) {
-          related.span.start += delta;
-          related.span.end += delta;
+  const found = entry.found;
+  const renumber = index !== entry.index;
+  for (let k = 0; k < found.length; k++) {
+    const finding = found[k];
+    if (delta !== 0) {
+      const span = finding.span;
+      span.start += delta;
+      span.end += delta;
+      const related = finding.related;
+      if (related)
+        for (let j = 0; j < related.length; j++) {
+          related[j].span.start += delta;
+          related[j].span.end += delta;
         }
-      }
-      // A new data object: diagnostics already handed out share the old one.
-      if (finding.data?.stepIndex === entry.index && index !== entry.index) finding.data = { ...finding.data, stepIndex: index };
     }
+    // A new data object: diagnostics already handed out share the old one.
+    if (renumber && finding.data?.stepIndex === entry.index) finding.data = { ...finding.data, stepIndex: index };
   }
   entry.itemStart += delta;
   entry.index = index;
@@ -295,10 +452,9 @@ export function runSemanticRules(runbook: Runbook, options: LintOptions, finding
     for (const rule of SEMANTIC_RULES) for (const finding of rule.check(context)) findings.push(finding);
     return context;
   }
-  // The same findings in the same order as `check`, each step's from the per-step cache: one pass
-  // over the steps sorts them by rule (in step order), then the rules are emitted in their order.
-  const byRule: Finding[][] = STEP_RULES.map(() => []);
-  stepFindings(context, caches.findings, byRule);
+  // The same findings in the same order as `check`, each step's from the per-step cache: each rule's
+  // list in step order (last time's with the edited stretch's spliced in), emitted in the rules' order.
+  const byRule = stepFindings(context, caches.findings);
   for (const rule of SEMANTIC_RULES) {
     const r = STEP_RULES.indexOf(rule);
     if (r < 0) {
