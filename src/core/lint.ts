@@ -573,7 +573,7 @@ function withoutRepeats(sorted: RunbookDiagnostic[]): RunbookDiagnostic[] {
  * spans when the step moves, so most of an edit's diagnostics are last time's, or last time's moved
  * by whole lines, checked in constant time against the new line index.
  */
-interface Converted {
+interface Converted extends SpanPlace {
   finding: Finding;
   /** Its position in the findings of the call that last saw it (`stamp`). */
   index: number;
@@ -581,18 +581,26 @@ interface Converted {
   severity: Severity | 'off';
   /** What follows is unset while the severity is 'off'. */
   diagnostic?: RunbookDiagnostic;
-  start: number;
-  end: number;
+  /** Copies of what the checks and the order read, so that an unchanged finding's diagnostic is not read: its code, data, */
+  code: string;
+  data: Finding['data'];
+  /** the diagnostic's span (the place fields are the finding's span and the diagnostic's range), */
+  diagnosticStart: number;
+  diagnosticEnd: number;
+  /** and the line count then. */
   lineCount: number;
-  startLineOffset: number;
-  endLineOffset: number;
   /** The same for each related span (each lies inside a step of its own, unchanged while the finding is the same object). */
   related: SpanPlace[];
 }
 
+/** A span converted, as it was then: the span, the range it became, and the starts of the range's lines. */
 interface SpanPlace {
   start: number;
   end: number;
+  startLine: number;
+  startCharacter: number;
+  endLine: number;
+  endCharacter: number;
   startLineOffset: number;
   endLineOffset: number;
 }
@@ -686,11 +694,31 @@ class DiagnosticsCache {
 
 /** byPlace, then the order of the findings (what a stable sort keeps): a total order. */
 function inPlaceOrder(a: Converted, b: Converted): number {
-  return byPlace(a.diagnostic!, b.diagnostic!) || a.index - b.index;
+  // byPlace on the copies the records hold (no diagnostic read).
+  return a.diagnosticStart - b.diagnosticStart || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || a.index - b.index;
 }
 
 function newRecord(finding: Finding, severity: Severity | 'off', index: number, stamp: number): Converted {
-  return { finding, index, stamp, severity, start: 0, end: 0, lineCount: 0, startLineOffset: 0, endLineOffset: 0, related: [] };
+  return {
+    finding,
+    index,
+    stamp,
+    severity,
+    code: finding.code,
+    data: undefined,
+    start: 0,
+    end: 0,
+    startLine: 0,
+    startCharacter: 0,
+    endLine: 0,
+    endCharacter: 0,
+    startLineOffset: 0,
+    endLineOffset: 0,
+    diagnosticStart: 0,
+    diagnosticEnd: 0,
+    lineCount: 0,
+    related: [],
+  };
 }
 
 function convertAfresh(analysis: Analysis, record: Converted): void {
@@ -698,64 +726,113 @@ function convertAfresh(analysis: Analysis, record: Converted): void {
   const { lines } = analysis.parsed;
   const { finding } = record;
   record.diagnostic = diagnostic;
-  record.start = finding.span.start;
-  record.end = finding.span.end;
+  record.data = finding.data;
+  record.diagnosticStart = diagnostic.span.start;
+  record.diagnosticEnd = diagnostic.span.end;
   record.lineCount = lines.lineCount;
-  record.startLineOffset = lines.lineStart(diagnostic.range.start.line);
-  record.endLineOffset = lines.lineStart(diagnostic.range.end.line);
-  record.related = (finding.related ?? []).map((related, i) => ({
-    start: related.span.start,
-    end: related.span.end,
-    startLineOffset: lines.lineStart(diagnostic.related![i].range.start.line),
-    endLineOffset: lines.lineStart(diagnostic.related![i].range.end.line),
-  }));
+  setPlace(lines, record, finding.span, diagnostic.range);
+  record.related = (finding.related ?? []).map((related, i) =>
+    setPlace(lines, {} as SpanPlace, related.span, diagnostic.related![i].range),
+  );
+}
+
+function setPlace<T extends SpanPlace>(lines: LineIndex, place: T, span: Span, range: Range): T {
+  place.start = span.start;
+  place.end = span.end;
+  place.startLine = range.start.line;
+  place.startCharacter = range.start.character;
+  place.endLine = range.end.line;
+  place.endCharacter = range.end.character;
+  place.startLineOffset = lines.lineStart(range.start.line);
+  place.endLineOffset = range.end.line === range.start.line ? place.startLineOffset : lines.lineStart(range.end.line);
+  return place;
+}
+
+/** What placeMoved found: the span's shift and its range's lines' moves. */
+let movedBy = 0;
+let startLineMove = 0;
+let endLineMove = 0;
+
+/**
+ * Whether a span of the same length as converted at `place` lies there moved by whole lines (0 or
+ * the change in line count), which the new line index confirms in constant time: its text is
+ * unchanged (it lies inside an unchanged step), so no line break moved inside it. Sets movedBy,
+ * startLineMove and endLineMove.
+ */
+function placeMoved(lines: LineIndex, lineCountChange: number, span: Span, place: SpanPlace): boolean {
+  if (span.end - span.start !== place.end - place.start) return false;
+  const delta = span.start - place.start;
+  const startMove = lineMove(lines, place.startLine, place.startLineOffset + delta, lineCountChange);
+  if (startMove === undefined) return false;
+  const endMove =
+    place.endLine === place.startLine ? startMove : lineMove(lines, place.endLine, place.endLineOffset + delta, lineCountChange);
+  if (endMove === undefined) return false;
+  movedBy = delta;
+  startLineMove = startMove;
+  endLineMove = endMove;
+  return true;
+}
+
+/** A place moved as placeMoved found; its range, the same object when its lines did not move. */
+function movePlace(place: SpanPlace, range: Range): Range {
+  place.start += movedBy;
+  place.end += movedBy;
+  place.startLineOffset += movedBy;
+  place.endLineOffset += movedBy;
+  if (startLineMove === 0 && endLineMove === 0) return range;
+  place.startLine += startLineMove;
+  place.endLine += endLineMove;
+  return {
+    start: { line: place.startLine, character: place.startCharacter },
+    end: { line: place.endLine, character: place.endCharacter },
+  };
 }
 
 /**
  * Brings a record's diagnostic up to date when its finding (the same object) is where it was or has
  * moved with its text: the same diagnostic object when nothing changed, a moved copy when it moved
- * (a diagnostic handed out is never changed). False when that cannot be told cheaply.
+ * (a diagnostic handed out is never changed). False when that cannot be told cheaply. Reads the
+ * finding, its spans and the record (the diagnostic only when it moved).
  */
 function moveConverted(lines: LineIndex, record: Converted): boolean {
   const { finding } = record;
+  const related = finding.related;
+  const count = related?.length ?? 0;
+  if (count !== record.related.length) return false;
+  const change = lines.lineCount - record.lineCount;
+  let moved = false;
+  for (let i = 0; i < count; i++) {
+    if (!placeMoved(lines, change, related![i].span, record.related[i])) return false;
+    if (movedBy !== 0 || startLineMove !== 0 || endLineMove !== 0) moved = true;
+  }
+  if (!placeMoved(lines, change, finding.span, record)) return false;
+  record.lineCount = lines.lineCount;
+  const delta = movedBy;
+  if (!moved && delta === 0 && startLineMove === 0 && endLineMove === 0 && finding.data === record.data) return true;
   const old = record.diagnostic!;
-  const relatedCount = finding.related?.length ?? 0;
-  if (relatedCount !== record.related.length) return false;
-  const range = movedRange(lines, record.lineCount, finding.span, old.range, record);
-  if (!range) return false;
-  let related: RunbookDiagnostic['related'] = old.related;
-  for (let i = 0; i < relatedCount; i++) {
-    const was = old.related![i];
-    const moved = movedRange(lines, record.lineCount, finding.related![i].span, was.range, record.related[i]);
-    if (!moved) return false;
-    if (moved !== was.range) {
-      if (related === old.related) related = old.related!.slice();
-      related![i] = { message: was.message, range: moved };
+  const range = movePlace(record, old.range);
+  let relatedInformation = old.related;
+  if (moved) {
+    relatedInformation = [];
+    for (let i = 0; i < count; i++) {
+      placeMoved(lines, change, related![i].span, record.related[i]);
+      const was = old.related![i];
+      const place = movePlace(record.related[i], was.range);
+      relatedInformation.push(place === was.range ? was : { message: was.message, range: place });
     }
   }
-  const delta = finding.span.start - record.start;
-  record.lineCount = lines.lineCount;
-  if (delta === 0 && range === old.range && related === old.related && old.data === finding.data) return true;
-  const diagnostic: RunbookDiagnostic = {
-    ...old,
-    span: delta === 0 ? old.span : { start: old.span.start + delta, end: old.span.end + delta },
+  record.diagnostic = {
+    code: old.code,
+    severity: old.severity,
+    message: old.message,
+    span: delta === 0 ? old.span : { start: record.diagnosticStart + delta, end: record.diagnosticEnd + delta },
     range,
-    related,
+    related: relatedInformation,
     data: finding.data,
   };
-  record.diagnostic = diagnostic;
-  record.start = finding.span.start;
-  record.end = finding.span.end;
-  record.startLineOffset = lines.lineStart(range.start.line);
-  record.endLineOffset = lines.lineStart(range.end.line);
-  for (let i = 0; i < relatedCount; i++) {
-    const place = record.related[i];
-    const span = finding.related![i].span;
-    place.start = span.start;
-    place.end = span.end;
-    place.startLineOffset = lines.lineStart(related![i].range.start.line);
-    place.endLineOffset = lines.lineStart(related![i].range.end.line);
-  }
+  record.data = finding.data;
+  record.diagnosticStart += delta;
+  record.diagnosticEnd += delta;
   return true;
 }
 
@@ -765,26 +842,6 @@ function lineMove(lines: LineIndex, line: number, offset: number, lineCountChang
   const moved = line + lineCountChange;
   if (lineCountChange !== 0 && moved >= 0 && moved < lines.lineCount && lines.lineStart(moved) === offset) return lineCountChange;
   return undefined;
-}
-
-/**
- * Where a span converted before is now, when its text is unchanged (it lies inside an unchanged
- * step): its old range moved by the change in lines before it, which the new line index must
- * confirm; the same range object when nothing moved; undefined when it cannot be told so cheaply.
- */
-function movedRange(lines: LineIndex, lineCount: number, span: Span, range: Range, was: SpanPlace): Range | undefined {
-  if (span.end - span.start !== was.end - was.start) return undefined;
-  const delta = span.start - was.start;
-  const change = lines.lineCount - lineCount;
-  const startMove = lineMove(lines, range.start.line, was.startLineOffset + delta, change);
-  if (startMove === undefined) return undefined;
-  const endMove = lineMove(lines, range.end.line, was.endLineOffset + delta, change);
-  if (endMove === undefined) return undefined;
-  if (startMove === 0 && endMove === 0) return range;
-  return {
-    start: { line: range.start.line + startMove, character: range.start.character },
-    end: { line: range.end.line + endMove, character: range.end.character },
-  };
 }
 
 function toDiagnostic(analysis: Analysis, finding: Finding, severity: Severity): RunbookDiagnostic {
