@@ -304,7 +304,7 @@ function stepFindings(context: RuleContext, cache: StepFindingsCache): Finding[]
   const next: LastStepFindings = { steps, before, withFindings, lists: newLists, volatile };
   if (replaced.length > 0) replaceEntries(next, replaced);
   cache.last = next;
-  return newLists;
+  return next.lists;
 }
 
 /** Every step's entry checked (the first update, or after the whole cache was emptied). */

@@ -233,6 +233,42 @@ describe('the semantic caches', () => {
     assert.ok(kept.length >= fromSteps.length - 2, `${kept.length} of ${fromSteps.length} per-step findings kept`);
   });
 
+  it('per-step findings: lists spliced around the edit equal a full analysis (edits before and after the steps, positional steps, list files)', () => {
+    const random = seededRandom(29);
+    // Every third step without an id (positional labels, asked again when they move) and one step reading a list file.
+    let text = generateRunbook({ steps: 160, seed: 12 })
+      .replace(/ {2}- id: step-(\d+)\n/g, (line, n: string) => (Number(n) % 3 === 0 ? '  -\n' : line))
+      .replace(/\n {4}- \n/g, '\n')
+      .replace(/mailboxes: \{ count: \d+, averageSizeMB: \d+ \}/, 'mailboxes: { file: sales.csv }');
+    text = text.replace(/\n {2}-\n {4}/g, '\n  - ');
+    const options: LintOptions = { mailboxFiles: { 'sales.csv': { text: 'a,100\nb,20000\n' } } };
+    const analyzer = new IncrementalAnalyzer();
+    expectFull(analyzer, text, options);
+    const edits: ((text: string) => string)[] = [
+      // A step inserted or deleted, with or without an id.
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 120));
+        const id = random() < 0.5 ? `    id: new-${Math.floor(random() * 1e6)}\n` : '';
+        return t.slice(0, at) + '  - action: reboot\n' + id + '    server: EXCH03\n' + t.slice(at);
+      },
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * 120));
+        const end = t.indexOf('\n  - ', at + 1);
+        return end < 0 ? t : t.slice(0, at) + t.slice(end + 1);
+      },
+      // Many steps without an id at once (more than are spliced one by one).
+      (t) => t.replace(/ {2}- id: step-\d+\n {4}/g, (line) => (random() < 0.3 ? '  - ' : line)),
+      // Text before the steps (every step moves, none changes) and after them.
+      (t) => t.replace(/^name: .*$/m, `name: Renamed ${'x'.repeat(Math.floor(random() * 5))}`),
+      (t) => (t.endsWith('# end\n') ? t.slice(0, -'# end\n'.length) : `${t}# end\n`),
+      (t) => t.replace(/title: .*\n/, (line) => line.replace('title: ', 'title: x')),
+    ];
+    for (let round = 0; round < 40; round++) {
+      text = edits[Math.floor(random() * edits.length)](text);
+      expectFull(analyzer, text, options);
+    }
+  });
+
   it('per-step findings: mailbox list files read again change the findings that read them', () => {
     const text = EXAMPLE.replace('mailboxes: { count: 25, averageSizeMB: 160 }', 'mailboxes: { file: sales.csv }');
     const analyzer = new IncrementalAnalyzer();
