@@ -265,7 +265,7 @@ class Exr014Memo {
       if (verdict?.findings) for (const finding of verdict.findings) findings.push(finding);
     }
     exr014Memo.judged = judged;
-    this.steps = steps.slice();
+    this.steps = steps;
     this.before = before;
     this.after = after;
     this.verdicts = verdicts;
