@@ -78,7 +78,7 @@ export function codeLenses(analysis: Analysis, status: SimulationStatus): CodeLe
   }
   offsets[steps.length] = lenses.length;
   moveWithSteps(steps, lenses, offsets);
-  LAST_LENSES.set({ steps: steps.slice(), status: { ...status }, lenses, offsets });
+  LAST_LENSES.set({ steps, status: { ...status }, lenses, offsets });
   return lenses;
 }
 

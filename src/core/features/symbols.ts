@@ -144,7 +144,7 @@ function stepSymbols(text: string, steps: readonly Step[]): DocumentSymbolItem[]
   moveWithSteps(steps, children, starts, positional, 0, prefix, false);
   moveWithSteps(steps, children, starts, positional, prefix, renamedTo, true);
   moveWithSteps(steps, children, starts, positional, renamedTo, steps.length, false);
-  OUTLINES.set({ steps: steps.slice(), children, starts, positional });
+  OUTLINES.set({ steps, children, starts, positional });
   return children;
 }
 

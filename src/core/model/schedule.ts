@@ -129,13 +129,13 @@ export class IncrementalSchedule {
     }
     for (let i = head; i < count - tail; i++) if (steps[i].mailboxFile) listed.push(i);
     this.listed = listed.sort((a, b) => a - b);
-    this.steps = steps.slice();
+    this.steps = steps;
     if (first === count && shift === 0) return this.schedule;
     return this.recompute(first, changedEnd, shift);
   }
 
   private build(steps: Step[], assumptions: Assumptions): Schedule {
-    this.steps = steps.slice();
+    this.steps = steps;
     this.assumptions = assumptions;
     this.durations = steps.map((step) => sanitize(stepMinutes(step, assumptions)));
     this.starts = steps.map(explicitStart);

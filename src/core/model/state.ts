@@ -190,7 +190,7 @@ export function statesThroughSteps(runbook: Runbook, cache?: StateCache): StateT
     if (fresh) cache!.steps.set(step, fresh);
   }
   const timeline = { before, after: after ?? current };
-  if (cache) cache.last = { steps: steps.slice(), timeline, slots, special };
+  if (cache) cache.last = { steps, timeline, slots, special };
   return timeline;
 }
 

@@ -301,7 +301,7 @@ class Exr003Memo {
       this.reset('');
       return undefined;
     }
-    this.steps = steps.slice();
+    this.steps = steps;
     this.before = before;
     this.starts = starts;
     this.ends = ends;

@@ -7,6 +7,7 @@ import type { Finding } from '../../../src/core/diagnostics';
 import { analyze, toDiagnostics, type Analysis, type DiagnosticsOptions, type LintOptions } from '../../../src/core/lint';
 import { sameState, StateCache, statesThroughSteps } from '../../../src/core/model/state';
 import { exr003Memo } from '../../../src/core/rules/exr003';
+import { exr014Memo } from '../../../src/core/rules/exr014';
 import type { ServerState } from '../../../src/core/model/types';
 
 /**
@@ -220,6 +221,132 @@ describe('the semantic caches', () => {
     for (let round = 0; round < 120; round++) {
       expectFull(analyzer, (text = pick(edits)(text)));
     }
+  });
+
+  it('EXR014: databases created and set, the MTA set, steps inserted, deleted and moved, servers renamed give what a full analysis gives', () => {
+    const random = seededRandom(1414);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+    const server = () => `EXCH0${1 + Math.floor(random() * 4)}`;
+    const zeroOrOne = () => (random() < 0.5 ? 0 : 1);
+    const id = () => (random() < 0.6 ? `id: g${Math.floor(random() * 1e6)}\n    ` : '');
+    const database = () => pick(['Mailbox Store', 'Public Folder Store', 'Archive', 'Sales', 'mailbox store']);
+    const gateway = () =>
+      (random() < 0.5 ? `    gatewayInThreads: ${zeroOrOne()}\n` : '') + (random() < 0.5 ? `    gatewayOutThreads: ${zeroOrOne()}\n` : '');
+    const steps = [
+      () =>
+        `  - ${id()}action: set-mta\n    server: ${server()}\n    service: ${pick(['disabled', 'running'])}\n    gatewayOutThreads: ${zeroOrOne()}\n`,
+      () => `  - ${id()}action: set-mta\n    server: ${server()}\n    gatewayOutThreads: ${zeroOrOne()}\n`,
+      () => `  - ${id()}action: set-database\n    server: ${server()}\n    database: ${database()}\n${gateway()}`,
+      () =>
+        `  - ${id()}action: create-database\n    server: ${server()}\n    storageGroup: SG${Math.floor(random() * 3)}\n    database: ${database()}\n${gateway()}`,
+      () =>
+        `  - ${id()}action: move-mailboxes\n    from: ${server()}\n    to: ${server()}\n    mailboxes: { count: ${1 + Math.floor(random() * 50)}, averageSizeMB: 100 }\n`,
+      () => `  - ${id()}action: reboot\n    server: ${server()}\n`,
+      () => `  - ${id()}action: install-service-pack\n    server: ${server()}\n    servicePack: 2\n`,
+      // A step that names a server and a move's ends: its findings are about all three.
+      () => `  - ${id()}action: set-mta\n    server: ${server()}\n    from: ${server()}\n    to: ${server()}\n    service: disabled\n`,
+      () => `  - ${id()}action: wait\n    duration: 5m\n`,
+    ];
+    const serverBlock = (n: number, exchange: number) =>
+      `  - name: EXCH0${n}\n    exchange: ${exchange}\n    servicePack: 2\n` +
+      `    mta:\n      service: ${n % 2 ? 'disabled' : 'running'}\n      gatewayOutThreads: ${n % 3 ? 0 : 1}\n` +
+      `    storageGroups:\n      - name: First Storage Group\n        databases:\n` +
+      `          - name: Mailbox Store\n            gatewayInThreads: ${n % 2}\n            gatewayOutThreads: 0\n` +
+      `          - name: Public Folder Store\n            kind: public\n`;
+    let text =
+      'runbook: 1\nname: KB810489 at random\nservers:\n' +
+      serverBlock(1, 2003) +
+      serverBlock(2, 2003) +
+      serverBlock(3, 2000) +
+      `  - name: EXCH04\n    exchange: 2003\n    servicePack: 2\n` +
+      'steps:\n' +
+      Array.from({ length: 80 }, () => pick(steps)()).join('');
+    const count = () => stepCount(text);
+    const stepCount = (t: string) => t.slice(t.indexOf('\nsteps:\n')).split('\n  - ').length - 1;
+    const analyzer = new IncrementalAnalyzer();
+    analyzer.update(text);
+    assert.ok(expectFull(analyzer, text).findings.filter((finding) => finding.code === 'EXR014').length > 5);
+    const replaceNth = (t: string, pattern: RegExp, by: () => string): string => {
+      const matches = [...t.matchAll(pattern)];
+      if (matches.length === 0) return t;
+      const match = pick(matches);
+      return t.slice(0, match.index) + by() + t.slice(match.index! + match[0].length);
+    };
+    const edits: ((t: string) => string)[] = [
+      (t) => {
+        const at = stepStart(t, Math.floor(random() * count()));
+        return t.slice(0, at) + pick(steps)() + t.slice(at);
+      },
+      (t) => {
+        const n = Math.floor(random() * (count() - 1));
+        return t.slice(0, stepStart(t, n)) + t.slice(stepStart(t, n + 1));
+      },
+      (t) => {
+        // A step moved elsewhere in the list.
+        const n = Math.floor(random() * (count() - 1));
+        const item = t.slice(stepStart(t, n), stepStart(t, n + 1));
+        const rest = t.slice(0, stepStart(t, n)) + t.slice(stepStart(t, n + 1));
+        const at = stepStart(rest, Math.floor(random() * (count() - 2)));
+        return rest.slice(0, at) + item + rest.slice(at);
+      },
+      (t) => replaceNth(t, /server: EXCH0\d/g, () => `server: ${server()}`),
+      (t) => replaceNth(t, /from: EXCH0\d/g, () => `from: ${server()}`),
+      (t) => replaceNth(t, /to: EXCH0\d/g, () => `to: ${server()}`),
+      (t) => replaceNth(t, /Threads: \d/g, () => `Threads: ${zeroOrOne()}`),
+      (t) => replaceNth(t, /^ {4}gateway(In|Out)Threads: \d\n/gm, () => ''),
+      (t) => replaceNth(t, /service: (disabled|running)/g, () => `service: ${pick(['disabled', 'running'])}`),
+      (t) => replaceNth(t, /database: [\w ]+\n/g, () => `database: ${database()}\n`),
+      (t) => replaceNth(t, /count: \d+/g, () => `count: ${1 + Math.floor(random() * 50)}`),
+      (t) => replaceNth(t, /exchange: 200[03]/g, () => `exchange: ${pick([2000, 2003])}`),
+      (t) => replaceNth(t, /name: (EXCH|Exch)0[12]\n/g, () => `name: ${pick(['EXCH', 'Exch'])}0${1 + Math.floor(random() * 2)}\n`),
+      (t) => replaceNth(t, / {2}- id: g\d+\n {4}/g, () => '  - '),
+      (t) => replaceNth(t, /action: (set-mta|reboot)\n/g, () => `action: ${pick(['set-mta', 'reboot'])}\n`),
+    ];
+    for (let round = 0; round < 200; round++) expectFull(analyzer, (text = pick(edits)(text)));
+  });
+
+  it('EXR014: an edit judges again only the steps whose servers it changes, and keeps the other findings', () => {
+    const databases = (n: number) =>
+      `    storageGroups:\n      - name: SG\n        databases:\n          - name: DB${n}\n            gatewayOutThreads: 0\n`;
+    const servers = [1, 2, 3].map((n) => `  - name: EXCH0${n}\n    exchange: 2003\n    servicePack: 2\n${databases(n)}`).join('');
+    // Per server: the MTA disabled (DB n falls short), set right, then a database created that falls short.
+    const stepsOf = (n: number) =>
+      `  - id: off-${n}\n    title: MTA off\n    action: set-mta\n    server: EXCH0${n}\n    service: disabled\n` +
+      `  - id: fix-${n}\n    action: set-database\n    server: EXCH0${n}\n    database: DB${n}\n    gatewayInThreads: 0\n` +
+      `  - id: more-${n}\n    action: set-database\n    server: EXCH0${n}\n    database: DB${n}\n    gatewayOutThreads: 1\n`;
+    const base = `runbook: 1\nname: kept\nservers:\n${servers}steps:\n${stepsOf(1)}${stepsOf(2)}${stepsOf(3)}`;
+    const analyzer = new IncrementalAnalyzer();
+    const exr014 = (analysis: Analysis) => analysis.findings.filter((finding) => finding.code === 'EXR014');
+    const before = exr014(analyzer.update(base));
+    assert.equal(before.length, 6);
+    // A title: that step alone.
+    const at = base.indexOf('title: MTA off', stepStart(base, 3)) + 'title: '.length;
+    const titledText = base.slice(0, at) + 'x' + base.slice(at);
+    const titled = exr014(expectFull(analyzer, titledText));
+    assert.equal(exr014Memo.judged, 1);
+    // The edited step's finding is new (its step is another object), the others the same objects.
+    assert.equal(titled.filter((finding, i) => finding === before[i]).length, 5);
+    // A wait inserted after the first step: the verdicts kept (the step after it is parsed again), the later ones
+    // moved: new data, each fix naming its step's new index.
+    const inserted =
+      titledText.slice(0, stepStart(titledText, 1)) +
+      '  - id: pause\n    action: wait\n    duration: 10m\n' +
+      titledText.slice(stepStart(titledText, 1));
+    const datas = titled.map((finding) => finding.data);
+    const moved = exr014(expectFull(analyzer, inserted));
+    assert.equal(exr014Memo.judged, 1);
+    moved.forEach((finding, i) => {
+      assert.equal(finding, titled[i]);
+      if (i === 0) assert.equal(finding.data, datas[i]);
+      else assert.notEqual(finding.data, datas[i]);
+    });
+    // EXCH02's MTA left running: its steps judged again, the others' findings kept.
+    const running = exr014(
+      expectFull(analyzer, inserted.replace('server: EXCH02\n    service: disabled', 'server: EXCH02\n    service: running')),
+    );
+    assert.equal(exr014Memo.judged, 3);
+    assert.equal(running.length, 4);
+    assert.ok(running.every((finding) => moved.includes(finding)));
   });
 
   it('per-step findings: a step inserted before keeps the later findings, moved', () => {
