@@ -3,6 +3,7 @@ import { parseText, withoutTrailingIndent, type ParsedText } from './format/pars
 import { checkSchema } from './format/schemaCheck';
 import type { LineIndex } from './format/text';
 import { explainSyntaxErrors } from './format/yamlErrors';
+import { unchangedEnds } from './incremental/arrays';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
 import { buildSchedule, IncrementalSchedule, type Schedule } from './model/schedule';
@@ -84,14 +85,10 @@ class StepIdIndex {
 
   update(steps: readonly Step[]): Map<string, Step[]> {
     const old = this.steps;
-    let first = 0;
-    const limit = Math.min(old.length, steps.length);
-    while (first < limit && steps[first] === old[first]) first++;
-    let tail = 0;
-    while (tail < limit - first && steps[steps.length - 1 - tail] === old[old.length - 1 - tail]) tail++;
+    const [first, tail] = unchangedEnds(old, steps);
     for (let i = first; i < old.length - tail; i++) this.remove(old[i]);
     for (let i = first; i < steps.length - tail; i++) this.add(steps[i]);
-    this.steps = steps.slice();
+    this.steps = steps;
     const result = new Map<string, Step[]>();
     for (const id of this.repeated)
       result.set(
