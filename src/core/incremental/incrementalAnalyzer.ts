@@ -76,7 +76,7 @@ export class IncrementalAnalyzer {
   private steps: Step[] = [];
   /** How many items have schema findings (few do): the findings are gathered only when some have. */
   private itemsWithFindings = 0;
-  private semantic = new SemanticCaches();
+  private semantic: SemanticCaches | undefined;
   /**
    * How the last update was computed: piece by piece (reusing what it could), or by the whole-text analyze().
    * Benchmarks and tests read it.
@@ -85,6 +85,14 @@ export class IncrementalAnalyzer {
 
   /** How many times a result's `parsed.doc` or `parsed.data` was asked for and parsed the whole text (tests read it). */
   readonly wholeParses = { count: 0 };
+
+  /**
+   * `once`: for a single update (the CLI's lint). The semantic pass then keeps nothing for a next
+   * update, as in `analyze()`: the caches' records would only raise the peak memory of a one-shot run.
+   */
+  constructor(private readonly options: { once?: boolean } = {}) {
+    this.semantic = options.once ? undefined : new SemanticCaches();
+  }
 
   /** Forgets everything cached (the next update parses the whole text). */
   reset(): void {
@@ -95,7 +103,7 @@ export class IncrementalAnalyzer {
     this.itemsWithFindings = 0;
     this.broken = 0;
     this.blocks.clear();
-    this.semantic = new SemanticCaches();
+    this.semantic = this.options.once ? undefined : new SemanticCaches();
   }
 
   update(text: string, options: LintOptions = {}): Analysis {
@@ -287,7 +295,7 @@ export class IncrementalAnalyzer {
  * subset reader (the same result; the CLI's lint, in a fraction of the time and memory).
  */
 export function lintOnce(text: string, options: DiagnosticsOptions = {}): LintResult {
-  const analysis = new IncrementalAnalyzer().update(text, options);
+  const analysis = new IncrementalAnalyzer({ once: true }).update(text, options);
   return { diagnostics: toDiagnostics(analysis, options), analysis, runbook: analysis.runbook, simulatable: isSimulatable(analysis) };
 }
 
