@@ -3,7 +3,7 @@ import { parseText, withoutTrailingIndent, type ParsedText } from './format/pars
 import { checkSchema } from './format/schemaCheck';
 import type { LineIndex } from './format/text';
 import { explainSyntaxErrors } from './format/yamlErrors';
-import { unchangedEnds } from './incremental/arrays';
+import { firstIndexWhere, unchangedEnds } from './arrays';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
 import { buildSchedule, IncrementalSchedule, type Schedule } from './model/schedule';
@@ -180,14 +180,7 @@ function isVolatile(step: Step, previous: Step | undefined): boolean {
 
 /** The first of `entries` (in step order) at or after position `index`. */
 function firstEntryFrom(entries: readonly StepFindings[], index: number): number {
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (entries[mid].index < index) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return firstIndexWhere(entries.length, (m) => entries[m].index >= index);
 }
 
 /**
@@ -240,14 +233,8 @@ function stepFindings(context: RuleContext, cache: StepFindingsCache): Finding[]
   const headEnds = lists.map((list) => (a < entries.length ? firstFindingFrom(list, entries[a].itemStart) : list.length));
   const tailStarts = lists.map((list) => (b < entries.length ? firstFindingFrom(list, entries[b].itemStart) : list.length));
   // Before the stretch: the entries whose step moved in the text (a suffix of them, when the edit lies before the steps' ends).
-  let low = 0;
-  let high = a;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (entries[mid].itemStart === steps[entries[mid].index].itemStart) low = mid + 1;
-    else high = mid;
-  }
-  for (let m = low; m < a; m++) {
+  const movedFrom = firstIndexWhere(a, (m) => entries[m].itemStart !== steps[entries[m].index].itemStart);
+  for (let m = movedFrom; m < a; m++) {
     const entry = entries[m];
     moveFindings(entry, steps[entry.index].itemStart - entry.itemStart, entry.index);
   }
@@ -333,14 +320,7 @@ function addFindings(entry: StepFindings, lists: Finding[][]): void {
 
 /** The first of a rule's findings (in step order) at or after `offset`: a step's findings start at or after its itemStart. */
 function firstFindingFrom(findings: readonly Finding[], offset: number): number {
-  let low = 0;
-  let high = findings.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (findings[mid].span.start < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return firstIndexWhere(findings.length, (k) => findings[k].span.start >= offset);
 }
 
 /** Puts the entries of volatile positions asked again in place of their old ones (the lists spliced, or made again when many changed). */

@@ -1,7 +1,7 @@
 /** CodeLens above each move step: "▶ Simulate" and a one-line prediction from the last simulation. */
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
-import { unchangedEnds } from '../incremental/arrays';
+import { unchangedEnds } from '../arrays';
 import { StepListMemo } from './stepMemo';
 import { serverKey, type Step } from '../model/types';
 import { formatMoment } from '../simulator/moments';

@@ -3,6 +3,7 @@
  * because the text is usually incomplete while someone types (`action: ` with nothing after it,
  * a half-typed key); the analysis, when there is one, only adds what it knows (server details).
  */
+import { firstIndexWhere } from '../arrays';
 import type { Span } from '../diagnostics';
 import type { Analysis } from '../lint';
 import { ACTION_TABLE, ACTIONS } from '../model/actions';
@@ -394,12 +395,5 @@ function splitLines(text: string): Line[] {
 }
 
 function lineOf(lines: Line[], offset: number): number {
-  let low = 0;
-  let high = lines.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lines[mid].start <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
+  return Math.max(0, firstIndexWhere(lines.length, (i) => lines[i].start > offset) - 1);
 }

@@ -7,7 +7,7 @@ import { formatCount } from '../format/numbers';
 import { exchangeLabel } from '../model/facts';
 import { commonPrefix, commonSuffix } from '../incremental/incrementalAnalyzer';
 import type { DatabaseDecl, ServerDecl, Step } from '../model/types';
-import { lastAtOrBefore, unchangedEnds } from '../incremental/arrays';
+import { lastAtOrBefore, unchangedEnds } from '../arrays';
 import { StepListMemo } from './stepMemo';
 
 export type SymbolKind = 'namespace' | 'server' | 'step' | 'property' | 'object';

@@ -1,3 +1,4 @@
+import { lastAtOrBefore } from '../arrays';
 import type { Position, Range, Span } from '../diagnostics';
 
 /** Maps string offsets to LSP positions (0-based line, UTF-16 character) and back. */
@@ -31,15 +32,9 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) low = mid;
-      else high = mid - 1;
-    }
+    const line = lastAtOrBefore(this.lineStarts, clamped);
     // An offset between the CR and LF of a line break is not a position in LSP terms: it is the line's end.
-    return { line: low, character: Math.min(clamped, this.lineEnd(low)) - this.lineStarts[low] };
+    return { line, character: Math.min(clamped, this.lineEnd(line)) - this.lineStarts[line] };
   }
 
   offsetAt(position: Position): number {

@@ -27,7 +27,7 @@ import {
 } from '../lint';
 import { buildRunbook, buildStep, placeholderStep } from '../model/build';
 import type { Step } from '../model/types';
-import { firstAbove, lastAtOrBefore } from './arrays';
+import { firstAbove, lastAtOrBefore, replaceRange } from '../arrays';
 import { rescanLayout, scanLayout, type Layout, type TopBlock } from './layout';
 
 /** One item of `steps`, parsed alone; offsets are absolute in the text of the latest update. */
@@ -199,14 +199,8 @@ export class IncrementalAnalyzer {
     for (let index = head; index < head + removed; index++) if (items[index]?.findings.length) this.itemsWithFindings--;
     for (const item of parsed) if (item?.findings.length) this.itemsWithFindings++;
     const parsedSteps = parsed.map((item) => item?.step as Step);
-    // A splice moves the later records in place; a long run of new ones (the first update) is concatenated instead.
-    if (parsed.length < 4096) {
-      items.splice(head, removed, ...parsed);
-      this.steps.splice(head, removed, ...parsedSteps);
-    } else {
-      this.items = items.slice(0, head).concat(parsed, items.slice(head + removed));
-      this.steps = this.steps.slice(0, head).concat(parsedSteps, this.steps.slice(head + removed));
-    }
+    replaceRange(items, head, removed, parsed);
+    replaceRange(this.steps, head, removed, parsedSteps);
     // A broken item before the change is tried again (the edit may be elsewhere, the text is the same).
     if (this.broken > 0)
       for (let index = 0; index < head; index++) {

@@ -6,7 +6,7 @@
  * keys that are not plain words, duplicate top-level keys); the caller then parses the whole text.
  */
 
-import { firstAbove, lastAtOrBefore } from './arrays';
+import { firstAbove, lastAtOrBefore } from '../arrays';
 
 export interface TopBlock {
   key: string;

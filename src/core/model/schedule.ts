@@ -1,4 +1,4 @@
-import { unchangedEnds } from '../incremental/arrays';
+import { replaceRange, unchangedEnds } from '../arrays';
 import { stepMinutes } from './actions';
 import type { Assumptions } from './assumptions';
 import type { Runbook, Step } from './types';
@@ -103,13 +103,13 @@ export class IncrementalSchedule {
     const shift = count - oldCount;
     // Durations and starts per position: last time's, with the steps that differ asked again.
     const middle = steps.slice(head, count - tail);
-    splice(
+    replaceRange(
       this.durations,
       head,
       oldCount - tail - head,
       middle.map((step) => sanitize(stepMinutes(step, assumptions))),
     );
-    splice(this.starts, head, oldCount - tail - head, middle.map(explicitStart));
+    replaceRange(this.starts, head, oldCount - tail - head, middle.map(explicitStart));
     let first = count;
     let changedEnd = 0;
     if (head < count - tail || head < oldCount - tail) {
@@ -191,8 +191,8 @@ export class IncrementalSchedule {
       origin = oldOrigin;
     }
     const oldCount = count - shift;
-    splice(oldStarts, first, stop - shift - first, newStarts);
-    splice(oldEnds, first, stop - shift - first, newEnds);
+    replaceRange(oldStarts, first, stop - shift - first, newStarts);
+    replaceRange(oldEnds, first, stop - shift - first, newEnds);
     this.originAt = originAt;
     this.origin = origin;
     return this.normalised(first, stop, shift, oldCount);
@@ -235,7 +235,7 @@ export class IncrementalSchedule {
         timings = last.steps;
       } else {
         timings = last.steps.slice();
-        splice(timings, first, stop - shift - first, fresh);
+        replaceRange(timings, first, stop - shift - first, fresh);
       }
     }
     let origin = this.origin;
@@ -254,16 +254,4 @@ function explicitStart(step: Step): number {
 function sameNumbers(a: Assumptions, b: Assumptions): boolean {
   for (const key of Object.keys(a) as (keyof Assumptions)[]) if (a[key] !== b[key]) return false;
   return Object.keys(a).length === Object.keys(b).length;
-}
-
-/** Replaces `removed` values at `at` with `inserted`, in place (a long insertion through a copy: a spread has an argument limit). */
-function splice<T>(values: T[], at: number, removed: number, inserted: readonly T[]): void {
-  if (inserted.length < 4096) {
-    values.splice(at, removed, ...inserted);
-    return;
-  }
-  const rest = values.slice(at + removed);
-  values.length = at;
-  for (const value of inserted) values.push(value);
-  for (const value of rest) values.push(value);
 }

@@ -1,4 +1,4 @@
-import { unchangedEnds } from '../incremental/arrays';
+import { unchangedEnds } from '../arrays';
 import { stepEffect } from './actions';
 import { inventoryDatabases, moveGatewayOut } from './databases';
 import { isExchange2003Sp2, KB924567 } from './facts';

@@ -4,7 +4,7 @@
  * outside them stay byte for byte).
  */
 
-import { unchangedEnds } from '../incremental/arrays';
+import { unchangedEnds } from '../arrays';
 import type { TextEdit } from '../edits';
 
 /** Lines `[aStart, aEnd)` of the old text became lines `[bStart, bEnd)` of the new one (0-based). */

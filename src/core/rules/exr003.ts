@@ -1,6 +1,6 @@
 import type { Finding } from '../diagnostics';
 import { formatMinutes } from '../format/duration';
-import { unchangedEnds } from '../incremental/arrays';
+import { firstIndexWhere, unchangedEnds } from '../arrays';
 import { stepEffect, type Outage } from '../model/actions';
 import type { StepTiming } from '../model/schedule';
 import type { ServerStates } from '../model/state';
@@ -143,18 +143,6 @@ function moveWindowsOf(steps: readonly Step[], timings: readonly StepTiming[]): 
     index.set(key, windowsOf(moves, startOf, endOf));
   }
   return index;
-}
-
-/** The first position whose start is not below `start`. */
-function lowerBound(starts: readonly number[], start: number): number {
-  let low = 0;
-  let high = starts.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (starts[mid] < start) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /**
@@ -440,7 +428,7 @@ class Exr003Memo {
       // A few: each taken out and put in at its place, and the running latest recomputed from the first.
       let from = windows.moves.length;
       for (const { move, start } of out) {
-        let at = lowerBound(windows.starts, start);
+        let at = firstIndexWhere(windows.starts.length, (i) => windows.starts[i] >= start);
         while (at < windows.moves.length && windows.moves[at] !== move) at++;
         if (at === windows.moves.length) at = windows.moves.indexOf(move);
         windows.moves.splice(at, 1);
@@ -450,7 +438,7 @@ class Exr003Memo {
       }
       for (const move of put) {
         const start = starts[move.index];
-        let at = lowerBound(windows.starts, start);
+        let at = firstIndexWhere(windows.starts.length, (i) => windows.starts[i] >= start);
         while (at < windows.moves.length && windows.starts[at] === start && windows.moves[at].index < move.index) at++;
         windows.moves.splice(at, 0, move);
         windows.starts.splice(at, 0, start);

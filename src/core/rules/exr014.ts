@@ -1,7 +1,7 @@
 import type { Finding, Span } from '../diagnostics';
 import { setDatabaseGatewayZero, type DatabaseGatewayTarget } from '../edits';
 import { listInWords } from '../format/words';
-import { unchangedEnds } from '../incremental/arrays';
+import { unchangedEnds } from '../arrays';
 import { databaseKey } from '../model/databases';
 import { mtaDisabled, serversOfStep, type ServerStates } from '../model/state';
 import { serverKey, type DatabaseState, type ServerDecl, type ServerState, type Step } from '../model/types';
