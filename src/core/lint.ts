@@ -6,7 +6,7 @@ import { explainSyntaxErrors } from './format/yamlErrors';
 import { firstIndexWhere, unchangedEnds } from './arrays';
 import { withAssumptions, type Assumptions } from './model/assumptions';
 import { buildRunbook } from './model/build';
-import { buildSchedule, IncrementalSchedule, type Schedule } from './model/schedule';
+import { buildSchedule, IncrementalSchedule } from './model/schedule';
 import { StateCache, statesThroughSteps, type ServerStates } from './model/state';
 import { serverKey, type Runbook, type ServerDecl, type ServerState, type Step } from './model/types';
 import { RULES, SEMANTIC_RULES, ruleInfo, type RuleContext, type SemanticRule } from './rules';
@@ -51,7 +51,8 @@ export class SemanticCaches {
   readonly states = new StateCache();
   readonly findings = new StepFindingsCache();
   readonly ids = new StepIdIndex();
-  readonly schedule = new ScheduleCache();
+  /** The static schedule, updated from the edited steps (model/schedule.ts). */
+  readonly schedule = new IncrementalSchedule();
   readonly diagnostics = new DiagnosticsCache();
   /** The rules' own memos (RuleContext.memos): EXR003's move windows and findings. */
   readonly rules = new Map<string, unknown>();
@@ -59,19 +60,6 @@ export class SemanticCaches {
 
 /** The caches an analysis's semantic pass used, for toDiagnostics to find the document's diagnostics cache. */
 const CACHES_OF = new WeakMap<RuleContext, SemanticCaches>();
-
-/**
- * The static schedule, updated from the edited steps (model/schedule.ts IncrementalSchedule): the
- * chain recomputed from the first changed step until it meets last time's, unchanged timings kept
- * as objects, and last time's Schedule object when no time changed (after a title or a server edit).
- */
-class ScheduleCache {
-  private readonly schedule = new IncrementalSchedule();
-
-  of(runbook: Runbook, assumptions: Assumptions): Schedule {
-    return this.schedule.of(runbook, assumptions);
-  }
-}
 
 /**
  * The steps by id, kept up to date from the steps that changed (by identity: the ones between the
@@ -173,9 +161,14 @@ function stateOf(states: ServerStates, field: Step['server']): ServerState | und
   return field ? states.get(serverKey(field.value)) : undefined;
 }
 
+/** Whether a step's findings name it, or its predecessor, by position (no id): they change when it moves. */
+function isPositional(step: Step, previous: Step | undefined): boolean {
+  return !step.id || (previous !== undefined && !previous.id);
+}
+
 /** Whether a step's entry is asked again outside the edited stretch (see LastStepFindings.volatile). */
 function isVolatile(step: Step, previous: Step | undefined): boolean {
-  return step.mailboxFile !== undefined || !step.id || (previous !== undefined && !previous.id);
+  return step.mailboxFile !== undefined || isPositional(step, previous);
 }
 
 /** The first of `entries` (in step order) at or after position `index`. */
@@ -268,7 +261,7 @@ function stepFindings(context: RuleContext, cache: StepFindingsCache): Finding[]
     if (!step.mailboxFile && !moved) return;
     const old = cache.steps.get(step);
     // A positional step that moved is judged afresh (its entry may have been moved to its new place above).
-    if (moved && (!step.id || (previous !== undefined && !previous.id))) cache.steps.delete(step);
+    if (moved && isPositional(step, previous)) cache.steps.delete(step);
     const entry = checkedEntry(context, cache, step, i, previous);
     if (entry !== old && (entry.found.length > 0 || (old !== undefined && old.found.length > 0))) replaced.push({ index: i, old, entry });
   };
@@ -353,7 +346,7 @@ function checkedEntry(context: RuleContext, cache: StepFindingsCache, step: Step
   const from = stateOf(states, step.from);
   const to = stateOf(states, step.to);
   let entry = cache.steps.get(step);
-  const positional = !step.id || (previous !== undefined && !previous.id);
+  const positional = isPositional(step, previous);
   if (
     !entry ||
     entry.previous !== previous ||

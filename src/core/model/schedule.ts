@@ -64,7 +64,7 @@ function sanitize(minutes: number): number {
 
 /**
  * The static schedule kept up to date after each edit (the incremental analyzer's, through
- * lint.ts's ScheduleCache): the same numbers, computed the same way, as `buildSchedule` with
+ * lint.ts's SemanticCaches): the same numbers, computed the same way, as `buildSchedule` with
  * `stepMinutes`. Per position it keeps each step's duration and explicit start and the chain's
  * times before the earliest-start normalisation ("raw"). After an edit, the durations are asked
  * only of the steps that differ by identity (and of the steps whose mailboxes come from a list

@@ -5,7 +5,7 @@ import { stepEffect, type Outage } from '../model/actions';
 import type { StepTiming } from '../model/schedule';
 import type { ServerStates } from '../model/state';
 import { serverKey, type ServerState, type Step } from '../model/types';
-import { declaredName, stepLabel, type RuleContext, type SemanticRule } from './rule';
+import { declaredName, ruleMemo, stepLabel, type RuleContext, type SemanticRule } from './rule';
 
 /** EXR003: a store restart scheduled while a move from or to that server is running (static schedule). */
 export const exr003: SemanticRule = {
@@ -21,12 +21,7 @@ export const exr003: SemanticRule = {
     'move from or to that server that is running at that moment is interrupted. The check uses the static schedule: ' +
     'step starts from `start`, durations from mailbox sizes, concurrency and throughput.',
   check(context) {
-    if (context.memos) {
-      let memo = context.memos.get('EXR003') as Exr003Memo | undefined;
-      if (!memo) context.memos.set('EXR003', (memo = new Exr003Memo()));
-      return memo.update(context) ?? judgeAll(context);
-    }
-    return judgeAll(context);
+    return ruleMemo(context, 'EXR003', () => new Exr003Memo())?.update(context) ?? judgeAll(context);
   },
 };
 

@@ -5,7 +5,7 @@ import { unchangedEnds } from '../arrays';
 import { databaseKey } from '../model/databases';
 import { mtaDisabled, serversOfStep, type ServerStates } from '../model/state';
 import { serverKey, type DatabaseState, type ServerDecl, type ServerState, type Step } from '../model/types';
-import { declaredName, stepLabel, type RuleContext, type SemanticRule } from './rule';
+import { declaredName, ruleMemo, stepLabel, type RuleContext, type SemanticRule } from './rule';
 
 /** KB810489 covers Exchange 2000 and Exchange 2003. */
 const coveredVersion = (state: ServerState) => state.exchange === 2000 || state.exchange === 2003;
@@ -48,12 +48,7 @@ export const exr014: SemanticRule = {
     return [{ title: `Set Gateway In and Out Threads to 0 on ${database}`, edits, isPreferred: true }];
   },
   check(context) {
-    if (context.memos) {
-      let memo = context.memos.get('EXR014') as Exr014Memo | undefined;
-      if (!memo) context.memos.set('EXR014', (memo = new Exr014Memo()));
-      return memo.update(context);
-    }
-    return judgeAll(context);
+    return ruleMemo(context, 'EXR014', () => new Exr014Memo())?.update(context) ?? judgeAll(context);
   },
 };
 

@@ -78,6 +78,14 @@ export interface RuleContext {
   memos?: Map<string, unknown>;
 }
 
+/** A rule's memo for this document (RuleContext.memos), made on first use; undefined in analyze(), which keeps none. */
+export function ruleMemo<T>(context: RuleContext, code: string, create: () => T): T | undefined {
+  if (!context.memos) return undefined;
+  let memo = context.memos.get(code) as T | undefined;
+  if (memo === undefined) context.memos.set(code, (memo = create()));
+  return memo;
+}
+
 /** A rule the semantic pass runs over the model; codes produced elsewhere (parser, schema, simulator) are plain RuleInfo. */
 export interface SemanticRule extends RuleInfo {
   check(context: RuleContext): Finding[];
