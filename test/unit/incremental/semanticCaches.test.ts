@@ -51,6 +51,13 @@ function stepStart(text: string, n: number): number {
   return at + 1;
 }
 
+/** The text without step `n` (the text as it is when that step is the last). */
+function withoutStep(text: string, n: number): string {
+  const at = stepStart(text, n);
+  const end = text.indexOf('\n  - ', at + 1);
+  return end < 0 ? text : text.slice(0, at) + text.slice(end + 1);
+}
+
 describe('the semantic caches', () => {
   it('sameState compares states field by field', () => {
     const runbook = analyze(EXAMPLE).runbook;
@@ -112,11 +119,7 @@ describe('the semantic caches', () => {
         const at = stepStart(t, Math.floor(random() * 100));
         return t.slice(0, at) + '  - action: reboot\n    server: EXCH03\n' + t.slice(at);
       },
-      (t) => {
-        const at = stepStart(t, Math.floor(random() * 100));
-        const end = t.indexOf('\n  - ', at + 1);
-        return end < 0 ? t : t.slice(0, at) + t.slice(end + 1);
-      },
+      (t) => withoutStep(t, Math.floor(random() * 100)),
       (t) => t.replace(/from: EXCH0(\d)/, (_m, d: string) => `from: EXCH0${(Number(d) % 4) + 1}`),
       (t) => t.replace('flushTimeout: 150m', random() < 0.5 ? 'flushTimeout: 90m' : 'flushTimeout: 150m'),
       (t) => t.replace(/servicePack: [12]\n/, random() < 0.5 ? 'servicePack: 1\n' : 'servicePack: 2\n'),
@@ -378,11 +381,7 @@ describe('the semantic caches', () => {
         const id = random() < 0.5 ? `    id: new-${Math.floor(random() * 1e6)}\n` : '';
         return t.slice(0, at) + '  - action: reboot\n' + id + '    server: EXCH03\n' + t.slice(at);
       },
-      (t) => {
-        const at = stepStart(t, Math.floor(random() * 120));
-        const end = t.indexOf('\n  - ', at + 1);
-        return end < 0 ? t : t.slice(0, at) + t.slice(end + 1);
-      },
+      (t) => withoutStep(t, Math.floor(random() * 120)),
       // Many steps without an id at once (more than are spliced one by one).
       (t) => t.replace(/ {2}- id: step-\d+\n {4}/g, (line) => (random() < 0.3 ? '  - ' : line)),
       // Text before the steps (every step moves, none changes) and after them.
@@ -442,11 +441,7 @@ describe('the semantic caches', () => {
         const at = stepStart(t, Math.floor(random() * 140));
         return t.slice(0, at) + '  - action: reboot\n    server: EXCH02\n' + t.slice(at);
       },
-      (t) => {
-        const at = stepStart(t, Math.floor(random() * 140));
-        const end = t.indexOf('\n  - ', at + 1);
-        return end < 0 ? t : t.slice(0, at) + t.slice(end + 1);
-      },
+      (t) => withoutStep(t, Math.floor(random() * 140)),
       (t) => {
         const at = stepStart(t, Math.floor(random() * 140));
         return t.slice(0, at) + `  # exrunbook-disable-next-line ${random() < 0.5 ? 'EXR016, EXR002' : ''}\n` + t.slice(at);
