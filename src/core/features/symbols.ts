@@ -301,8 +301,9 @@ export class FoldingRanges implements Iterable<FoldingRangeItem> {
 
   /**
    * At most `limit` ranges: the outermost first (by nesting depth), then in the order of the text,
-   * returned in the order of the text. The same choice as `limitFoldingRanges` (src/server/limits.ts)
-   * makes over the whole list, in passes over the lines.
+   * returned in the order of the text. The same choice as the plain reference it is tested against
+   * (`limitFoldingRanges`, test/unit/server/foldingReference.ts) makes over the whole list, in
+   * passes over the lines.
    */
   limited(limit: number): FoldingRangeItem[] {
     if (this.length <= limit) return this.toArray();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import { limitFoldingRanges } from './foldingReference';
 import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import { codeLenses, foldingRanges } from '../../../src/core/features';
 import { IncrementalAnalyzer } from '../../../src/core/incremental/incrementalAnalyzer';
 import type { Analysis } from '../../../src/core/lint';
 import type { RunbookState } from '../../../src/server/documents';
 import { codeLensesFor, foldingFor } from '../../../src/server/features';
-import { limitFoldingRanges } from '../../../src/server/limits';
 import { DEFAULT_SETTINGS } from '../../../src/server/settings';
 
 const URI = 'file:///work/a.runbook.yaml';

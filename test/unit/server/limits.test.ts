@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { limitFoldingRanges } from './foldingReference';
 import type { DocumentSymbol, FoldingRange } from 'vscode-languageserver/node';
 import type { RunbookDiagnostic } from '../../../src/core/diagnostics';
 import { foldingRanges, type DocumentSymbolItem } from '../../../src/core/features';
@@ -6,7 +7,6 @@ import { generateRunbook, seededRandom } from '../../../bench/runbookGenerator';
 import {
   DEFAULT_FOLDING_RANGE_LIMIT,
   limitDiagnostics,
-  limitFoldingRanges,
   limitSymbols,
   MAX_DIAGNOSTICS,
   MAX_DOCUMENT_SYMBOLS,
